@@ -1,0 +1,3 @@
+export * from './window.js';
+export * from './hex.js';
+export * from './diagnostic.js';

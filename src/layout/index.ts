@@ -1,0 +1,2 @@
+export * from './struct.js';
+export * from './annotate.js';

@@ -1,0 +1,282 @@
+// The field-table DSL. A structure is declared once, like the C struct in the spec; decode,
+// encode, the annotation field list, register semantics and the TypeScript type all derive
+// from that one table.
+import { readU16, readU32, readU64, writeU16, writeU32, writeU64 } from '../bytes/window.js';
+
+/** Register semantics of a field, as the device model applies them. */
+export type Access = 'ro' | 'rw' | 'rw1c' | 'wo' | 'rsvd';
+
+export type Kind = 'u8' | 'u16' | 'u32' | 'u64' | 'bytes';
+
+/** A named bit or bit range inside a register field. */
+export interface BitSpec {
+  readonly name: string;
+  readonly lo: number;
+  readonly width: number;
+  /** Overrides the register's access for these bits (e.g. RW1C error bits in a status register). */
+  readonly access?: Access;
+  readonly doc?: string;
+}
+
+export interface FieldSpec<T> {
+  readonly kind: Kind;
+  readonly offset: number;
+  readonly size: number;
+  readonly access: Access;
+  readonly bits?: readonly BitSpec[];
+  readonly doc?: string;
+  /** Phantom: the decoded TypeScript type. */
+  readonly __type?: T;
+}
+
+export interface FieldOptions {
+  readonly bits?: readonly BitSpec[];
+  readonly doc?: string;
+}
+
+/** One field of a declared structure, with its name: what annotation and the model use. */
+export interface FieldInfo extends FieldSpec<unknown> {
+  readonly name: string;
+}
+
+type AnyFields = Record<string, FieldSpec<unknown>>;
+
+/** The decoded value of a structure: inferred from the table, never written twice. */
+export type Value<F extends AnyFields> = { -readonly [K in keyof F]: F[K] extends FieldSpec<infer T> ? T : never };
+
+/** The decoded value type of a `Struct`. */
+export type ValueOf<S> = S extends Struct<infer F> ? Value<F> : never;
+
+function spec<T>(kind: Kind, offset: number, size: number, access: Access, opts?: FieldOptions): FieldSpec<T> {
+  return { kind, offset, size, access, bits: opts?.bits, doc: opts?.doc };
+}
+
+export const u8 = (offset: number, access: Access = 'ro', opts?: FieldOptions): FieldSpec<number> =>
+  spec('u8', offset, 1, access, opts);
+export const u16 = (offset: number, access: Access = 'ro', opts?: FieldOptions): FieldSpec<number> =>
+  spec('u16', offset, 2, access, opts);
+export const u32 = (offset: number, access: Access = 'ro', opts?: FieldOptions): FieldSpec<number> =>
+  spec('u32', offset, 4, access, opts);
+export const u64 = (offset: number, access: Access = 'ro', opts?: FieldOptions): FieldSpec<bigint> =>
+  spec('u64', offset, 8, access, opts);
+/** A run of bytes kept as they are (reserved areas, MAC addresses, serial numbers). */
+export const bytes = (offset: number, size: number, access: Access = 'rsvd', opts?: FieldOptions): FieldSpec<Uint8Array> =>
+  spec('bytes', offset, size, access, opts);
+/** Shorthand for a reserved byte range, kept byte-exact. */
+export const reserved = (offset: number, size: number): FieldSpec<Uint8Array> => bytes(offset, size, 'rsvd');
+
+/** A one-bit flag inside a register. */
+export const bit = (name: string, lo: number, access?: Access, doc?: string): BitSpec => ({ name, lo, width: 1, access, doc });
+/** A multi-bit field inside a register. */
+export const bits = (name: string, lo: number, width: number, access?: Access, doc?: string): BitSpec => ({
+  name,
+  lo,
+  width,
+  access,
+  doc,
+});
+
+/** Value of a bit range of a register (registers are at most 32 bits). */
+export function bitValue(register: number, b: Pick<BitSpec, 'lo' | 'width'>): number {
+  return b.width >= 32 ? register >>> 0 : (register >>> b.lo) & ((1 << b.width) - 1 || 0xffffffff);
+}
+
+/** Named bit values of a register: 1-bit fields as booleans, wider ones as numbers. */
+export function decodeBits(register: number, specs: readonly BitSpec[]): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  for (const b of specs) {
+    const v = bitValue(register, b);
+    out[b.name] = b.width === 1 ? v === 1 : v;
+  }
+  return out;
+}
+
+/** Result of decoding a structure of which only a prefix is available. */
+export interface PartialDecode<V> {
+  readonly value: Partial<V>;
+  /** Fields that were not (wholly) inside the available bytes. */
+  readonly missing: readonly FieldInfo[];
+}
+
+type Reader = (b: Uint8Array, at: number, out: Record<string, unknown>) => void;
+type Writer = (v: Record<string, unknown>, b: Uint8Array, at: number) => void;
+
+function reader(f: FieldInfo): Reader {
+  const { name, offset: o, size } = f;
+  switch (f.kind) {
+    case 'u8':
+      return (b, at, out) => {
+        out[name] = b[at + o];
+      };
+    case 'u16':
+      return (b, at, out) => {
+        out[name] = readU16(b, at + o);
+      };
+    case 'u32':
+      return (b, at, out) => {
+        out[name] = readU32(b, at + o);
+      };
+    case 'u64':
+      return (b, at, out) => {
+        out[name] = readU64(b, at + o);
+      };
+    case 'bytes':
+      return (b, at, out) => {
+        out[name] = b.slice(at + o, at + o + size);
+      };
+  }
+}
+
+function writer(f: FieldInfo, structName: string): Writer {
+  const { name, offset: o, size } = f;
+  const where = `${structName}.${name}`;
+  switch (f.kind) {
+    case 'u8':
+      return (v, b, at) => {
+        b[at + o] = checkNumber(v[name], 0xff, where);
+      };
+    case 'u16':
+      return (v, b, at) => writeU16(b, at + o, checkNumber(v[name], 0xffff, where));
+    case 'u32':
+      return (v, b, at) => writeU32(b, at + o, checkNumber(v[name], 0xffffffff, where));
+    case 'u64':
+      return (v, b, at) => {
+        const x = v[name];
+        if (typeof x !== 'bigint' || x < 0n || x > 0xffffffffffffffffn) throw new TypeError(`${where}: expected a u64 bigint`);
+        writeU64(b, at + o, x);
+      };
+    case 'bytes':
+      return (v, b, at) => {
+        const x = v[name];
+        if (!(x instanceof Uint8Array) || x.length !== size) throw new TypeError(`${where}: expected ${size} bytes`);
+        b.set(x, at + o);
+      };
+  }
+}
+
+function checkNumber(x: unknown, max: number, where: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max) {
+    throw new TypeError(`${where}: expected an integer 0..${max}, got ${String(x)}`);
+  }
+  return x;
+}
+
+/** A declared structure: its fields and everything derived from them. */
+export class Struct<F extends AnyFields> {
+  readonly name: string;
+  readonly size: number;
+  /** Fields in offset order. */
+  readonly fields: readonly FieldInfo[];
+  readonly table: F;
+  private readonly byName: ReadonlyMap<string, FieldInfo>;
+  /** Field covering each byte offset (dense, `size` entries). */
+  private readonly byByte: readonly FieldInfo[];
+  private readonly readers: readonly Reader[];
+  private readonly writers: readonly Writer[];
+
+  constructor(name: string, table: F, size?: number) {
+    this.name = name;
+    this.table = table;
+    const fields = Object.entries(table)
+      .map(([n, f]) => ({ ...f, name: n }) as FieldInfo)
+      .sort((a, b) => a.offset - b.offset);
+    const end = fields.reduce((m, f) => Math.max(m, f.offset + f.size), 0);
+    this.size = size ?? end;
+    // Every byte is claimed by exactly one field: that is what makes encode byte-exact.
+    const byByte: FieldInfo[] = new Array(this.size);
+    for (const f of fields) {
+      for (let i = f.offset; i < f.offset + f.size; i++) {
+        if (i >= this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
+        if (byByte[i]) throw new Error(`${name}.${f.name} overlaps ${name}.${byByte[i].name} at byte ${i}`);
+        byByte[i] = f;
+      }
+    }
+    for (let i = 0; i < this.size; i++) {
+      if (!byByte[i]) throw new Error(`${name}: byte ${i} is claimed by no field (declare it reserved)`);
+    }
+    this.fields = fields;
+    this.byByte = byByte;
+    this.byName = new Map(fields.map((f) => [f.name, f]));
+    this.readers = fields.map(reader);
+    this.writers = fields.map((f) => writer(f, name));
+  }
+
+  /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
+  decode(b: Uint8Array, at = 0): Value<F> {
+    if (at < 0 || at + this.size > b.length) {
+      throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
+    }
+    const out: Record<string, unknown> = {};
+    const rs = this.readers;
+    for (let i = 0; i < rs.length; i++) rs[i](b, at, out);
+    return out as Value<F>;
+  }
+
+  /**
+   * Decode the fields that lie wholly before `end` (an absolute offset in `b`, clamped to
+   * `b.length`): for a capability shorter than its structure, or an image cut short.
+   */
+  decodePartial(b: Uint8Array, at: number, end: number): PartialDecode<Value<F>> {
+    const limit = Math.min(end, b.length);
+    const out: Record<string, unknown> = {};
+    const missing: FieldInfo[] = [];
+    for (let i = 0; i < this.fields.length; i++) {
+      const f = this.fields[i];
+      if (at + f.offset >= 0 && at + f.offset + f.size <= limit) this.readers[i](b, at, out);
+      else missing.push(f);
+    }
+    return { value: out as Partial<Value<F>>, missing };
+  }
+
+  /** Write every field of `v` at `at`, byte-exact (reserved bytes included). */
+  encode(v: Value<F>, b: Uint8Array, at = 0): Uint8Array {
+    if (at < 0 || at + this.size > b.length) {
+      throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
+    }
+    const ws = this.writers;
+    for (let i = 0; i < ws.length; i++) ws[i](v as Record<string, unknown>, b, at);
+    return b;
+  }
+
+  /** Write only the fields present in `v` that lie wholly before `end` (mirror of decodePartial). */
+  encodePartial(v: Partial<Value<F>>, b: Uint8Array, at: number, end: number): Uint8Array {
+    const limit = Math.min(end, b.length);
+    for (let i = 0; i < this.fields.length; i++) {
+      const f = this.fields[i];
+      if ((v as Record<string, unknown>)[f.name] === undefined) continue;
+      if (at + f.offset >= 0 && at + f.offset + f.size <= limit) this.writers[i](v as Record<string, unknown>, b, at);
+    }
+    return b;
+  }
+
+  /** A fresh byte array holding the encoding of `v`. */
+  toBytes(v: Value<F>): Uint8Array {
+    return this.encode(v, new Uint8Array(this.size), 0);
+  }
+
+  /** The field covering byte `offset` of the structure (relative), if any. */
+  fieldAt(offset: number): FieldInfo | undefined {
+    return offset >= 0 && offset < this.size ? this.byByte[offset] : undefined;
+  }
+
+  field(name: keyof F & string): FieldInfo {
+    const f = this.byName.get(name);
+    if (!f) throw new Error(`${this.name} has no field ${name}`);
+    return f;
+  }
+
+  /** Named bits of a register field's value. */
+  bits(name: keyof F & string, register: number): Record<string, number | boolean> {
+    return decodeBits(register, this.field(name).bits ?? []);
+  }
+
+  /** An all-zero value (reserved bytes zero): a starting point for encoders and generators. */
+  zero(): Value<F> {
+    return this.decode(new Uint8Array(this.size));
+  }
+}
+
+/** Declare a structure. `size` defaults to the end of the last field. */
+export function struct<F extends AnyFields>(name: string, table: F, size?: number): Struct<F> {
+  return new Struct(name, table, size);
+}

@@ -1,0 +1,3 @@
+// pcicfg/node: the Node-only parts (QEMU through qtest, host sysfs scanning, the CLI).
+export * from './index.js';
+export * from './qtest/index.js';

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { bit, bits, bytes, labelAt, region, reserved, struct, u16, u32, u64, u8, unclaimed } from '../../src/layout/index.js';
+
+const demo = struct('demo', {
+  a: u8(0),
+  b: u16(2, 'rw', { bits: [bit('enable', 0), bits('mode', 1, 3)] }),
+  pad: reserved(1, 1),
+  c: u32(4, 'rw1c'),
+  d: u64(8),
+  e: bytes(16, 4),
+});
+
+describe('struct', () => {
+  it('decodes little-endian fields by offset', () => {
+    const b = Uint8Array.from([1, 9, 0x0b, 0x00, 0x78, 0x56, 0x34, 0x12, 1, 0, 0, 0, 0, 0, 0, 0x80, 0xde, 0xad, 0xbe, 0xef]);
+    const v = demo.decode(b);
+    expect(v).toEqual({ a: 1, pad: Uint8Array.of(9), b: 0x0b, c: 0x12345678, d: 0x8000000000000001n, e: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) });
+    expect(demo.bits('b', v.b)).toEqual({ enable: true, mode: 5 });
+  });
+
+  it('knows which field covers each byte', () => {
+    expect(demo.fieldAt(3)?.name).toBe('b');
+    expect(demo.fieldAt(1)?.name).toBe('pad');
+    expect(demo.fieldAt(20)).toBeUndefined();
+    const r = [region(demo, 0x40, 'demo@0x40')];
+    expect(labelAt(r, 0x4c)?.field.name).toBe('d');
+    expect(labelAt(r, 0x4c)?.byteInField).toBe(4);
+    expect(unclaimed(r, 0x60)).toEqual([
+      { offset: 0, length: 0x40 },
+      { offset: 0x54, length: 0x0c },
+    ]);
+  });
+
+  it('rejects tables with holes or overlaps at declaration', () => {
+    expect(() => struct('hole', { a: u8(0), b: u8(2) })).toThrow(/byte 1/);
+    expect(() => struct('overlap', { a: u16(0), b: u8(1) })).toThrow(/overlaps/);
+  });
+
+  it('decodes a prefix and says what is missing', () => {
+    const b = new Uint8Array(20).fill(0xff);
+    const p = demo.decodePartial(b, 0, 8);
+    expect(Object.keys(p.value).sort()).toEqual(['a', 'b', 'c', 'pad']);
+    expect(p.missing.map((f) => f.name)).toEqual(['d', 'e']);
+  });
+
+  it('refuses out-of-range values when encoding', () => {
+    const v = demo.zero();
+    expect(() => demo.toBytes({ ...v, a: 256 })).toThrow(TypeError);
+    expect(() => demo.toBytes({ ...v, d: -1n })).toThrow(TypeError);
+  });
+
+  test.prop([fc.uint8Array({ minLength: 20, maxLength: 64 }), fc.nat(44)], { numRuns: 1000 })(
+    'encode(decode(b)) is byte-exact',
+    (b, at) => {
+      const start = Math.min(at, b.length - demo.size);
+      const out = b.slice();
+      out.fill(0, start, start + demo.size);
+      demo.encode(demo.decode(b, start), out, start);
+      expect(out).toEqual(b);
+    },
+  );
+});
