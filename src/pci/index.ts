@@ -1,2 +1,3 @@
 export * from './bus.js';
 export * from './types.js';
+export * from './header.js';

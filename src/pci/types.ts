@@ -2,6 +2,8 @@
 // the virtio layer (which reads BARs and vendor capabilities from it) and the CLI.
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import type { Region } from '../layout/annotate.js';
+import type { Struct } from '../layout/struct.js';
+import type { PciCommonHeader, PciHeaderCardbus, PciHeaderType0, PciHeaderType1 } from './header.js';
 
 export type BarKind = 'io' | 'mem32' | 'mem1m' | 'mem64';
 
@@ -38,8 +40,13 @@ export interface Capability {
   readonly next: number;
   /** Bytes claimed by the decoder (for annotation and unclaimed-range accounting). */
   readonly length: number;
-  /** Decoded fields by spec name (numbers, bigints, Uint8Arrays, nested objects). */
+  /**
+   * Decoded registers by spec name (numbers, bigints, Uint8Arrays; arrays of entry objects).
+   * This is the very object `encodeConfigSpace` writes back: edit a register here to change it.
+   */
   readonly fields: Record<string, unknown>;
+  /** Values derived from the registers (bit fields, names, sizes): a read-only view, not encoded. */
+  readonly info: Record<string, unknown>;
   /** Extra decoding contributed by a vendor-capability hook (e.g. virtio). */
   readonly vendor?: VendorCapability;
 }
@@ -52,7 +59,10 @@ export interface ExtendedCapability {
   readonly name: string;
   readonly next: number;
   readonly length: number;
+  /** Registers by spec name; edited values take effect in `encodeConfigSpace`. */
   readonly fields: Record<string, unknown>;
+  /** Derived values (bit fields, names): not encoded. */
+  readonly info: Record<string, unknown>;
 }
 
 /** What a vendor-specific capability hook returns for a capability it recognises. */
@@ -65,6 +75,12 @@ export interface VendorCapability {
   readonly length: number;
   readonly regions: readonly Region[];
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Optional: write `fields` back into `out` (the whole image, capability at its `pos`), so
+   * edits of vendor fields take effect in `encodeConfigSpace`. Called after the generic
+   * vendor capability bytes have been written.
+   */
+  readonly encode?: (out: Uint8Array) => void;
 }
 
 /** Context handed to vendor-capability hooks. */
@@ -89,6 +105,28 @@ export interface DecodeOptions {
   readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>>;
 }
 
+/**
+ * One structure placed in the image: what `encodeConfigSpace` writes back. `value` is the same
+ * object the decoded view exposes (header, capability `fields`, entries), so edits take effect.
+ */
+export interface PciPlacedStruct {
+  readonly struct: Struct<any>;
+  /** Absolute offset of the structure. */
+  readonly offset: number;
+  /** Absolute end of the bytes that were decoded (fields past it were not available). */
+  readonly end: number;
+  readonly value: Record<string, unknown>;
+}
+
+/** Header fields: a type 0, type 1 or CardBus header (fields beyond the known length absent). */
+export type PciHeaderFields = (
+  | Partial<PciHeaderType0>
+  | Partial<PciHeaderType1>
+  | Partial<PciHeaderCardbus>
+  | Partial<PciCommonHeader>
+) &
+  Record<string, unknown>;
+
 export interface ConfigSpace {
   /** The image (copied; 256 or 4096 bytes, or the input length). */
   readonly bytes: Uint8Array;
@@ -97,8 +135,10 @@ export interface ConfigSpace {
   /** 0 normal, 1 bridge, 2 CardBus (bits 0–6 of 0x0e). */
   readonly headerType: number;
   readonly multiFunction: boolean;
-  /** Header fields by spec name (type 0, type 1 or CardBus); fields beyond `length` absent. */
-  readonly header: Record<string, unknown>;
+  /** Header fields by spec name (type 0, type 1 or CardBus); fields beyond `length` absent. Editable. */
+  readonly header: PciHeaderFields;
+  /** 24-bit class code (base_class << 16 | subclass << 8 | prog_if); null when not available. */
+  readonly classCode: number | null;
   readonly bars: readonly Bar[];
   readonly rom: ExpansionRom | null;
   readonly capabilities: readonly Capability[];
@@ -108,4 +148,6 @@ export interface ConfigSpace {
   /** Known bytes that no structure claims. */
   readonly unclaimed: ReadonlyArray<{ offset: number; length: number }>;
   readonly diagnostics: readonly Diagnostic[];
+  /** Every decoded structure with its value, in placement order: what encode writes back. */
+  readonly layout: readonly PciPlacedStruct[];
 }
