@@ -1,0 +1,30 @@
+// The ISR status byte (virtio spec 4.1.4.5). Reading it clears it: decoders never read it
+// speculatively, they only interpret a value someone read.
+import { bit, bits, struct, u8, type ValueOf } from '../layout/struct.js';
+
+export const VIRTIO_PCI_ISR_QUEUE = 0x1;
+export const VIRTIO_PCI_ISR_CONFIG = 0x2;
+
+export const virtioPciIsr = struct('virtio_pci_isr', {
+  isr: u8(0, 'ro', {
+    bits: [bit('queue_interrupt', 0), bit('device_config_interrupt', 1), bits('reserved', 2, 6)],
+    doc: 'Read clears the byte and deasserts INTx',
+  }),
+});
+
+export type VirtioPciIsr = ValueOf<typeof virtioPciIsr>;
+
+export interface IsrBits {
+  readonly queue_interrupt: boolean;
+  readonly device_config_interrupt: boolean;
+  /** Bits 2–7, reserved. */
+  readonly reserved: number;
+}
+
+export function decodeIsr(value: number): IsrBits {
+  return virtioPciIsr.bits('isr', value & 0xff) as unknown as IsrBits;
+}
+
+export function encodeIsr(b: IsrBits): number {
+  return (b.queue_interrupt ? 1 : 0) | (b.device_config_interrupt ? 2 : 0) | ((b.reserved & 0x3f) << 2);
+}
