@@ -1,1 +1,7 @@
-export {};
+// Dump readers and writers (browser-safe). Host sysfs scanning is in node.ts.
+export * from './types.js';
+export * from './diagnostics.js';
+export { readDump, iterateDump, iterateDumpAsync, DumpReader, type ReadDumpOptions, type DumpReadResult } from './read.js';
+export { readBinaryDump, looksBinary } from './binary.js';
+export { parseLspciHeader, type LspciHeader } from './lspci.js';
+export { writeLspci, writeLspciFunction, writeBinary, writeHexdumpC, writeXxd, type LspciWriteOptions } from './write.js';

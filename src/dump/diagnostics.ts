@@ -1,0 +1,81 @@
+// Diagnostic codes of the dump layer. Errors are thrown as DumpParseError (the text cannot be
+// read); warnings and infos ride along on each DumpFunction (the text was read, but not all
+// of a configuration space is there, or an assumption was made).
+import { defineDiagnostics } from '../bytes/diagnostic.js';
+
+export const DUMP_DIAGNOSTICS = defineDiagnostics({
+  DUMP_MALFORMED_LINE: {
+    severity: 'error',
+    meaning: 'A line that starts like a data line (an offset and a colon) is not one: a byte is not two hex digits, or bytes are not separated by single spaces. The error names the line and column of the first bad character.',
+  },
+  DUMP_OFFSET_RANGE: {
+    severity: 'error',
+    meaning: 'A byte would land at offset 0x1000 or beyond: configuration space has at most 4096 bytes.',
+  },
+  DUMP_BAD_SLOT: {
+    severity: 'error',
+    meaning: 'A device header line has a slot whose function number is not 0–7.',
+  },
+  DUMP_REPEAT_WITHOUT_LINE: {
+    severity: 'error',
+    meaning: 'A hexdump/xxd `*` (repeated-line) marker comes before any data line, so there is nothing to repeat.',
+  },
+  DUMP_UNKNOWN_FORMAT: {
+    severity: 'error',
+    meaning: 'The input is not recognised as lspci -x text, hexdump, xxd or a binary image.',
+  },
+  DUMP_NOT_A_DUMP: {
+    severity: 'error',
+    meaning: 'The input is a known text that holds no configuration bytes (QEMU `info pci`, lspci -v without -x).',
+  },
+  DUMP_EMPTY: {
+    severity: 'error',
+    meaning: 'The input is empty.',
+  },
+  DUMP_BINARY_TOO_LONG: {
+    severity: 'error',
+    meaning: 'A binary image longer than the 4096 bytes of PCI Express configuration space.',
+  },
+  DUMP_BINARY_TEXT: {
+    severity: 'error',
+    meaning: 'A text format was asked for but the input holds control bytes (it looks binary), or binary was asked for a string.',
+  },
+  DUMP_INFO_PCI_MALFORMED: {
+    severity: 'error',
+    meaning: 'A QEMU `info pci` line that starts like a known line (Bus/BAR/IRQ/PCI device) does not have the expected shape.',
+  },
+  DUMP_NO_DATA: {
+    severity: 'warning',
+    meaning: 'A function header with no data lines: nothing of its configuration space is known (lspci says "no config access").',
+  },
+  DUMP_SHORT: {
+    severity: 'warning',
+    meaning: 'Fewer than 64 bytes are known: not even the standard header is complete.',
+  },
+  DUMP_HOLES: {
+    severity: 'info',
+    meaning: 'Bytes below the known length that no line gave; they are unknown (lspci would read them as 0xff).',
+  },
+  DUMP_DUPLICATE_SLOT: {
+    severity: 'warning',
+    meaning: 'The same slot appears again; it is kept as a separate function, as lspci does.',
+  },
+  DUMP_BINARY_LENGTH: {
+    severity: 'warning',
+    meaning: 'A binary image whose length is not 64, 256 or 4096 bytes (a sysfs config file is one of these).',
+  },
+  DUMP_REPEAT_UNRESOLVED: {
+    severity: 'warning',
+    meaning: 'A hexdump/xxd `*` marker is not followed by an offset line, so how far the repetition goes is unknown; those bytes stay unknown.',
+  },
+  DUMP_END_OFFSET: {
+    severity: 'warning',
+    meaning: 'The final offset line of a hexdump does not match the bytes the lines gave.',
+  },
+  DUMP_WORD_ORDER: {
+    severity: 'info',
+    meaning: 'Plain `hexdump` (and `hexdump -x`) prints 16-bit words in the byte order of the machine that ran it; they were read as little-endian.',
+  },
+});
+
+export type DumpDiagnosticCode = keyof typeof DUMP_DIAGNOSTICS;

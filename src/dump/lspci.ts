@@ -1,0 +1,116 @@
+// lspci -x / -xxx / -xxxx text (the grammar pciutils' dump back-end reads with `lspci -F`),
+// with the friendlier extensions listed in docs/formats.md.
+import type { PciAddress } from '../pci/bus.js';
+import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
+import { fail, type Emit, type LineParser } from './parser.js';
+import { formatPciAddress } from '../pci/bus.js';
+
+// `BB:DD.F` or `DDDD:BB:DD.F` (domain of 4–6 hex digits); the function is checked separately
+// so a bad one gets a precise error instead of the line being ignored.
+const HEADER = /^(?:([0-9a-fA-F]{4,6}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-9a-zA-Z])(?=$|[ \t])/;
+// Linux `pci=earlydump`: `[    0.000000] pci 0000:00:03.0 config space:`
+const EARLYDUMP = /^(?:\[[^\]]*\]\s*)?pci ([0-9a-fA-F]{4,6}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7]) config space:\s*$/;
+// An offset of 2–8 hex digits, a colon and a space: what pciutils takes for a data line.
+const DATA = /^[0-9a-fA-F]{2,8}: /;
+// Indented lines are data only if a well-formed byte follows (so `lspci -v` text is never taken for data).
+const INDENTED_DATA = /^[ \t]+[0-9a-fA-F]{2,8}: [0-9a-fA-F]{2}(?: |$)/;
+// A trailing ASCII column some tools append: two or more spaces, then "…" or |…|.
+const ASCII_COLUMN = /^ +(?:"[^]*"|\|[^]*\|)\s*$/;
+
+export interface LspciHeader {
+  slot: PciAddress;
+  description: string;
+}
+
+/** Parse a device header line, or null when the line is not one. Throws on a bad function number. */
+export function parseLspciHeader(text: string, lineNo: number, file?: string): LspciHeader | null {
+  const indent = /^[ \t]*/.exec(text)![0].length;
+  const s = indent ? text.slice(indent) : text;
+  const m = HEADER.exec(s);
+  if (!m) {
+    const e = EARLYDUMP.exec(s);
+    if (!e) return null;
+    return { slot: { domain: parseInt(e[1], 16), bus: parseInt(e[2], 16), device: parseInt(e[3], 16), function: parseInt(e[4], 10) }, description: '' };
+  }
+  const f = m[4];
+  if (f < '0' || f > '7') {
+    fail('DUMP_BAD_SLOT', file, lineNo, indent + m[0].length, `function number must be 0-7, found ${showChar(f, 0)}`);
+  }
+  const device = parseInt(m[3], 16);
+  if (device > 0x1f) fail('DUMP_BAD_SLOT', file, lineNo, indent + m[0].length - 4, `device number must be 00-1f, found ${m[3]}`);
+  const rest = s.slice(m[0].length);
+  return {
+    slot: { domain: m[1] === undefined ? 0 : parseInt(m[1], 16), bus: parseInt(m[2], 16), device, function: f.charCodeAt(0) - 48 },
+    description: rest.length > 0 ? rest.slice(1).replace(/\s+$/, '') : '',
+  };
+}
+
+export class LspciParser implements LineParser {
+  private cur: FunctionBuilder | null = null;
+  private seen = new Set<string>();
+  sawData = false;
+
+  constructor(private readonly file?: string) {}
+
+  line(text: string, lineNo: number, emit: Emit): void {
+    if (text.length === 0 || /^[ \t]*$/.test(text)) {
+      this.flush(emit);
+      return;
+    }
+    const header = parseLspciHeader(text, lineNo, this.file);
+    if (header) {
+      this.flush(emit);
+      this.cur = new FunctionBuilder('lspci', header.slot, header.description, this.file, lineNo);
+      const key = formatPciAddress(header.slot);
+      if (this.seen.has(key)) this.cur.warn('DUMP_DUPLICATE_SLOT', null, `slot ${key} (line ${lineNo}) appeared before`);
+      this.seen.add(key);
+      return;
+    }
+    if (DATA.test(text)) this.data(text, 0, lineNo);
+    else if (INDENTED_DATA.test(text)) this.data(text, /^[ \t]*/.exec(text)![0].length, lineNo);
+    // Anything else (lspci -v text, prompts, prose) is ignored, as pciutils does.
+  }
+
+  end(_lineNo: number, emit: Emit): void {
+    this.flush(emit);
+  }
+
+  private flush(emit: Emit): void {
+    if (this.cur) emit(this.cur.finish());
+    this.cur = null;
+  }
+
+  /** A data line from column `start` (0-based): pciutils' rules, reported with the bad column. */
+  private data(s: string, start: number, lineNo: number): void {
+    let z = start;
+    let offset = 0;
+    while (s.charCodeAt(z) !== 58 /* : */) offset = offset * 16 + hexVal(s.charCodeAt(z++));
+    z += 2; // ": "
+    if (!this.cur) this.cur = new FunctionBuilder('lspci', null, '', this.file, lineNo);
+    const b = this.cur;
+    const n = s.length;
+    let count = 0;
+    while (z < n) {
+      const c0 = s.charCodeAt(z);
+      if (!isHex(c0)) {
+        if (count > 0 && ASCII_COLUMN.test(s.slice(z - 1))) return;
+        if (/^\s+$/.test(s.slice(z))) return; // trailing blanks
+        fail('DUMP_MALFORMED_LINE', this.file, lineNo, z + 1, `expected a byte (two hex digits), found ${showChar(s, z)}`);
+      }
+      if (!isHex(s.charCodeAt(z + 1))) {
+        fail('DUMP_MALFORMED_LINE', this.file, lineNo, z + 2, `expected a second hex digit, found ${showChar(s, z + 1)}`);
+      }
+      if (z + 2 < n && s.charCodeAt(z + 2) !== 32) {
+        fail('DUMP_MALFORMED_LINE', this.file, lineNo, z + 3, `expected a space or the end of the line after a byte, found ${showChar(s, z + 2)}`);
+      }
+      const at = offset + count;
+      if (at >= CONFIG_SPACE_MAX) {
+        fail('DUMP_OFFSET_RANGE', this.file, lineNo, z + 1, `byte at offset 0x${at.toString(16)} is beyond the 4096 bytes of configuration space`);
+      }
+      b.set(at, hexVal(c0) * 16 + hexVal(s.charCodeAt(z + 1)));
+      this.sawData = true;
+      count++;
+      z += 3;
+    }
+  }
+}

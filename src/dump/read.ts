@@ -1,0 +1,216 @@
+// Reading a dump: format detection, then line-by-line parsing that emits each function as
+// soon as it is complete. Memory holds one function at a time, whatever the dump's size.
+import { CONFIG_SPACE_MAX } from './builder.js';
+import { looksBinary, readBinaryDump } from './binary.js';
+import { classifyLine } from './detect.js';
+import { HexdumpParser } from './hexdump.js';
+import { LspciParser } from './lspci.js';
+import { fail, type LineParser } from './parser.js';
+import type { DumpFormat, DumpFunction } from './types.js';
+import { XxdParser } from './xxd.js';
+
+export interface ReadDumpOptions {
+  /** Default 'auto': binary when the bytes hold control characters, else the text format the first telling line shows. */
+  readonly format?: 'auto' | DumpFormat;
+  /** Used in error messages (`FILE:LINE:COL: …`) and in each function's `source`. */
+  readonly file?: string;
+}
+
+export interface DumpReadResult {
+  readonly format: DumpFormat;
+  readonly functions: DumpFunction[];
+}
+
+function makeParser(format: Exclude<DumpFormat, 'binary'>, file?: string): LineParser {
+  switch (format) {
+    case 'lspci':
+      return new LspciParser(file);
+    case 'hexdump':
+      return new HexdumpParser(file);
+    case 'xxd':
+      return new XxdParser(file);
+  }
+}
+
+/**
+ * Incremental reader: `push` chunks (text or bytes, split anywhere), collect the functions
+ * each push completes, then `end()`. Errors are thrown as DumpParseError.
+ */
+export class DumpReader {
+  private readonly file?: string;
+  private readonly wanted: 'auto' | DumpFormat;
+  private mode: 'undecided' | 'text' | 'binary' | 'done' = 'undecided';
+  private decoder: TextDecoder | null = null;
+  private partial = '';
+  private lineNo = 0;
+  private parser: LineParser | null = null;
+  private chosen: DumpFormat | null = null;
+  /** Lines seen before any line told the format (replayed into the parser once it is known). */
+  private undecided: string[] = [];
+  private firstTextLine = 0;
+  private binaryChunks: Uint8Array[] = [];
+  private binaryLength = 0;
+  private out: DumpFunction[] = [];
+  private emitted = 0;
+  private firstHeaderLine = 0;
+  private readonly emit = (fn: DumpFunction) => {
+    this.emitted++;
+    if (!this.firstHeaderLine) this.firstHeaderLine = fn.source.line;
+    this.out.push(fn);
+  };
+
+  constructor(options: ReadDumpOptions = {}) {
+    this.file = options.file;
+    this.wanted = options.format ?? 'auto';
+    if (this.wanted !== 'auto' && this.wanted !== 'binary') this.choose(this.wanted);
+  }
+
+  /** The format in use (null until a telling line or byte was seen). */
+  get format(): DumpFormat | null {
+    return this.chosen;
+  }
+
+  push(chunk: string | Uint8Array): DumpFunction[] {
+    if (this.mode === 'done') throw new Error('DumpReader: push after end');
+    if (typeof chunk === 'string') {
+      if (this.wanted === 'binary') fail('DUMP_BINARY_TEXT', this.file, 1, 1, 'binary format asked for, but the input is text');
+      if (this.mode === 'undecided') this.mode = 'text';
+      if (this.mode === 'binary') throw new Error('DumpReader: text pushed into a binary read');
+      this.text(chunk);
+    } else if (chunk.length > 0) {
+      if (this.mode === 'undecided') {
+        const binary = this.wanted === 'binary' || (this.wanted === 'auto' && looksBinary(chunk));
+        if (!binary && this.wanted !== 'auto' && looksBinary(chunk)) {
+          fail('DUMP_BINARY_TEXT', this.file, 1, 1, `${this.wanted} text asked for, but the input holds control bytes (a binary image?)`);
+        }
+        this.mode = binary ? 'binary' : 'text';
+        if (binary) this.chosen = 'binary';
+      }
+      if (this.mode === 'binary') {
+        this.binaryLength += chunk.length;
+        if (this.binaryLength > CONFIG_SPACE_MAX) {
+          fail('DUMP_BINARY_TOO_LONG', this.file, 1, CONFIG_SPACE_MAX + 1, `binary image longer than the 4096 bytes of configuration space`);
+        }
+        this.binaryChunks.push(chunk.slice());
+      } else {
+        this.decoder ??= new TextDecoder('utf-8');
+        this.text(this.decoder.decode(chunk, { stream: true }));
+      }
+    }
+    return this.take();
+  }
+
+  end(): DumpFunction[] {
+    if (this.mode === 'done') return [];
+    if (this.mode === 'binary') {
+      const all = new Uint8Array(this.binaryLength);
+      let at = 0;
+      for (const c of this.binaryChunks) {
+        all.set(c, at);
+        at += c.length;
+      }
+      this.binaryChunks = [];
+      this.emit(readBinaryDump(all, this.file));
+    } else {
+      if (this.decoder) this.text(this.decoder.decode());
+      if (this.partial.length > 0) this.line(this.partial); // a last line without a newline
+      this.partial = '';
+      if (!this.parser) {
+        if (this.mode === 'undecided' || this.firstTextLine === 0) fail('DUMP_EMPTY', this.file, 1, 1, 'the input is empty');
+        fail('DUMP_UNKNOWN_FORMAT', this.file, this.firstTextLine, 1, 'not recognised as lspci -x text, hexdump -C, hexdump, xxd or a binary image');
+      }
+      this.parser.end(this.lineNo, this.emit);
+      if (!this.parser.sawData) {
+        if (this.chosen === 'lspci' && this.emitted > 0) {
+          fail('DUMP_NOT_A_DUMP', this.file, this.firstHeaderLine, 1, 'lspci text without hex data lines (produce it with lspci -xxx or -xxxx)');
+        }
+        fail('DUMP_EMPTY', this.file, Math.max(1, this.lineNo), 1, `no data lines found in the ${this.chosen} text`);
+      }
+    }
+    this.mode = 'done';
+    return this.take();
+  }
+
+  private take(): DumpFunction[] {
+    if (this.out.length === 0) return [];
+    const r = this.out;
+    this.out = [];
+    return r;
+  }
+
+  private choose(format: Exclude<DumpFormat, 'binary'>): void {
+    this.chosen = format;
+    this.parser = makeParser(format, this.file);
+  }
+
+  private text(s: string): void {
+    let start = 0;
+    for (;;) {
+      const nl = s.indexOf('\n', start);
+      if (nl < 0) break;
+      const piece = start === 0 && this.partial ? this.partial + s.slice(0, nl) : s.slice(start, nl);
+      if (start === 0) this.partial = '';
+      this.line(piece);
+      start = nl + 1;
+    }
+    if (start === 0) this.partial += s;
+    else this.partial = s.slice(start);
+  }
+
+  private line(raw: string): void {
+    this.lineNo++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (this.parser) {
+      this.parser.line(text, this.lineNo, this.emit);
+      return;
+    }
+    if (!this.firstTextLine && text.trim() !== '') this.firstTextLine = this.lineNo;
+    const verdict = classifyLine(text);
+    if (verdict === 'qemu-info-pci') {
+      fail('DUMP_NOT_A_DUMP', this.file, this.lineNo, 1, 'this is QEMU `info pci` text, which holds BAR ranges but no configuration bytes (read it with parseQemuInfoPci)');
+    }
+    this.undecided.push(text);
+    if (verdict === null) return;
+    this.choose(verdict);
+    const first = this.lineNo - this.undecided.length + 1;
+    const lines = this.undecided;
+    this.undecided = [];
+    for (let i = 0; i < lines.length; i++) this.parser!.line(lines[i], first + i, this.emit);
+  }
+}
+
+/** Read a whole dump. */
+export function readDump(input: string | Uint8Array, options: ReadDumpOptions = {}): DumpReadResult {
+  const r = new DumpReader(options);
+  const functions = r.push(input);
+  functions.push(...r.end());
+  return { format: r.format!, functions };
+}
+
+const SLICE = 1 << 16;
+
+/**
+ * Yield functions one by one from a text, bytes, or an iterable of chunks (lines or pieces of
+ * any size), without holding more than the function being read.
+ */
+export function* iterateDump(input: string | Uint8Array | Iterable<string | Uint8Array>, options: ReadDumpOptions = {}): Generator<DumpFunction, DumpFormat> {
+  const r = new DumpReader(options);
+  if (typeof input === 'string') {
+    for (let i = 0; i < input.length; i += SLICE) yield* r.push(input.slice(i, i + SLICE));
+    if (input.length === 0) yield* r.push('');
+  } else if (input instanceof Uint8Array) {
+    yield* r.push(input);
+  } else {
+    for (const chunk of input) yield* r.push(chunk);
+  }
+  yield* r.end();
+  return r.format!;
+}
+
+/** The same from an async source (a Node stream, a fetch body reader, …). */
+export async function* iterateDumpAsync(input: AsyncIterable<string | Uint8Array>, options: ReadDumpOptions = {}): AsyncGenerator<DumpFunction, DumpFormat> {
+  const r = new DumpReader(options);
+  for await (const chunk of input) yield* r.push(chunk);
+  yield* r.end();
+  return r.format!;
+}

@@ -1,0 +1,39 @@
+// The `*` marker of hexdump and `xxd -a`: the previous line repeats until the next offset.
+import type { FunctionBuilder } from './builder.js';
+
+export class RepeatTracker {
+  private last: { offset: number; bytes: number[] } | null = null;
+  private pendingLine = 0;
+
+  hasLine(): boolean {
+    return this.last !== null;
+  }
+
+  mark(lineNo: number): void {
+    this.pendingLine = lineNo;
+  }
+
+  remember(offset: number, bytes: number[]): void {
+    this.last = { offset, bytes };
+  }
+
+  /** Fill the repeated lines up to `upTo` (exclusive), if a `*` is pending. */
+  resolve(b: FunctionBuilder, upTo: number): void {
+    if (!this.pendingLine || !this.last) return;
+    const { offset, bytes } = this.last;
+    const period = bytes.length;
+    if (period > 0) for (let p = offset + period; p < upTo; p++) b.set(p, bytes[(p - offset) % period]);
+    this.pendingLine = 0;
+  }
+
+  unresolved(b: FunctionBuilder, _lineNo: number): void {
+    if (!this.pendingLine) return;
+    b.warn('DUMP_REPEAT_UNRESOLVED', b.length, `'*' on line ${this.pendingLine} is not followed by an offset; the repeated bytes are unknown`);
+    this.pendingLine = 0;
+  }
+
+  reset(): void {
+    this.last = null;
+    this.pendingLine = 0;
+  }
+}

@@ -1,0 +1,109 @@
+// `xxd` text: `OFFSET: ` then groups of bytes (2 per group by default, any group size with
+// -g), two spaces and the ASCII column; `*` from `xxd -a`; and `xxd -p` (bare hex lines).
+import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
+import { fail, type Emit, type LineParser } from './parser.js';
+import { RepeatTracker } from './repeat.js';
+
+const OFFSET = /^([0-9a-fA-F]+): /;
+const PLAIN = /^[0-9a-fA-F]+$/;
+
+export class XxdParser implements LineParser {
+  private cur: FunctionBuilder | null = null;
+  private readonly repeat = new RepeatTracker();
+  /** Next offset for `xxd -p` lines, which carry none. */
+  private plainNext = 0;
+  private variant: 'offsets' | 'plain' | null = null;
+  sawData = false;
+
+  constructor(private readonly file?: string) {}
+
+  line(raw: string, lineNo: number, emit: Emit): void {
+    const text = raw.replace(/[\r\n]+$/, '');
+    if (text.trim() === '*') {
+      if (!this.repeat.hasLine()) fail('DUMP_REPEAT_WITHOUT_LINE', this.file, lineNo, 1, "'*' (repeated lines) before any data line");
+      this.repeat.mark(lineNo);
+      return;
+    }
+    const m = OFFSET.exec(text);
+    if (m && this.variant !== 'plain') {
+      this.variant = 'offsets';
+      this.offsetLine(text, parseInt(m[1], 16), m[0].length, lineNo, emit);
+      return;
+    }
+    const t = text.trim();
+    if (PLAIN.test(t) && this.variant !== 'offsets') {
+      this.variant = 'plain';
+      this.plainLine(t, text.indexOf(t), lineNo);
+    }
+    // Anything else (prompts, file names, blank lines) is ignored.
+  }
+
+  end(lineNo: number, emit: Emit): void {
+    this.flush(emit, lineNo);
+  }
+
+  private builder(lineNo: number): FunctionBuilder {
+    if (!this.cur) this.cur = new FunctionBuilder('xxd', null, '', this.file, lineNo);
+    return this.cur;
+  }
+
+  private flush(emit: Emit, lineNo: number): void {
+    if (this.cur) {
+      this.repeat.unresolved(this.cur, lineNo);
+      emit(this.cur.finish());
+    }
+    this.cur = null;
+    this.repeat.reset();
+  }
+
+  private offsetLine(s: string, offset: number, from: number, lineNo: number, emit: Emit): void {
+    // The hex area ends at the first two spaces (before the ASCII column) or the end of the line.
+    let end = s.indexOf('  ', from);
+    if (end < 0) end = s.length;
+    const bytes: number[] = [];
+    const cols: number[] = [];
+    let i = from;
+    while (i < end) {
+      if (s.charCodeAt(i) === 32) {
+        // A single space between groups; a leading space right after ": " is a bad group.
+        if (i === from) fail('DUMP_MALFORMED_LINE', this.file, lineNo, i + 1, `expected hex digits, found a space`);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < end && isHex(s.charCodeAt(j))) j++;
+      if (j < end && s.charCodeAt(j) !== 32) {
+        fail('DUMP_MALFORMED_LINE', this.file, lineNo, j + 1, `expected hex digits or a space, found ${showChar(s, j)}`);
+      }
+      if ((j - i) % 2 !== 0) fail('DUMP_MALFORMED_LINE', this.file, lineNo, j, `a group of bytes needs an even number of hex digits (found ${j - i})`);
+      for (let k = i; k < j; k += 2) {
+        bytes.push(hexVal(s.charCodeAt(k)) * 16 + hexVal(s.charCodeAt(k + 1)));
+        cols.push(k + 1);
+      }
+      i = j;
+    }
+    if (bytes.length === 0) return;
+    if (offset + bytes.length > CONFIG_SPACE_MAX) {
+      const bad = CONFIG_SPACE_MAX - offset;
+      fail('DUMP_OFFSET_RANGE', this.file, lineNo, bad <= 0 ? 1 : cols[bad], `byte at offset 0x${Math.max(offset, CONFIG_SPACE_MAX).toString(16)} is beyond the 4096 bytes of configuration space`);
+    }
+    if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
+    const b = this.builder(lineNo);
+    this.repeat.resolve(b, offset);
+    for (let k = 0; k < bytes.length; k++) b.set(offset + k, bytes[k]);
+    this.repeat.remember(offset, bytes);
+    this.sawData = true;
+  }
+
+  private plainLine(t: string, indent: number, lineNo: number): void {
+    if (t.length % 2 !== 0) fail('DUMP_MALFORMED_LINE', this.file, lineNo, indent + t.length, `xxd -p line has an odd number of hex digits (${t.length})`);
+    const b = this.builder(lineNo);
+    for (let k = 0; k < t.length; k += 2) {
+      if (this.plainNext >= CONFIG_SPACE_MAX) {
+        fail('DUMP_OFFSET_RANGE', this.file, lineNo, indent + k + 1, 'byte at offset 0x1000 is beyond the 4096 bytes of configuration space');
+      }
+      b.set(this.plainNext++, hexVal(t.charCodeAt(k)) * 16 + hexVal(t.charCodeAt(k + 1)));
+    }
+    this.sawData = true;
+  }
+}
