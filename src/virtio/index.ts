@@ -7,3 +7,4 @@ export * from './features.js';
 export * from './common-cfg.js';
 export * from './isr.js';
 export * from './legacy.js';
+export * from './devices/index.js';
