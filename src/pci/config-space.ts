@@ -1,0 +1,95 @@
+// decodeConfigSpace / encodeConfigSpace: the whole image. Decoding keeps a copy of the image;
+// encoding writes every decoded structure back over a copy of it, so unknown and unclaimed
+// bytes survive and edited register values take effect.
+import { hex } from '../bytes/hex.js';
+import { unclaimed } from '../layout/annotate.js';
+import { decodeBarRegisters, decodeExpansionRom } from './bars.js';
+import { PCI_STD_HEADER_SIZEOF, walkCapabilities } from './capabilities.js';
+import { walkExtendedCapabilities } from './ext-capabilities.js';
+import { barCountFor, capPointerOffsetFor, headerStructFor, romOffsetFor } from './header.js';
+import { DecodeState } from './place.js';
+import type { Capability, ConfigSpace, DecodeOptions, ExtendedCapability, PciHeaderFields } from './types.js';
+
+export const PCI_STATUS_CAP_LIST = 0x10;
+export const PCI_HEADER_TYPE_MASK = 0x7f;
+export const PCI_HEADER_TYPE_MFD = 0x80;
+
+/**
+ * Decode a configuration space image. `opts.length` says how many leading bytes are real
+ * (default: all); fields past it are left out and reported, never read from filler.
+ * Never throws on data; throws RangeError only for an impossible `opts.length`.
+ */
+export function decodeConfigSpace(bytes: Uint8Array, opts: DecodeOptions = {}): ConfigSpace {
+  const length = opts.length ?? bytes.length;
+  if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
+    throw new RangeError(`decodeConfigSpace: length ${length} outside 0..${bytes.length}`);
+  }
+  const img = bytes.slice();
+  const st = new DecodeState(img, length);
+  if (length < PCI_STD_HEADER_SIZEOF) {
+    st.report('IMAGE_TOO_SHORT', length, `only ${length} bytes known; the standard header needs 64`);
+  }
+
+  const typeByte = length > 0x0e ? img[0x0e] : null;
+  const layout = typeByte === null ? 0 : typeByte & PCI_HEADER_TYPE_MASK;
+  if (layout > 2) {
+    st.report('HEADER_TYPE_UNKNOWN', 0x0e, `header type ${hex(layout, 2)} is not 0, 1 or 2; only the common header is decoded`);
+  }
+  const hs = headerStructFor(layout);
+  const header = st.place(hs, 0, hs.size, length, `header (${hs.name})`).value as PciHeaderFields;
+  if (hs.size > length) st.truncated(`the ${hs.name} header`);
+
+  const classCode = length >= 0x0c ? (img[0x0b] << 16) | (img[0x0a] << 8) | img[0x09] : null;
+  const bars = decodeBarRegisters(img, 0x10, barCountFor(layout), { length, sizes: opts.barSizes, diagnostics: st.diagnostics });
+  const romOff = romOffsetFor(layout);
+  const rom = romOff === null ? null : decodeExpansionRom(img, romOff, length);
+
+  let capabilities: Capability[] = [];
+  const ptrOff = capPointerOffsetFor(layout);
+  if (ptrOff !== null && ptrOff < length && length >= 0x08) {
+    const status = img[0x06] | (img[0x07] << 8);
+    if (status & PCI_STATUS_CAP_LIST) {
+      capabilities = walkCapabilities(st, ptrOff, {
+        vendorCaps: opts.vendorCaps,
+        vendorId: img[0] | (img[1] << 8),
+        deviceId: img[2] | (img[3] << 8),
+      });
+    } else if (img[ptrOff] !== 0) {
+      st.report('CAPS_WITHOUT_STATUS_BIT', ptrOff, `capability pointer is ${hex(img[ptrOff], 2)} but Status bit 4 is clear; list not walked`);
+    }
+  }
+
+  let extendedCapabilities: ExtendedCapability[] = [];
+  if (length > 0x100) extendedCapabilities = walkExtendedCapabilities(st);
+
+  return {
+    bytes: img,
+    length,
+    headerType: layout,
+    multiFunction: typeByte !== null && (typeByte & PCI_HEADER_TYPE_MFD) !== 0,
+    header,
+    classCode,
+    bars,
+    rom,
+    capabilities,
+    extendedCapabilities,
+    regions: st.regions,
+    unclaimed: unclaimed(st.regions, length),
+    diagnostics: st.diagnostics,
+    layout: st.layout,
+  };
+}
+
+/**
+ * The image of a decoded configuration space: the original bytes with every decoded
+ * structure written back, so edits of header fields, capability `fields` (and entries) take
+ * effect and everything else stays byte-exact. Derived views (`bars`, `rom`, `info`,
+ * `classCode`) are not encoded: edit the registers they come from.
+ * Where two decoded structures overlap (a malformed list), the later one in `layout` wins.
+ */
+export function encodeConfigSpace(cs: ConfigSpace): Uint8Array {
+  const out = cs.bytes.slice();
+  for (const p of cs.layout) p.struct.encodePartial(p.value as never, out, p.offset, p.end);
+  for (const c of cs.capabilities) c.vendor?.encode?.(out);
+  return out;
+}

@@ -1,0 +1,54 @@
+// Vendor-Specific (0x000b) and Designated Vendor-Specific (0x0023) extended capabilities:
+// their own headers say how long they are; the body is kept as bytes.
+import { diag } from '../../bytes/diagnostic.js';
+import { bits, struct, u16, u32, type ValueOf } from '../../layout/struct.js';
+import { availU32, type CapDecoder } from '../caps/common.js';
+import { PCI_DIAGNOSTICS } from '../diagnostics.js';
+import { extHeader, withTrailingBytes } from './common.js';
+
+const vsecBase = () => ({
+  header: extHeader(),
+  vsec_header: u32(0x04, 'ro', { bits: [bits('vsec_id', 0, 16), bits('vsec_rev', 16, 4), bits('vsec_length', 20, 12, 'ro', 'bytes, headers included')] }),
+});
+export const pciVsecCap = struct('pci_vsec_cap', vsecBase());
+export type PciVsecCap = ValueOf<typeof pciVsecCap>;
+
+const dvsecBase = () => ({
+  header: extHeader(),
+  dvsec_header1: u32(0x04, 'ro', { bits: [bits('dvsec_vendor_id', 0, 16), bits('dvsec_rev', 16, 4), bits('dvsec_length', 20, 12)] }),
+  dvsec_header2: u16(0x08, 'ro', { bits: [bits('dvsec_id', 0, 16)] }),
+});
+export const pciDvsecCap = struct('pci_dvsec_cap', dvsecBase());
+export type PciDvsecCap = ValueOf<typeof pciDvsecCap>;
+
+export const vsecExtCapDecoder: CapDecoder = {
+  layout: (ctx) => {
+    const h = availU32(ctx, 4);
+    const len = h === null ? 8 : h >>> 20;
+    if (h !== null && len < 8) ctx.diagnostics.push(diag(PCI_DIAGNOSTICS, 'EXTCAP_LEN_INVALID', ctx.pos + 4, `VSEC at 0x${ctx.pos.toString(16)} has length ${len} (< 8)`));
+    return [{ struct: len > 8 ? withTrailingBytes('pci_vsec_cap', vsecBase(), 'data', 8, len - 8) : pciVsecCap, offset: ctx.pos }];
+  },
+  info: (f) =>
+    typeof f.vsec_header === 'number'
+      ? { vsec_id: f.vsec_header & 0xffff, vsec_rev: (f.vsec_header >>> 16) & 0xf, vsec_length: f.vsec_header >>> 20 }
+      : {},
+};
+
+export const dvsecExtCapDecoder: CapDecoder = {
+  layout: (ctx) => {
+    const h = availU32(ctx, 4);
+    const len = h === null ? 10 : h >>> 20;
+    if (h !== null && len < 10) ctx.diagnostics.push(diag(PCI_DIAGNOSTICS, 'EXTCAP_LEN_INVALID', ctx.pos + 4, `DVSEC at 0x${ctx.pos.toString(16)} has length ${len} (< 10)`));
+    return [{ struct: len > 10 ? withTrailingBytes('pci_dvsec_cap', dvsecBase(), 'data', 10, len - 10) : pciDvsecCap, offset: ctx.pos }];
+  },
+  info: (f) => {
+    const out: Record<string, unknown> = {};
+    if (typeof f.dvsec_header1 === 'number') {
+      out.dvsec_vendor_id = f.dvsec_header1 & 0xffff;
+      out.dvsec_rev = (f.dvsec_header1 >>> 16) & 0xf;
+      out.dvsec_length = f.dvsec_header1 >>> 20;
+    }
+    if (typeof f.dvsec_header2 === 'number') out.dvsec_id = f.dvsec_header2;
+    return out;
+  },
+};
