@@ -451,7 +451,7 @@ async function program(bus: Bus, node: FnNode, enable: boolean): Promise<void> {
     const io = br.io ?? { base: 0x1000n, limit: 0xfffn };
     const ioBase = Number(io.base), ioLimit = Number(io.limit);
     if (br.hasIo) {
-      if (br.io32) await bus.configWrite(a, IO_BASE_UPPER, 4, ((ioLimit >>> 16) << 16) | (ioBase >>> 16));
+      if (br.io32) await bus.configWrite(a, IO_BASE_UPPER, 4, (((ioLimit >>> 16) << 16) | (ioBase >>> 16)) >>> 0);
       await bus.configWrite(a, IO_BASE, 2, (((ioLimit >> 8) & 0xf0) << 8) | ((ioBase >> 8) & 0xf0));
     }
     // Memory: bits 31:20 in bits 15:4 of the base and limit words.
