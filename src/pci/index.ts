@@ -3,6 +3,7 @@ export * from './types.js';
 export * from './header.js';
 export * from './diagnostics.js';
 export * from './cap-ids.js';
+export * from './class-codes.js';
 export * from './bars.js';
 export * from './capabilities.js';
 export * from './ext-capabilities.js';
