@@ -5,3 +5,4 @@ export { readDump, iterateDump, iterateDumpAsync, DumpReader, type ReadDumpOptio
 export { readBinaryDump, looksBinary } from './binary.js';
 export { parseLspciHeader, type LspciHeader } from './lspci.js';
 export { writeLspci, writeLspciFunction, writeBinary, writeHexdumpC, writeXxd, type LspciWriteOptions } from './write.js';
+export { parseQemuInfoPci, qemuBarSizes, qemuBarAddresses, findQemuPciFunction, type QemuPciBar, type QemuPciBridgeInfo, type QemuPciFunction } from './qemu-info-pci.js';
