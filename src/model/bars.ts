@@ -21,10 +21,10 @@ export interface ProgrammedBar extends ModelBar {
   readonly base: bigint;
 }
 
-export const PCI_COMMAND_IO = 0x1;
-export const PCI_COMMAND_MEMORY = 0x2;
-export const PCI_COMMAND_MASTER = 0x4;
-export const PCI_COMMAND_INTX_DISABLE = 0x400;
+export const MODEL_PCI_COMMAND_IO = 0x1;
+export const MODEL_PCI_COMMAND_MEMORY = 0x2;
+export const MODEL_PCI_COMMAND_MASTER = 0x4;
+export const MODEL_PCI_COMMAND_INTX_DISABLE = 0x400;
 const BAR0 = 0x10;
 
 /** The read-only low bits of a BAR register: space, type, prefetchable. */

@@ -12,7 +12,7 @@ import { region, type Region } from '../layout/annotate.js';
 export type ModelAccessWidth = 1 | 2 | 4;
 
 /** A structure placed in config space, with optional per-field access overrides. */
-export interface PlacedStruct {
+export interface ModelPlacedStruct {
   readonly struct: Struct<any>;
   readonly offset: number;
   readonly label?: string;
@@ -26,7 +26,7 @@ export interface PlacedStruct {
  * Side effects attached to a byte range: `beforeRead` may refresh the stored bytes the read
  * is about to return (a data window); `afterWrite` sees the access once the masks applied.
  */
-export interface ConfigHook {
+export interface ModelConfigHook {
   readonly offset: number;
   readonly length: number;
   beforeRead?(offset: number, width: ModelAccessWidth): void;
@@ -40,13 +40,13 @@ export class ConfigSpaceModel {
   readonly w1cmask: Uint8Array;
   readonly romask: Uint8Array;
   readonly regions: Region[] = [];
-  private readonly hooks: ConfigHook[] = [];
+  private readonly hooks: ModelConfigHook[] = [];
 
   /**
    * @param image initial bytes (256 or 4096 usually); copied.
    * @param placed structures whose access columns make bits writable.
    */
-  constructor(image: Uint8Array, placed: readonly PlacedStruct[] = []) {
+  constructor(image: Uint8Array, placed: readonly ModelPlacedStruct[] = []) {
     this.bytes = Uint8Array.from(image);
     const n = image.length;
     this.wmask = new Uint8Array(n);
@@ -60,7 +60,7 @@ export class ConfigSpaceModel {
   }
 
   /** Apply a structure's access column at its offset (later placements override earlier). */
-  place(p: PlacedStruct): void {
+  place(p: ModelPlacedStruct): void {
     const len = Math.min(p.length ?? p.struct.size, p.struct.size);
     if (p.offset < 0 || p.offset + len > this.size) {
       throw new RangeError(`${p.struct.name} at 0x${p.offset.toString(16)} does not fit in ${this.size} bytes of config space`);
@@ -84,7 +84,7 @@ export class ConfigSpaceModel {
     }
   }
 
-  addHook(h: ConfigHook): void {
+  addHook(h: ModelConfigHook): void {
     this.hooks.push(h);
   }
 
@@ -152,7 +152,7 @@ export class ConfigSpaceModel {
   }
 }
 
-function overlaps(h: ConfigHook, offset: number, width: number): boolean {
+function overlaps(h: ModelConfigHook, offset: number, width: number): boolean {
   return offset < h.offset + h.length && h.offset < offset + width;
 }
 
@@ -162,7 +162,7 @@ function checkAccess(offset: number, width: number): void {
 }
 
 /** Bits of a BitSpec list with a given access, as a mask (for tests and callers). */
-export function bitsWithAccess(specs: readonly BitSpec[], access: Access): number {
+export function modelBitsWithAccess(specs: readonly BitSpec[], access: Access): number {
   let m = 0;
   for (const b of specs) if (b.access === access) m |= (b.width >= 32 ? 0xffffffff : ((1 << b.width) - 1) << b.lo) >>> 0;
   return m >>> 0;

@@ -2,15 +2,16 @@
 // at 0x7fff_f000 without allocating gigabytes. Pages are allocated on the first write;
 // reading a page nobody wrote gives zeros, as fresh guest RAM does.
 import { readU16, readU32, readU64, writeU16, writeU32, writeU64 } from '../bytes/window.js';
+import type { VringGuestMemory } from '../vring/memory.js';
 
-export const GUEST_PAGE_SIZE = 4096;
+export const MODEL_GUEST_PAGE_SIZE = 4096;
 const PAGE_SHIFT = 12n;
 const PAGE_MASK = 0xfffn;
 const ADDRESS_LIMIT = 1n << 64n;
-const ZERO_PAGE = new Uint8Array(GUEST_PAGE_SIZE);
+const ZERO_PAGE = new Uint8Array(MODEL_GUEST_PAGE_SIZE);
 
 /** Sparse guest physical memory addressed by bigint (the whole 64-bit space). */
-export class SparseGuestMemory {
+export class SparseGuestMemory implements VringGuestMemory {
   private readonly pages = new Map<bigint, Uint8Array>();
 
   /** Pages that have been written at least once. */
@@ -33,7 +34,7 @@ export class SparseGuestMemory {
 
   readU64(address: bigint): bigint {
     const [page, off] = this.locate(address, 8);
-    if (off + 8 <= GUEST_PAGE_SIZE) return readU64(page, off);
+    if (off + 8 <= MODEL_GUEST_PAGE_SIZE) return readU64(page, off);
     return readU64(this.readBytes(address, 8), 0);
   }
 
@@ -52,7 +53,7 @@ export class SparseGuestMemory {
 
   writeU64(address: bigint, value: bigint): void {
     const [page, off] = this.locate(address, 8, true);
-    if (off + 8 <= GUEST_PAGE_SIZE) writeU64(page, off, value);
+    if (off + 8 <= MODEL_GUEST_PAGE_SIZE) writeU64(page, off, value);
     else {
       const tmp = new Uint8Array(8);
       writeU64(tmp, 0, value);
@@ -61,13 +62,23 @@ export class SparseGuestMemory {
   }
 
   /** Read 1, 2 or 4 bytes little-endian (what a bus access does). */
-  read(address: bigint, width: 1 | 2 | 4): number {
+  readWidth(address: bigint, width: 1 | 2 | 4): number {
     return width === 1 ? this.readU8(address) : this.readNumber(address, width);
   }
 
-  write(address: bigint, width: 1 | 2 | 4, value: number): void {
+  writeWidth(address: bigint, width: 1 | 2 | 4, value: number): void {
     if (width === 1) this.writeU8(address, value);
     else this.writeNumber(address, width, value);
+  }
+
+  /** VringGuestMemory: a copy of `len` bytes. */
+  read(addr: bigint, len: number): Uint8Array {
+    return this.readBytes(addr, len);
+  }
+
+  /** VringGuestMemory: store `data` at `addr`. */
+  write(addr: bigint, data: Uint8Array): void {
+    this.writeBytes(addr, data);
   }
 
   /** A copy of `length` bytes starting at `address`. */
@@ -78,7 +89,7 @@ export class SparseGuestMemory {
     while (done < length) {
       const a = address + BigInt(done);
       const off = Number(a & PAGE_MASK);
-      const n = Math.min(GUEST_PAGE_SIZE - off, length - done);
+      const n = Math.min(MODEL_GUEST_PAGE_SIZE - off, length - done);
       const page = this.pages.get(a >> PAGE_SHIFT);
       if (page) out.set(page.subarray(off, off + n), done);
       done += n;
@@ -92,7 +103,7 @@ export class SparseGuestMemory {
     while (done < data.length) {
       const a = address + BigInt(done);
       const off = Number(a & PAGE_MASK);
-      const n = Math.min(GUEST_PAGE_SIZE - off, data.length - done);
+      const n = Math.min(MODEL_GUEST_PAGE_SIZE - off, data.length - done);
       this.page(a >> PAGE_SHIFT).set(data.subarray(done, done + n), off);
       done += n;
     }
@@ -105,14 +116,14 @@ export class SparseGuestMemory {
 
   private readNumber(address: bigint, width: 2 | 4): number {
     const [page, off] = this.locate(address, width);
-    if (off + width <= GUEST_PAGE_SIZE) return width === 2 ? readU16(page, off) : readU32(page, off);
+    if (off + width <= MODEL_GUEST_PAGE_SIZE) return width === 2 ? readU16(page, off) : readU32(page, off);
     const b = this.readBytes(address, width);
     return width === 2 ? readU16(b, 0) : readU32(b, 0);
   }
 
   private writeNumber(address: bigint, width: 2 | 4, value: number): void {
     const [page, off] = this.locate(address, width, true);
-    if (off + width <= GUEST_PAGE_SIZE) {
+    if (off + width <= MODEL_GUEST_PAGE_SIZE) {
       if (width === 2) writeU16(page, off, value);
       else writeU32(page, off, value);
       return;
@@ -135,7 +146,7 @@ export class SparseGuestMemory {
   private page(key: bigint): Uint8Array {
     let p = this.pages.get(key);
     if (!p) {
-      p = new Uint8Array(GUEST_PAGE_SIZE);
+      p = new Uint8Array(MODEL_GUEST_PAGE_SIZE);
       this.pages.set(key, p);
     }
     return p;

@@ -60,7 +60,7 @@ describe('SparseGuestMemory', () => {
         for (let i = 0; i < 8; i++) flat[op.at + i] = Number((op.value >> BigInt(8 * i)) & 0xffn);
       } else {
         const v = Number(op.value & ((1n << BigInt(8 * op.kind)) - 1n));
-        m.write(a, op.kind as 1 | 2 | 4, v);
+        m.writeWidth(a, op.kind as 1 | 2 | 4, v);
         for (let i = 0; i < op.kind; i++) flat[op.at + i] = (v >>> (8 * i)) & 0xff;
       }
     }
