@@ -8,10 +8,10 @@ const LSPCI_HEADER = /^[ \t]*(?:[0-9a-fA-F]{4,6}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}
 const EARLYDUMP = /^(?:\[[^\]]*\]\s*)?pci [0-9a-fA-F]{4,6}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7] config space:/;
 const QEMU_INFO_PCI = /^\s*Bus\s+\d+, device\s+\d+, function \d+:\s*$/;
 const HEXDUMP_C = /^[0-9a-fA-F]{8,}  [0-9a-fA-F]{2}(?: |$)/;
-const HEXDUMP_WORDS = /^[0-9a-fA-F]{7,8}(?: +[0-9a-fA-F]{4})+\s*$/;
+const HEXDUMP_WORDS = /^[0-9a-fA-F]{7,8} +[0-9a-fA-F]{4}(?: |$)/;
 const XXD = /^[0-9a-fA-F]{7,}: [0-9a-fA-F]{2}/;
 const LSPCI_DATA = /^[ \t]*[0-9a-fA-F]{2,6}: [0-9a-fA-F]{2}(?: |$)/;
-const XXD_PLAIN = /^[0-9a-fA-F]{10,}$/;
+const XXD_PLAIN = /^(?:[0-9a-fA-F]{2})+$/;
 
 export function classifyLine(line: string): LineVerdict {
   if (LSPCI_HEADER.test(line) || EARLYDUMP.test(line)) return 'lspci';

@@ -37,7 +37,7 @@ export function parseLspciHeader(text: string, lineNo: number, file?: string): L
     fail('DUMP_BAD_SLOT', file, lineNo, indent + m[0].length, `function number must be 0-7, found ${showChar(f, 0)}`);
   }
   const device = parseInt(m[3], 16);
-  if (device > 0x1f) fail('DUMP_BAD_SLOT', file, lineNo, indent + m[0].length - 4, `device number must be 00-1f, found ${m[3]}`);
+  if (device > 0x1f) fail('DUMP_BAD_SLOT', file, lineNo, indent + m[0].length - 3, `device number must be 00-1f, found ${m[3]}`);
   const rest = s.slice(m[0].length);
   return {
     slot: { domain: m[1] === undefined ? 0 : parseInt(m[1], 16), bus: parseInt(m[2], 16), device, function: f.charCodeAt(0) - 48 },
