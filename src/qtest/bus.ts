@@ -14,7 +14,7 @@ const Q35_MCH_ID = 0x29c08086;
 const MCH_PCIEXBAR = 0x60;
 /** Bit 0 enables the window; bits 2:1 = 0 select 256 MiB (buses 0..255). */
 const PCIEXBAR_ENABLE_256M = 0x1;
-export const DEFAULT_ECAM_BASE = 0xb000_0000n;
+export const Q35_DEFAULT_ECAM_BASE = 0xb000_0000n;
 
 const SUFFIX: Record<AccessWidth, string> = { 1: 'b', 2: 'w', 4: 'l' };
 const MAX_ADDRESS = (1n << 64n) - 1n;
@@ -55,7 +55,7 @@ export class QtestBus implements Bus {
    * Turn on q35's MMCONFIG window by programming PCIEXBAR in the MCH (00:00.0), as firmware
    * does; afterwards all config accesses use ECAM. Fails on a machine without that MCH.
    */
-  async enableEcam(base: bigint = DEFAULT_ECAM_BASE): Promise<void> {
+  async enableEcam(base: bigint = Q35_DEFAULT_ECAM_BASE): Promise<void> {
     if (base & 0xfffffffn || base < 0n || base >= 1n << 36n) throw new RangeError(`ECAM base 0x${base.toString(16)} must be 256 MiB aligned below 64 GiB`);
     const host: PciAddress = { domain: 0, bus: 0, device: 0, function: 0 };
     const id = await this.cf8Read(host, 0, 4);
