@@ -191,7 +191,10 @@ function parseBarLine(s: string, lineNo: number, file: string | undefined): Qemu
     address = a === UNMAPPED ? null : a;
   }
   tryLit('.');
-  if (s.slice(i).trim() !== '') bad('the end of the line');
+  if (s.slice(i).trim() !== '') {
+    i += /^\s*/.exec(s.slice(i))![0].length;
+    bad('the end of the line');
+  }
   return { index, kind, prefetchable, address, size, line: lineNo };
 }
 
