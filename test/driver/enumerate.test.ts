@@ -214,9 +214,18 @@ const bridgeArb = (devices: fc.Arbitrary<DevSpec[]>): fc.Arbitrary<FnSpec> =>
   });
 const leafBus = fc.array(deviceArb(endpointArb), { maxLength: 3 });
 const midBus = fc.array(deviceArb(fc.oneof({ weight: 3, arbitrary: endpointArb }, { weight: 1, arbitrary: bridgeArb(leafBus) })), { maxLength: 3 });
-const topArb = fc
-  .array(deviceArb(fc.oneof({ weight: 2, arbitrary: endpointArb }, { weight: 1, arbitrary: bridgeArb(midBus) })), { minLength: 1, maxLength: 5 })
-  .filter((devs) => countBridges(devs) <= 3); // each bridge with I/O costs 4 KiB of the 16 KiB port space
+// Large 64-bit prefetchable BARs (32 MiB..16 GiB) only fit with a 64-bit window; they sit on bus 0.
+const bigBarArb: fc.Arbitrary<BarSpec> = fc.record({ kind: fc.constant('mem64' as const), size: fc.integer({ min: 25, max: 34 }).map((k) => 1n << BigInt(k)), pref: fc.constant(true) });
+const bigEndpointArb: fc.Arbitrary<FnSpec> = fc.record({ bars: fc.array(fc.oneof(barArb, bigBarArb), { maxLength: 3 }), romSize: fc.constant(null), bridge: fc.constant(null) });
+const topArbWith = (ep: fc.Arbitrary<FnSpec>) =>
+  fc
+    .array(deviceArb(fc.oneof({ weight: 2, arbitrary: ep }, { weight: 1, arbitrary: bridgeArb(midBus) })), { minLength: 1, maxLength: 5 })
+    .filter((devs) => countBridges(devs) <= 3); // each bridge with I/O costs 4 KiB of the 16 KiB port space
+const topArb = fc.oneof(
+  topArbWith(endpointArb).map((devs) => ({ devs, mem64: false })),
+  topArbWith(bigEndpointArb).map((devs) => ({ devs, mem64: true })),
+);
+const MEM64 = { base: 0x80_0000_0000n, limit: 0x100_0000_0000n };
 
 function countBridges(devs: DevSpec[]): number {
   return devs.flat().reduce((n, f) => n + (f.bridge ? 1 + countBridges(f.bridge.devices) : 0), 0);
@@ -259,9 +268,9 @@ function overlaps(xs: Array<{ base: bigint; size: bigint }>): boolean {
 }
 
 describe('enumeratePci properties', () => {
-  test.prop([topArb], { numRuns: 1000 })('finds every function, sizes every BAR, and assigns a consistent, non-overlapping layout', async (devs) => {
+  test.prop([topArb], { numRuns: 1000 })('finds every function, sizes every BAR, and assigns a consistent, non-overlapping layout', async ({ devs, mem64 }) => {
     const bus = new FakeBus(devs);
-    const fns = await enumeratePci(bus);
+    const fns = await enumeratePci(bus, mem64 ? { mem64Base: MEM64.base, mem64Limit: MEM64.limit } : {});
     expect(fns.length).toBe(bus.all.length);
 
     // Sizes and kinds come back as declared.
@@ -298,7 +307,9 @@ describe('enumeratePci properties', () => {
         check(b.children, { io: w.io, mem: w.mem, pref: b.spec.bridge!.pref ? w.pref : null });
       }
     };
-    check(bus.root, { io: { base: 0xc000n, limit: 0xffffn }, mem: { base: 0xc0000000n, limit: 0xfebfffffn }, pref: null });
+    check(bus.root, { io: { base: 0xc000n, limit: 0xffffn }, mem: { base: 0xc0000000n, limit: 0xfebfffffn }, pref: mem64 ? { base: MEM64.base, limit: MEM64.limit - 1n } : null });
+    // Without a 64-bit window everything stays below 4 GiB; with one, only 64-bit BARs leave.
+    for (const p of placedOf(bus.root)) if (p.base + p.size > 0x1_0000_0000n) expect(mem64 && p.pref).toBe(true);
 
     // Bus numbers are unique; every function has decoding and bus mastering on.
     const secondaries = bus.all.filter((f) => f.spec.bridge).map((f) => f.secondary);
