@@ -38,6 +38,8 @@ function parseHexReply(command: string, reply: string): bigint {
 
 export class QtestBus implements Bus {
   private ecam: bigint | null = null;
+  /** CF8/CFC is an address-then-data pair: concurrent callers must not interleave inside it. */
+  private cf8Tail: Promise<unknown> = Promise.resolve();
 
   constructor(readonly qemu: QemuProcess) {}
 
@@ -145,14 +147,24 @@ export class QtestBus implements Bus {
   // QEMU's harness would honour the low two bits of 0xCF8 as a byte lane (real hardware
   // ignores them), so the address written is always dword-aligned and the lane is chosen
   // by the data port, 0xCFC + (offset & 3), which both agree on.
-  private async cf8Read(fn: PciAddress, offset: number, width: AccessWidth): Promise<number> {
-    await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
-    return this.ioRead(CONFIG_DATA + (offset & 3), width);
+  private cf8Read(fn: PciAddress, offset: number, width: AccessWidth): Promise<number> {
+    return this.cf8Exclusive(async () => {
+      await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
+      return this.ioRead(CONFIG_DATA + (offset & 3), width);
+    });
   }
 
-  private async cf8Write(fn: PciAddress, offset: number, width: AccessWidth, value: number): Promise<void> {
-    await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
-    await this.ioWrite(CONFIG_DATA + (offset & 3), width, value);
+  private cf8Write(fn: PciAddress, offset: number, width: AccessWidth, value: number): Promise<void> {
+    return this.cf8Exclusive(async () => {
+      await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
+      await this.ioWrite(CONFIG_DATA + (offset & 3), width, value);
+    });
+  }
+
+  private cf8Exclusive<T>(op: () => Promise<T>): Promise<T> {
+    const p = this.cf8Tail.then(op, op);
+    this.cf8Tail = p.catch(() => undefined);
+    return p;
   }
 
   private cf8Value(fn: PciAddress, offset: number): number {

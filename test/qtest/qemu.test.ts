@@ -187,6 +187,13 @@ describe.skipIf(!runQemu)('QEMU pc with a transitional and a modern virtio-blk-p
     expect(await s.bus.configRead(a, 0x3c, 4)).toBe(((dw3c & 0xffffff00) | 0x5a) >>> 0);
   });
 
+  it('keeps each CF8/CFC address-data pair together when callers run concurrently', async () => {
+    const reads = fns.flatMap((f) => Array.from({ length: 16 }, (_, i) => ({ a: f.address, off: i * 4 })));
+    const sequential: number[] = [];
+    for (const r of reads) sequential.push(await s.bus.configRead(r.a, r.off, 4));
+    expect(await Promise.all(reads.map((r) => s.bus.configRead(r.a, r.off, 4)))).toEqual(sequential);
+  });
+
   it('reaches virtio common_cfg through the assigned 64-bit BAR and the legacy I/O BAR', async () => {
     for (const dev of [4, 5]) {
       const f = fnAt(fns, 0, dev)!;
