@@ -150,7 +150,15 @@ describe.skipIf(!runQemu)('QEMU pc with a transitional and a modern virtio-blk-p
   let s: QtestSession;
   let fns: EnumeratedFunction[];
   beforeAll(async () => {
-    s = await startQtestBus({ machine: 'pc', args: [...blk('d0', image('a.img'), ',addr=4'), ...blk('d1', image('b.img'), ',addr=5,disable-legacy=on')] });
+    s = await startQtestBus({
+      machine: 'pc',
+      args: [
+        ...blk('d0', image('a.img'), ',addr=4'),
+        ...blk('d1', image('b.img'), ',addr=5,disable-legacy=on'),
+        ...blk('d2', image('c.img'), ',addr=6,disable-legacy=on,page-per-vq=on'),
+        ...blk('d3', image('d.img'), ',addr=7,disable-legacy=on,modern-pio-notify=on'),
+      ],
+    });
     fns = await enumeratePci(s.bus);
   });
   afterAll(async () => {
@@ -165,6 +173,10 @@ describe.skipIf(!runQemu)('QEMU pc with a transitional and a modern virtio-blk-p
     expect(t.bars.map((b) => [b.index, b.kind, b.prefetchable])).toEqual([[0, 'io', false], [1, 'mem32', false], [4, 'mem64', true]]);
     expect(m.bars.map((b) => [b.index, b.kind, b.prefetchable])).toEqual([[1, 'mem32', false], [4, 'mem64', true]]);
     expect(t.bars[2].size).toBe(0x4000n);
+    const ppv = fnAt(fns, 0, 6)!.bars.find((b) => b.index === 4)!;
+    expect(ppv.size).toBe(0x800000n); // page-per-vq: one 4 KiB notify page per queue
+    expect(ppv.address % ppv.size).toBe(0n);
+    expect(fnAt(fns, 0, 7)!.bars.map((b) => [b.index, b.kind])).toEqual([[1, 'mem32'], [2, 'io'], [4, 'mem64']]); // modern-pio-notify
     expect(fnAt(fns, 0, 0)!.classCode >>> 8).toBe(0x0600);
   });
 
@@ -195,7 +207,7 @@ describe.skipIf(!runQemu)('QEMU pc with a transitional and a modern virtio-blk-p
   });
 
   it('reaches virtio common_cfg through the assigned 64-bit BAR and the legacy I/O BAR', async () => {
-    for (const dev of [4, 5]) {
+    for (const dev of [4, 5, 6, 7]) {
       const f = fnAt(fns, 0, dev)!;
       await commonCfgLooksSane(s.bus, f.bars.find((b) => b.index === 4)!.address);
     }
@@ -232,7 +244,7 @@ describe.skipIf(!runQemu)('QEMU q35 with virtio-blk-pci behind a pcie-root-port'
   let s: QtestSession;
   let fns: QemuDumpFunction[];
   beforeAll(async () => {
-    s = await startQtestBus({ machine: 'q35', args: ['-device', 'pcie-root-port,id=rp1,chassis=1', ...blk('d0', image('c.img'), ',bus=rp1,ats=on')] });
+    s = await startQtestBus({ machine: 'q35', args: ['-device', 'pcie-root-port,id=rp1,chassis=1', ...blk('d0', image('e.img'), ',bus=rp1,ats=on')] });
     fns = await dumpQtestFunctions(s.bus);
   });
   afterAll(async () => {
@@ -294,7 +306,7 @@ describe.skipIf(!runQemu)('QEMU q35 with virtio-blk-pci behind a pcie-root-port'
 
 describe.skipIf(!runQemu)('qemuDump', () => {
   it('starts QEMU, dumps every function in lspci -xxxx form with the BAR layout, and stops QEMU', async () => {
-    const dump = await qemuDump({ machine: 'pc', deviceArgs: blk('d0', image('d.img'), ',addr=4') });
+    const dump = await qemuDump({ machine: 'pc', deviceArgs: blk('d0', image('f.img'), ',addr=4') });
     expect(leftoverQemu()).toEqual([]);
     expect(dump.argv[0]).toBe(QEMU);
     const f = fnAt(dump.functions, 0, 4)!;
