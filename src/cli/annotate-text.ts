@@ -1,0 +1,72 @@
+// `decode --annotate`: the hex dump with every byte range labelled `structure.field`, from
+// the regions the decoders placed; bytes no structure claims are marked, never dropped.
+import { hexDigits } from '../bytes/hex.js';
+import { labelAt, type Region } from '../layout/annotate.js';
+import type { FieldInfo } from '../layout/struct.js';
+import { bitsText, fieldText } from './fields-text.js';
+
+export interface AnnotateInput {
+  readonly bytes: Uint8Array;
+  /** 1 where the byte is known; null when all bytes below `length` are. */
+  readonly known: Uint8Array | null;
+  readonly length: number;
+  readonly regions: readonly Region[];
+}
+
+const BYTES_PER_LINE = 16;
+
+function hexRun(b: Uint8Array, from: number, to: number, known: Uint8Array | null): string {
+  const parts: string[] = [];
+  for (let i = from; i < to; i++) parts.push(known && known[i] !== 1 ? '--' : hexDigits(b[i], 2));
+  return parts.join(' ');
+}
+
+function offsetText(from: number, to: number): string {
+  const a = hexDigits(from, 3);
+  return to - from === 1 ? a : `${a}-${hexDigits(to - 1, 3)}`;
+}
+
+/** Lines of the annotated dump (without the function's heading). */
+export function annotateLines(a: AnnotateInput): string[] {
+  const lines: string[] = [];
+  let lastRegion: Region | undefined;
+  const push = (from: number, to: number, label: string) => {
+    // Long runs (unclaimed space, wide reserved fields) are printed 16 bytes per line.
+    for (let s = from; s < to; s += BYTES_PER_LINE) {
+      const e = Math.min(to, s + BYTES_PER_LINE);
+      lines.push(`  ${offsetText(s, e).padEnd(7)}  ${hexRun(a.bytes, s, e, a.known).padEnd(47)}  ${s === from ? label : '…'}`);
+    }
+  };
+  for (let i = 0; i < a.length; ) {
+    if (a.known && a.known[i] !== 1) {
+      let j = i;
+      while (j < a.length && a.known[j] !== 1) j++;
+      push(i, j, '(not given by the dump: unknown)');
+      i = j;
+      continue;
+    }
+    const l = labelAt(a.regions, i);
+    if (!l) {
+      let j = i + 1;
+      while (j < a.length && !labelAt(a.regions, j) && !(a.known && a.known[j] !== 1)) j++;
+      push(i, j, '(unclaimed)');
+      i = j;
+      lastRegion = undefined;
+      continue;
+    }
+    if (l.region !== lastRegion) {
+      lines.push(`  ${l.region.label}`);
+      lastRegion = l.region;
+    }
+    const f: FieldInfo = l.field;
+    const start = l.region.offset + f.offset;
+    const end = Math.min(start + f.size, l.region.offset + l.region.length, a.length);
+    const from = i;
+    const value = from === start && end === start + f.size ? fieldText(a.bytes, a.length, l.region.offset, f) : null;
+    const bits = value !== null ? bitsText(a.bytes, l.region.offset, f) : '';
+    const label = `${l.region.struct}.${f.name}${value !== null && f.kind !== 'bytes' ? ` = ${value}` : ''}${bits ? `  ${bits}` : ''}`;
+    push(from, Math.max(end, from + 1), label);
+    i = Math.max(end, from + 1);
+  }
+  return lines;
+}

@@ -1,0 +1,99 @@
+// `pcicfg lookup`: the reverse of notify — what a write at ADDRESS hits (the VM-exit view:
+// the write traps at an address, the host finds the function, structure, field and queue).
+import { formatPciAddress } from '../../pci/bus.js';
+import { lookupAddress, type VirtioAddressHit } from '../../virtio/lookup.js';
+import { bigintOption, flag, parseCommandArgs } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { decodeDevice } from '../device.js';
+import { CliUsageError } from '../errors.js';
+import { hex0x } from '../format.js';
+import { INPUT_OPTIONS, inputName, inputSpec, readInputs } from '../input.js';
+import { addr } from '../json-values.js';
+
+const OPTIONS = {
+  ...INPUT_OPTIONS,
+  io: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function hitJson(h: VirtioAddressHit): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    slot: h.slot,
+    space: h.space,
+    bar: h.bar,
+    bar_address: addr(h.barAddress),
+    offset_in_bar: addr(h.offsetInBar),
+    structure: h.structure,
+    cap_offset: h.capOffset,
+    preferred: h.preferred,
+    offset: addr(h.offsetInStructure),
+    struct: h.struct,
+    field: h.field,
+    byte_in_field: h.byteInField,
+    queues: h.queues ? [...h.queues] : null,
+  };
+  if (h.queueNotifyOff !== undefined) o.queue_notify_off = h.queueNotifyOff;
+  if (h.allQueues !== undefined) o.all_queues = h.allQueues;
+  if (h.assumedNotifyOff !== undefined) o.assumed_notify_off = h.assumedNotifyOff;
+  if (h.entry !== undefined) o.entry = h.entry;
+  if (h.shmId !== undefined) o.shm_id = h.shmId;
+  return o;
+}
+
+function hitText(h: VirtioAddressHit): string[] {
+  const out: string[] = [];
+  const field = h.field ? ` ${h.struct ? h.struct + '.' : ''}${h.field}${h.byteInField ? ` (byte ${h.byteInField})` : ''}` : '';
+  out.push(
+    `${h.slot} BAR${h.bar} ${hex0x(h.barAddress)} + ${hex0x(h.offsetInBar)}: ${h.structure}${h.capOffset !== null ? ` (cap [${h.capOffset.toString(16)}])` : ''} + ${hex0x(h.offsetInStructure)}${field}` +
+      (h.preferred || h.structure === 'bar' ? '' : '  [not the capability drivers use]'),
+  );
+  if (h.entry !== undefined) out.push(`  ${h.structure === 'msix_table' ? 'MSI-X vector' : 'first pending bit'} ${h.entry}`);
+  if (h.structure === 'notify' || h.structure === 'legacy') {
+    if (h.allQueues) out.push('  kicks every queue (the value written selects the queue)');
+    else if (h.queues && h.queues.length) {
+      out.push(
+        `  kicks queue${h.queues.length > 1 ? 's' : ''} ${h.queues.join(', ')}` +
+          (h.queueNotifyOff !== null && h.queueNotifyOff !== undefined ? ` (queue_notify_off ${h.queueNotifyOff})` : '') +
+          (h.assumedNotifyOff ? '; queue_notify_off = queue index assumed' : ''),
+      );
+    } else if (h.structure === 'notify') out.push('  between doorbells: kicks no queue');
+  }
+  return out;
+}
+
+export async function lookupCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommandArgs('lookup', argv, OPTIONS);
+  if (p.positionals.length === 0) throw new CliUsageError('ADDRESS is required', 'lookup');
+  if (p.positionals.length > 2) throw new CliUsageError(`expected [FILE] ADDRESS, got ${p.positionals.length} arguments`, 'lookup');
+  const address = bigintOption('lookup', 'ADDRESS', p.positionals[p.positionals.length - 1]);
+  const space = flag(p, 'io') ? 'io' : 'mem';
+  if (space === 'io' && address > 0xffffn) throw new CliUsageError(`I/O port ${hex0x(address)} is above 0xffff`, 'lookup');
+  const spec = inputSpec('lookup', p, p.positionals.length === 2 ? p.positionals[0] : null);
+
+  // One function at a time: a host-sized dump is searched without holding it.
+  const hits: VirtioAddressHit[] = [];
+  for await (const input of readInputs(spec, ctx)) {
+    const dev = decodeDevice(input);
+    const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
+    hits.push(...lookupAddress([{ slot, config: dev.cs, transport: dev.virtio?.transport, probeOptions: { barSizes: input.barSizes ?? undefined } }], address, space));
+  }
+  // Structures a driver uses first, plain BAR hits last (lookupAddress's order per function).
+  const rank = (h: VirtioAddressHit) => (h.structure === 'bar' ? 2 : h.preferred ? 0 : 1);
+  hits.sort((a, b) => rank(a) - rank(b));
+  if (flag(p, 'json')) {
+    const best = hits[0];
+    const j = best
+      ? { address: addr(address), ...hitJson(best), hits: hits.map(hitJson) }
+      : { address: addr(address), space, slot: null, bar: null, structure: null, offset: null, field: null, queues: null, hits: [] };
+    if (best) j.space = space;
+    await ctx.out.line(JSON.stringify(j, null, 2));
+    return 0;
+  }
+  if (!hits.length) {
+    await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}): no BAR of ${inputName(spec)} contains it` + (spec.sysfs ? '' : ' (BARs of unknown size only match their virtio structures)'));
+    return 0;
+  }
+  await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}):`);
+  for (const h of hits) for (const l of hitText(h)) await ctx.out.line('  ' + l);
+  return 0;
+}

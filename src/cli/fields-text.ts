@@ -1,0 +1,75 @@
+// Generic printing of placed structures: every field of a region read from the image, with
+// its named bits. The same field tables that decode drive what is printed, so nothing is
+// described twice.
+import { hexDigits } from '../bytes/hex.js';
+import { readU16, readU32, readU64 } from '../bytes/window.js';
+import type { Region } from '../layout/annotate.js';
+import { bitValue, type FieldInfo } from '../layout/struct.js';
+
+/** The field's value read from the image, as text (`0x0010`, or bytes `00 00`); null when not known. */
+export function fieldText(bytes: Uint8Array, known: number, at: number, f: FieldInfo): string | null {
+  const o = at + f.offset;
+  if (o + f.size > known) return null;
+  switch (f.kind) {
+    case 'u8':
+      return '0x' + hexDigits(bytes[o], 2);
+    case 'u16':
+      return '0x' + hexDigits(readU16(bytes, o), 4);
+    case 'u32':
+      return '0x' + hexDigits(readU32(bytes, o), 8);
+    case 'u64':
+      return '0x' + hexDigits(readU64(bytes, o), 16);
+    case 'bytes': {
+      const parts: string[] = [];
+      for (let i = 0; i < f.size; i++) parts.push(hexDigits(bytes[o + i], 2));
+      return parts.join(' ');
+    }
+  }
+}
+
+function registerValue(bytes: Uint8Array, o: number, f: FieldInfo): number | null {
+  switch (f.kind) {
+    case 'u8':
+      return bytes[o];
+    case 'u16':
+      return readU16(bytes, o);
+    case 'u32':
+      return readU32(bytes, o);
+    default:
+      return null;
+  }
+}
+
+/** `io+ memory+ master- devsel=1`, lspci style; reserved bit ranges only when non-zero. */
+export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo): string {
+  if (!f.bits?.length) return '';
+  const v = registerValue(bytes, at + f.offset, f);
+  if (v === null) return '';
+  const parts: string[] = [];
+  for (const b of f.bits) {
+    const x = bitValue(v, b);
+    if (b.access === 'rsvd' || b.name === 'reserved') {
+      if (x !== 0) parts.push(`${b.name}=0x${x.toString(16)}`);
+    } else if (b.width === 1) parts.push(`${b.name}${x ? '+' : '-'}`);
+    else parts.push(`${b.name}=${x >= 10 ? '0x' + x.toString(16) : x}`);
+  }
+  return parts.join(' ');
+}
+
+/** One line per field of `r` (reserved fields only when not all zero). */
+export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string): string[] {
+  const lines: string[] = [];
+  const w = r.fields.reduce((m, f) => Math.max(m, f.name.length), 0);
+  for (const f of r.fields) {
+    if (f.offset >= r.length) continue;
+    const text = fieldText(bytes, known, r.offset, f);
+    if (text === null) {
+      lines.push(`${indent}${f.name.padEnd(w)}  <not available>`);
+      continue;
+    }
+    if (f.access === 'rsvd' && /^(0x)?[0 ]*$/.test(text)) continue;
+    const bits = bitsText(bytes, r.offset, f);
+    lines.push(`${indent}${f.name.padEnd(w)}  ${text}${bits ? `  ${bits}` : ''}`);
+  }
+  return lines;
+}

@@ -1,0 +1,187 @@
+// Where functions come from: a file, standard input, the bundled example, or this host's
+// sysfs. Functions are yielded one at a time as the reader completes them, so a dump of
+// thousands of functions is never held whole.
+import { open } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../bytes/diagnostic.js';
+import { parseSlotFilter, slotMatches, type PciAddress } from '../pci/bus.js';
+import { DumpParseError, type DumpFormat, type DumpFunction } from '../dump/types.js';
+import { iterateDumpAsync } from '../dump/read.js';
+import { findQemuPciFunction, parseQemuInfoPci, qemuBarSizes, type QemuPciFunction } from '../dump/qemu-info-pci.js';
+import { readFile } from 'node:fs/promises';
+import { flag, stringValue, type OptionSpecs, type Parsed } from './args.js';
+import type { CommandContext } from './context.js';
+import { CliInputError, CliUsageError } from './errors.js';
+
+/** The options every command that reads functions accepts. */
+export const INPUT_OPTIONS = {
+  slot: { type: 'string', short: 's' },
+  format: { type: 'string', short: 'F' },
+  sysfs: { type: 'boolean' },
+  'info-pci': { type: 'string' },
+} as const satisfies OptionSpecs;
+
+export const EXAMPLE_DUMP = fileURLToPath(new URL('../../examples/qemu-virtio-blk.lspci', import.meta.url));
+export const EXAMPLE_INFO_PCI = fileURLToPath(new URL('../../examples/qemu-virtio-blk.info-pci', import.meta.url));
+
+const FORMATS: readonly DumpFormat[] = ['lspci', 'hexdump', 'xxd', 'binary'];
+
+/** A function to decode: what a dump gave, plus BAR information from elsewhere. */
+export interface DeviceInput {
+  readonly slot: PciAddress | null;
+  readonly description: string;
+  readonly bytes: Uint8Array;
+  /** 1 where the byte is known; null when every byte below `length` is. */
+  readonly known: Uint8Array | null;
+  readonly length: number;
+  readonly diagnostics: readonly Diagnostic[];
+  /** BAR sizes by index, from `info pci` or sysfs, when known. */
+  readonly barSizes: ReadonlyMap<number, bigint> | null;
+  /** Where the BAR sizes came from (for the text output). */
+  readonly barSizesFrom: string | null;
+}
+
+export interface InputSpec {
+  readonly command: string;
+  /** FILE, '-', or null for the bundled example. */
+  readonly file: string | null;
+  readonly sysfs: boolean;
+  readonly format: DumpFormat | null;
+  readonly slot: ReturnType<typeof parseSlotFilter>;
+  readonly slotText: string | null;
+  readonly infoPci: string | null;
+}
+
+export function inputSpec(command: string, p: Parsed, file: string | null): InputSpec {
+  const slotText = stringValue(p, 'slot') ?? null;
+  const slot = slotText === null ? null : parseSlotFilter(slotText);
+  if (slotText !== null && !slot) throw new CliUsageError(`-s: '${slotText}' is not [[domain:]bus:]dev.fn`, command);
+  const fmt = stringValue(p, 'format') ?? null;
+  if (fmt !== null && !(FORMATS as readonly string[]).includes(fmt)) {
+    throw new CliUsageError(`--format must be one of ${FORMATS.join(', ')}, got '${fmt}'`, command);
+  }
+  const sysfs = flag(p, 'sysfs');
+  if (sysfs && file !== null) throw new CliUsageError('give either FILE or --sysfs, not both', command);
+  if (sysfs && fmt !== null) throw new CliUsageError('--format does not apply to --sysfs', command);
+  return { command, file, sysfs, format: fmt as DumpFormat | null, slot, slotText, infoPci: stringValue(p, 'info-pci') ?? null };
+}
+
+/** Name used in messages for the input. */
+export function inputName(spec: InputSpec): string {
+  return spec.sysfs ? '/sys/bus/pci/devices' : spec.file === null ? EXAMPLE_DUMP : spec.file === '-' ? '<stdin>' : spec.file;
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (e) {
+    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
+  }
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false })) {
+      yield chunk as Uint8Array;
+    }
+  } catch (e) {
+    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function systemMessage(e: unknown): string {
+  const code = (e as { code?: string })?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+type RawFunction = DumpFunction & { readonly barSizes?: Map<number, bigint> };
+
+async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerator<RawFunction> {
+  if (spec.sysfs) {
+    const { iterateSysfs, SYSFS_PCI_DEVICES } = await import('../dump/node.js');
+    const filter = spec.slot ? (a: PciAddress) => slotMatches(spec.slot!, a) : undefined;
+    const it = iterateSysfs({ filter });
+    for (;;) {
+      let r: IteratorResult<RawFunction>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
+        const path = (e as { path?: string })?.path ?? SYSFS_PCI_DEVICES;
+        throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
+      }
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  const path = spec.file === null ? EXAMPLE_DUMP : spec.file;
+  const name = inputName(spec);
+  const chunks = path === '-' ? ctx.io.stdin : fileChunks(path);
+  try {
+    yield* iterateDumpAsync(chunks, { file: name, format: spec.format ?? 'auto' });
+  } catch (e) {
+    if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
+    throw e;
+  }
+}
+
+async function loadInfoPci(path: string): Promise<QemuPciFunction[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
+  }
+  try {
+    return parseQemuInfoPci(text, { file: path });
+  } catch (e) {
+    if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
+    throw e;
+  }
+}
+
+/** The functions of the input that match -s, one at a time, with `info pci` BARs attached. */
+export async function* readInputs(spec: InputSpec, ctx: CommandContext): AsyncGenerator<DeviceInput> {
+  const infoPath = spec.infoPci ?? (spec.file === null && !spec.sysfs ? EXAMPLE_INFO_PCI : null);
+  const info = infoPath === null ? null : await loadInfoPci(infoPath);
+  for await (const fn of rawFunctions(spec, ctx)) {
+    if (spec.slot && !(fn.slot ? slotMatches(spec.slot, fn.slot) : isMatchAll(spec.slot))) continue;
+    yield {
+      slot: fn.slot,
+      description: fn.description,
+      bytes: fn.bytes,
+      known: allKnown(fn) ? null : fn.known,
+      length: fn.length,
+      diagnostics: fn.diagnostics,
+      ...barSizesOf(fn, info, infoPath),
+    };
+  }
+}
+
+function barSizesOf(fn: RawFunction, info: QemuPciFunction[] | null, infoPath: string | null): { barSizes: ReadonlyMap<number, bigint> | null; barSizesFrom: string | null } {
+  if (info && fn.slot) {
+    const q = findQemuPciFunction(info, fn.slot);
+    if (q) return { barSizes: qemuBarSizes(q), barSizesFrom: infoPath };
+  }
+  if (fn.barSizes && fn.barSizes.size) return { barSizes: fn.barSizes, barSizesFrom: 'sysfs resource' };
+  return { barSizes: null, barSizesFrom: null };
+}
+
+function isMatchAll(f: NonNullable<ReturnType<typeof parseSlotFilter>>): boolean {
+  return f.domain === null && f.bus === null && f.device === null && f.function === null;
+}
+
+function allKnown(fn: DumpFunction): boolean {
+  for (let i = 0; i < fn.length; i++) if (fn.known[i] !== 1) return false;
+  return true;
+}

@@ -1,0 +1,117 @@
+// Output with back-pressure: a multi-thousand-function dump is printed function by function,
+// so what is waiting in memory never grows with the input.
+
+/** What `main` writes to: process.stdout/stderr, or a capture object in tests. */
+export interface CliWritable {
+  write(chunk: string | Uint8Array): boolean | void;
+  once?(event: 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: 'drain' | 'error', listener: (...args: unknown[]) => void): unknown;
+}
+
+export type CliReadable = AsyncIterable<Uint8Array | string>;
+
+export interface CliIo {
+  readonly stdout: CliWritable;
+  readonly stderr: CliWritable;
+  readonly stdin: CliReadable;
+}
+
+/** Raised when the reader of our output went away (`pcicfg decode | head`): stop quietly. */
+export class OutputClosed extends Error {
+  constructor() {
+    super('output closed');
+    this.name = 'OutputClosed';
+  }
+}
+
+const FLUSH_AT = 1 << 16;
+
+/** Buffers small writes into larger chunks and waits for 'drain' when the stream is full. */
+export class Output {
+  private buf = '';
+  private closed = false;
+
+  constructor(private readonly sink: CliWritable) {}
+
+  /** Append text; returns a promise only when a flush had to wait. */
+  async write(text: string): Promise<void> {
+    this.buf += text;
+    if (this.buf.length >= FLUSH_AT) await this.flush();
+  }
+
+  async line(text = ''): Promise<void> {
+    await this.write(text + '\n');
+  }
+
+  async bytes(data: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.push(data);
+  }
+
+  /** Flush when enough is buffered (between functions of a large dump). */
+  async flushIfLarge(): Promise<void> {
+    if (this.buf.length >= FLUSH_AT / 4) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buf === '') return;
+    const chunk = this.buf;
+    this.buf = '';
+    await this.push(chunk);
+  }
+
+  private async push(chunk: string | Uint8Array): Promise<void> {
+    if (this.closed) throw new OutputClosed();
+    let ok: boolean | void;
+    try {
+      ok = this.sink.write(chunk);
+    } catch (e) {
+      if (isPipeError(e)) {
+        this.closed = true;
+        throw new OutputClosed();
+      }
+      throw e;
+    }
+    if (ok === false && this.sink.once) {
+      const sink = this.sink;
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          sink.removeListener?.('error', onError);
+          resolve();
+        };
+        const onError = (e: unknown) => {
+          sink.removeListener?.('drain', onDrain);
+          if (isPipeError(e)) {
+            this.closed = true;
+            reject(new OutputClosed());
+          } else reject(e);
+        };
+        sink.once!('drain', onDrain);
+        sink.once!('error', onError);
+      });
+    }
+  }
+}
+
+export function isPipeError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && ((e as { code?: string }).code === 'EPIPE' || (e as { code?: string }).code === 'ERR_STREAM_DESTROYED');
+}
+
+/** Read a whole stream (stdin) into bytes. */
+export async function readAll(stream: CliReadable): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const enc = new TextEncoder();
+  for await (const c of stream) {
+    const b = typeof c === 'string' ? enc.encode(c) : c;
+    parts.push(b);
+    total += b.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

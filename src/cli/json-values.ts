@@ -1,0 +1,87 @@
+// The JSON value convention of the CLI (docs/cli.md): numbers that always fit in 32 bits are
+// JSON numbers; addresses, sizes and 64-bit values are lowercase "0x…" strings; byte arrays
+// are plain lowercase hex strings, in memory order ("f41a0110" is f4 1a 01 10).
+import { hex, hexDigits } from '../bytes/hex.js';
+
+export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += hexDigits(b[i], 2);
+  return s;
+}
+
+/** Parse a byte-array hex string (whitespace allowed between bytes); null when malformed. */
+export function hexToBytes(text: string): Uint8Array | null {
+  const t = text.replace(/\s+/g, '');
+  if (t.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(t)) return null;
+  const out = new Uint8Array(t.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(t.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+export const addr = (v: bigint | number): string => hex(v);
+export const addrOrNull = (v: bigint | number | null | undefined): string | null => (v === null || v === undefined ? null : hex(v));
+
+/** Convert a decoded value (numbers, bigints, byte arrays, arrays, plain objects) to JSON data. */
+export function jsonValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'bigint':
+      return hex(v);
+    case 'object':
+      if (v instanceof Uint8Array) return bytesToHex(v);
+      if (Array.isArray(v)) return v.map(jsonValue);
+      if (v instanceof Map) {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of v) o[String(k)] = jsonValue(x);
+        return o;
+      }
+      {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+          if (x !== undefined && typeof x !== 'function') o[k] = jsonValue(x);
+        }
+        return o;
+      }
+    default:
+      return String(v);
+  }
+}
+
+/**
+ * Turn a JSON value back into the type of `like` (the value the raw image decodes to), for
+ * `encode`. Returns an error message instead of throwing.
+ */
+export function valueLike(like: unknown, json: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (typeof like === 'number') {
+    if (typeof json === 'number' && Number.isInteger(json) && json >= 0) return { ok: true, value: json };
+    if (typeof json === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(json.trim())) {
+      const b = BigInt(json.trim());
+      if (b <= BigInt(Number.MAX_SAFE_INTEGER)) return { ok: true, value: Number(b) };
+    }
+    return { ok: false, message: `expected a non-negative integer, got ${JSON.stringify(json)}` };
+  }
+  if (typeof like === 'bigint') {
+    if (typeof json === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(json.trim())) return { ok: true, value: BigInt(json.trim()) };
+    if (typeof json === 'number' && Number.isSafeInteger(json) && json >= 0) return { ok: true, value: BigInt(json) };
+    return { ok: false, message: `expected a "0x…" string, got ${JSON.stringify(json)}` };
+  }
+  if (like instanceof Uint8Array) {
+    const b = typeof json === 'string' ? hexToBytes(json) : null;
+    if (!b) return { ok: false, message: `expected a hex byte string, got ${JSON.stringify(json)}` };
+    if (b.length !== like.length) return { ok: false, message: `expected ${like.length} bytes, got ${b.length}` };
+    return { ok: true, value: b };
+  }
+  if (typeof like === 'boolean') {
+    if (typeof json === 'boolean') return { ok: true, value: json };
+    return { ok: false, message: `expected true or false, got ${JSON.stringify(json)}` };
+  }
+  if (typeof like === 'string') {
+    if (typeof json === 'string') return { ok: true, value: json };
+    return { ok: false, message: `expected a string, got ${JSON.stringify(json)}` };
+  }
+  return { ok: false, message: 'this value cannot be edited' };
+}

@@ -1,0 +1,30 @@
+// The `raw` field of a device in JSON: the image as the dump gave it, byte for byte, with
+// bytes the dump did not give written as `--` (unknown is neither 0xff nor 0).
+import { hexDigits } from '../bytes/hex.js';
+
+export function rawToJson(bytes: Uint8Array, known: Uint8Array | null, length: number): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += known && known[i] !== 1 ? '--' : hexDigits(bytes[i], 2);
+  return s;
+}
+
+/**
+ * Parse `raw` back: bytes (unknown ones 0xff, as the dump readers fill them) in a 256- or
+ * 4096-byte image, the known mask and the length. Null when malformed.
+ */
+export function rawFromJson(text: string): { bytes: Uint8Array; known: Uint8Array; length: number } | null {
+  const t = text.replace(/\s+/g, '');
+  if (t.length % 2 !== 0 || !/^([0-9a-fA-F]{2}|--)*$/.test(t)) return null;
+  const length = t.length / 2;
+  if (length > 4096) return null;
+  const size = length > 256 ? 4096 : 256;
+  const bytes = new Uint8Array(size).fill(0xff);
+  const known = new Uint8Array(size);
+  for (let i = 0; i < length; i++) {
+    const pair = t.slice(2 * i, 2 * i + 2);
+    if (pair === '--') continue;
+    bytes[i] = parseInt(pair, 16);
+    known[i] = 1;
+  }
+  return { bytes, known, length };
+}

@@ -1,0 +1,130 @@
+// `decode` text output, in the spirit of `lspci -vvv`: header, BARs, every capability and
+// extended capability with all its registers and named bits, then the virtio transport and
+// the diagnostics. Register lines come from the field tables (fields-text.ts).
+import { hexDigits } from '../bytes/hex.js';
+import type { Region } from '../layout/annotate.js';
+import { formatPciAddress } from '../pci/bus.js';
+import { pciClassDescription } from '../pci/class-codes.js';
+import type { Bar, ConfigSpace } from '../pci/types.js';
+import type { DecodedDevice } from './device.js';
+import { diagnosticLine } from './diagnostics.js';
+import { bitsText, regionLines } from './fields-text.js';
+import { humanSize } from './format.js';
+import { virtioLines } from './virtio-view.js';
+
+const h = (v: number, n: number) => hexDigits(v, n);
+
+function num(cs: ConfigSpace, name: string): number | null {
+  const v = (cs.header as Record<string, unknown>)[name];
+  return typeof v === 'number' ? v : null;
+}
+
+function barLine(b: Bar): string {
+  const size = b.size === null ? '[size unknown]' : `[size=${humanSize(b.size)}]`;
+  if (b.kind === 'io') return `Region ${b.index}: I/O ports at ${b.address.toString(16)} ${size}`;
+  const width = b.kind === 'mem64' ? '64-bit' : b.kind === 'mem1m' ? 'low-1M' : '32-bit';
+  const unassigned = b.address === 0n ? ' <unassigned>' : '';
+  return `Region ${b.index}: Memory at ${b.address.toString(16).padStart(8, '0')}${unassigned} (${width}, ${b.prefetchable ? 'prefetchable' : 'non-prefetchable'}) ${size}`;
+}
+
+function headerRegion(cs: ConfigSpace): Region | undefined {
+  return cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
+}
+
+/** Named bits of a header register (`Control:` / `Status:` lines). */
+function headerBits(cs: ConfigSpace, name: string): string | null {
+  const r = headerRegion(cs);
+  const f = r?.fields.find((x) => x.name === name);
+  if (!r || !f || f.offset + f.size > cs.length) return null;
+  return bitsText(cs.bytes, r.offset, f);
+}
+
+function infoText(info: Record<string, unknown>): string {
+  return Object.entries(info)
+    .filter(([, v]) => v !== undefined && (typeof v !== 'object' || v === null))
+    .map(([k, v]) => typeof v === 'boolean' ? `${k}${v ? '+' : '-'}` : `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : typeof v === 'number' && v > 9 ? '0x' + v.toString(16) : String(v)}`)
+    .join(' ');
+}
+
+/** Regions of a capability (its own structure, vendor views, entries), in placement order. */
+function regionsIn(cs: ConfigSpace, from: number, to: number): Region[] {
+  return cs.regions.filter((r) => r.offset >= from && r.offset < to);
+}
+
+/** The text of one decoded function. */
+export function deviceText(dev: DecodedDevice): string[] {
+  const { cs, input } = dev;
+  const out: string[] = [];
+  const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
+  out.push(`${slot} ${input.description || (cs.classCode !== null ? pciClassDescription(cs.classCode) : '')}`.trimEnd());
+  const T = '\t';
+  const vendor = num(cs, 'vendor_id');
+  const device = num(cs, 'device_id');
+  if (vendor !== null && device !== null) {
+    const rev = num(cs, 'revision_id');
+    out.push(
+      `${T}Vendor ${h(vendor, 4)} Device ${h(device, 4)}${rev !== null ? ` Rev ${h(rev, 2)}` : ''}` +
+        (cs.classCode !== null ? `, Class ${pciClassDescription(cs.classCode)}` : '') +
+        `, header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`,
+    );
+  }
+  const sv = num(cs, 'subsystem_vendor_id');
+  const sd = num(cs, 'subsystem_id');
+  if (sv !== null && sd !== null) out.push(`${T}Subsystem: ${h(sv, 4)}:${h(sd, 4)}`);
+  out.push(`${T}Known bytes: ${input.length}${input.known ? ' (with holes)' : ''}`);
+  const ctl = headerBits(cs, 'command');
+  if (ctl !== null) out.push(`${T}Control: ${ctl}`);
+  const st = headerBits(cs, 'status');
+  if (st !== null) out.push(`${T}Status: ${st}`);
+  const lat = num(cs, 'latency_timer');
+  const cls = num(cs, 'cache_line_size');
+  if (lat !== null && cls !== null) out.push(`${T}Latency: ${lat}, Cache Line Size: ${cls * 4} bytes`);
+  const pin = num(cs, 'interrupt_pin');
+  const line = num(cs, 'interrupt_line');
+  if (pin !== null && line !== null && pin !== 0) {
+    out.push(`${T}Interrupt: pin ${pin >= 1 && pin <= 4 ? String.fromCharCode(64 + pin) : '?' + pin} routed to IRQ ${line}`);
+  }
+  if (cs.headerType !== 0) {
+    // Bridges and CardBus: every header register beyond the common 16 bytes, by name.
+    const r = headerRegion(cs);
+    if (r) {
+      out.push(`${T}Header (${r.struct}):`);
+      out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: r.fields.filter((f) => f.offset >= 0x10) }, T + T));
+    }
+  }
+  if (input.barSizes) out.push(`${T}BAR sizes from ${input.barSizesFrom}`);
+  for (const b of cs.bars) out.push(T + barLine(b));
+  if (cs.rom && cs.rom.raw !== 0) out.push(`${T}Expansion ROM at ${cs.rom.address.toString(16).padStart(8, '0')} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
+
+  for (const c of cs.capabilities) {
+    out.push(`${T}Capabilities: [${h(c.pos, 2)}] ${c.name}${c.vendor ? `: ${c.vendor.name}` : ''}`);
+    const regions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1)).filter((r) => !(c.vendor && r.struct === 'pci_vendor_cap'));
+    regions.forEach((r, i) => {
+      if (i > 0) out.push(`${T}${T}${r.label}:`);
+      const lines = regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T);
+      // The heading already says the ID and where the next capability is.
+      out.push(...lines.filter((l) => !/^(cap_id|cap_next|cap_vndr)$/.test(l.trim().split(/\s+/)[0])));
+    });
+    const info = infoText(c.info);
+    if (info) out.push(`${T}${T}${info}`);
+  }
+  for (const c of cs.extendedCapabilities) {
+    out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
+    for (const r of regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1))) {
+      out.push(...regionLines(cs.bytes, cs.length, r, T + T).filter((l) => !/^(header)\b/.test(l.trim())));
+    }
+    const info = infoText(c.info);
+    if (info) out.push(`${T}${T}${info}`);
+  }
+  if (dev.virtio) out.push(...virtioLines(dev, T));
+  if (cs.unclaimed.length) {
+    const parts = cs.unclaimed.map((u) => (u.length === 1 ? `0x${h(u.offset, 2)}` : `0x${h(u.offset, 2)}-0x${h(u.offset + u.length - 1, 2)}`));
+    const n = cs.unclaimed.reduce((s, u) => s + u.length, 0);
+    out.push(`${T}Unclaimed bytes (${n}): ${parts.join(', ')}`);
+  }
+  if (dev.diagnostics.length) {
+    out.push(`${T}Diagnostics:`);
+    for (const d of dev.diagnostics) out.push(`${T}${T}${diagnosticLine(d)}`);
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+// The virtio transport of a decoded function, as the CLI shows it (text and JSON): each
+// virtio capability, the structures the probe chose, and where each queue's kick lands.
+import type { Diagnostic } from '../bytes/diagnostic.js';
+import type { ConfigSpace } from '../pci/types.js';
+import { virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
+import { isVirtioPciId } from '../virtio/ids.js';
+import { notifyAddressForQueue, type NotifyAddress } from '../virtio/notify.js';
+import { probeVirtio, type VirtioStructureLocation, type VirtioTransport } from '../virtio/probe.js';
+import type { JsonBinder } from './binder.js';
+import type { DecodedDevice } from './device.js';
+import { hex0x } from './format.js';
+import { addr, addrOrNull } from './json-values.js';
+
+export interface VirtioView {
+  readonly transport: VirtioTransport;
+  readonly diagnostics: readonly Diagnostic[];
+  /** How many queues the text and JSON show (num_queues is not in config space). */
+  readonly queuesShown: number;
+}
+
+export const DEFAULT_QUEUES_SHOWN = 4;
+
+/** Probe a decoded function; null when it is not a virtio function. */
+export function probeDevice(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigint> | null, queuesShown = DEFAULT_QUEUES_SHOWN): VirtioView | null {
+  if (cs.length < 4) return null;
+  const vendor = cs.bytes[0] | (cs.bytes[1] << 8);
+  const device = cs.bytes[2] | (cs.bytes[3] << 8);
+  if (!isVirtioPciId(vendor, device)) return null;
+  const transport = probeVirtio(cs, { barSizes: barSizes ?? undefined, numQueues: queuesShown });
+  return { transport, diagnostics: transport.diagnostics, queuesShown };
+}
+
+export function transportName(t: VirtioTransport): 'modern' | 'transitional' | 'legacy' | null {
+  return t.kind === 'legacy-only' ? 'legacy' : t.kind;
+}
+
+/** Where queue `q` kicks, with queue_notify_off = q assumed. */
+export function queueNotify(t: VirtioTransport, q: number): NotifyAddress | null {
+  return notifyAddressForQueue(t, q);
+}
+
+function capJson(c: VirtioCap): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    pos: c.pos,
+    cap_len: c.cap_len,
+    cfg_type: c.cfg_type,
+    cfg_type_name: c.cfg_type === null ? null : virtioCfgTypeName(c.cfg_type),
+    bar: c.bar,
+    id: c.id,
+    offset: addrOrNull(c.offset),
+    length: addrOrNull(c.length),
+  };
+  if (c.cfg_type === VIRTIO_PCI_CAP_NOTIFY_CFG) o.notify_off_multiplier = c.notify_off_multiplier;
+  if (c.vendor_id !== null) o.vendor_id = c.vendor_id;
+  if (c.struct === 'virtio_pci_cfg_cap' && c.fields.pci_cfg_data instanceof Uint8Array) {
+    o.pci_cfg_data = Array.from(c.fields.pci_cfg_data, (x) => x.toString(16).padStart(2, '0')).join('');
+  }
+  return o;
+}
+
+function locationJson(l: VirtioStructureLocation | null): Record<string, unknown> | null {
+  if (!l) return null;
+  return { pos: l.cap.pos, bar: l.bar.index, bar_address: addr(l.bar.address), bar_size: addrOrNull(l.bar.size), space: l.bar.space, offset: addr(l.offset), length: addr(l.length), address: addr(l.address) };
+}
+
+export function notifyJson(n: NotifyAddress, queue: number): Record<string, unknown> {
+  return { queue, queue_notify_off: n.queueNotifyOff, assumed_notify_off: n.assumedNotifyOff, space: n.space, address: addr(n.address), width: n.width };
+}
+
+/** `virtio` of a device in `decode --json`. */
+export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, unknown> {
+  const v = dev.virtio!;
+  const t = v.transport;
+  const capabilities = t.caps.map((c, i) => {
+    const j = capJson(c);
+    // The same registers as the capability's vendor view: editing either takes effect.
+    const pciCap = dev.cs.capabilities.find((x) => x.pos === c.pos);
+    if (pciCap && c.struct !== 'virtio_pci_cap64') {
+      const records = [pciCap.fields, ...(pciCap.vendor ? [pciCap.vendor.fields] : [])];
+      for (const k of ['cap_len', 'cfg_type', 'bar', 'id', 'notify_off_multiplier', 'vendor_id']) {
+        if (k in j && typeof j[k] === 'number') b.alias(`virtio.capabilities[${i}].${k}`, k, records);
+      }
+      for (const k of ['offset', 'length']) if (k in j && j[k] !== null) b.alias(`virtio.capabilities[${i}].${k}`, k, records);
+    }
+    return j;
+  });
+  const notify = t.notify ? { ...locationJson(t.notify)!, notify_off_multiplier: t.notify.multiplier, multiplier_source: t.notify.multiplierSource } : null;
+  const queues: Record<string, unknown>[] = [];
+  for (let q = 0; q < v.queuesShown; q++) {
+    const n = queueNotify(t, q);
+    if (n) queues.push(notifyJson(n, q));
+  }
+  return {
+    device_type: t.identity.deviceType,
+    device_type_name: t.identity.typeName,
+    transport: transportName(t),
+    capabilities,
+    common: locationJson(t.common),
+    notify,
+    isr: locationJson(t.isr),
+    device: locationJson(t.device),
+    pci_cfg: t.pciCfg ? capJson(t.pciCfg) : null,
+    shared_memory: t.sharedMemory.map((s) => ({ ...locationJson(s)!, id: s.cap.id })),
+    vendor_data: t.vendorData.map(capJson),
+    legacy: t.legacy
+      ? {
+          bar: t.legacy.bar ? t.legacy.bar.index : null,
+          bar_address: t.legacy.bar ? addr(t.legacy.bar.address) : null,
+          msix_enabled: t.legacy.msixEnabled,
+          device_config_offset: t.legacy.deviceConfigOffset,
+        }
+      : null,
+    msix: t.msix
+      ? {
+          pos: t.msix.capPos,
+          table_size: t.msix.tableSize,
+          enabled: t.msix.enabled,
+          table: { bir: t.msix.table.bir, offset: t.msix.table.offset, address: addrOrNull(t.msix.table.address), length: t.msix.table.length },
+          pba: { bir: t.msix.pba.bir, offset: t.msix.pba.offset, address: addrOrNull(t.msix.pba.address), length: t.msix.pba.length },
+        }
+      : null,
+    queues,
+  };
+}
+
+const loc = (l: VirtioStructureLocation) =>
+  `BAR${l.bar.index} + ${hex0x(l.offset)}, ${hex0x(l.length)} bytes → ${hex0x(l.address)}${l.bar.space === 'io' ? ' (I/O port)' : ''}`;
+
+/** The text block printed after the capabilities. */
+export function virtioLines(dev: DecodedDevice, indent: string): string[] {
+  const v = dev.virtio!;
+  const t = v.transport;
+  const id = t.identity;
+  const out: string[] = [];
+  const i2 = indent + '\t';
+  out.push(`${indent}Virtio: ${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ${transportName(t) ?? 'unknown'} transport`);
+  for (const c of t.caps) {
+    const name = c.cfg_type === null ? 'cap (cfg_type unknown)' : `${virtioCfgTypeName(c.cfg_type)} (cfg_type ${c.cfg_type}: ${virtioCfgTypeTitle(c.cfg_type)})`;
+    const parts = [`[${c.pos.toString(16)}] ${name}`];
+    if (c.bar !== null) parts.push(`bar=${c.bar}`);
+    if (c.offset !== null) parts.push(`offset=${hex0x(c.offset)}`);
+    if (c.length !== null) parts.push(`length=${hex0x(c.length)}`);
+    if (c.id !== null && c.id !== 0) parts.push(`id=${c.id}`);
+    if (c.notify_off_multiplier !== null) parts.push(`notify_off_multiplier=${c.notify_off_multiplier}`);
+    if (c.vendor_id !== null) parts.push(`vendor_id=${hex0x(c.vendor_id, 4)}`);
+    if (c.cap_len !== null) parts.push(`cap_len=${c.cap_len}`);
+    out.push(`${i2}${parts.join(' ')}`);
+  }
+  const chosen: Array<[string, VirtioStructureLocation | null]> = [
+    ['common_cfg', t.common],
+    ['isr', t.isr],
+    ['device_cfg', t.device],
+    ['notify', t.notify],
+  ];
+  if (t.caps.length) out.push(`${i2}Structures the driver uses (first usable capability of each type):`);
+  for (const [name, l] of chosen) if (l) out.push(`${i2}\t${name.padEnd(10)} cap [${l.cap.pos.toString(16)}]: ${loc(l)}`);
+  for (const s of t.sharedMemory) out.push(`${i2}\tshm id ${s.cap.id} cap [${s.cap.pos.toString(16)}]: ${loc(s)}`);
+  if (t.legacy) {
+    const b = t.legacy.bar;
+    out.push(
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} (MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`,
+    );
+  }
+  if (t.notify) {
+    const n = t.notify;
+    out.push(
+      `${i2}Queue notify addresses: ${hex0x(n.address)} + queue_notify_off × ${n.multiplier}` +
+        (n.multiplier === 0 ? ' (multiplier 0: every queue kicks the same address)' : ''),
+    );
+    out.push(`${i2}\tqueue_notify_off is in common_cfg (BAR memory), not in config space: queue_notify_off = queue index assumed (what QEMU reports).`);
+    out.push(`${i2}\tnum_queues is in common_cfg too, so the count is unknown; the first ${v.queuesShown} queues:`);
+    for (let q = 0; q < v.queuesShown; q++) {
+      const a = queueNotify(t, q);
+      if (a) out.push(`${i2}\tqueue ${q}: ${hex0x(a.address)}${a.space === 'io' ? ' (I/O port)' : ''}`);
+    }
+  } else if (t.legacy && t.legacy.bar) {
+    const a = queueNotify(t, 0);
+    if (a) out.push(`${i2}Queue notify (legacy): write the queue index to ${hex0x(a.address)}${a.space === 'io' ? ' (I/O port)' : ''} for every queue`);
+  }
+  return out;
+}
