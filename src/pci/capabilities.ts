@@ -2,7 +2,9 @@
 // defensive rules of Linux and pciutils: pointer masked with ~3, a visited set for loops, at
 // most 48 steps (PCI_FIND_CAP_TTL), ID 0xff stops, pointers into the header (< 0x40) are
 // reported and not followed, pointers past the known bytes stop the walk. Every anomaly is a
-// diagnostic; whatever could be read before it is kept.
+// diagnostic; whatever could be read before it is kept. The step limit needs no check of its
+// own: the visited set and the 48 dword slots between 0x40 and 0xfc bound the walk to
+// PCI_CAP_WALK_LIMIT capabilities, exactly Linux's TTL.
 import { hex } from '../bytes/hex.js';
 import { pciCapName, PCI_CAP_ID } from './cap-ids.js';
 import type { CapDecodeContext, CapDecoder } from './caps/common.js';
@@ -15,7 +17,7 @@ import { vendorCapDecoder } from './caps/vendor.js';
 import type { DecodeState } from './place.js';
 import type { Capability, DecodeOptions, VendorCapability } from './types.js';
 
-/** Linux PCI_FIND_CAP_TTL. */
+/** Linux PCI_FIND_CAP_TTL; also the number of dword slots in 0x40..0xff, so the walk never exceeds it. */
 export const PCI_CAP_WALK_LIMIT = 48;
 /** Conventional configuration space: standard capabilities live below it. */
 export const PCI_CFG_SPACE_SIZE = 0x100;
@@ -55,10 +57,6 @@ export function walkCapabilities(st: DecodeState, ptrOffset: number, opts: CapWa
     const pos = raw & ~3;
     if (pos === 0) break;
     if (raw !== pos) st.report('CAP_PTR_UNALIGNED', from, `capability pointer ${hex(raw, 2)} has reserved low bits set; using ${hex(pos, 2)}`);
-    if (caps.length >= PCI_CAP_WALK_LIMIT) {
-      st.report('CAP_LIST_TOO_LONG', from, `more than ${PCI_CAP_WALK_LIMIT} capabilities; walk stopped`);
-      break;
-    }
     if (pos < PCI_STD_HEADER_SIZEOF) {
       st.report('CAP_PTR_IN_HEADER', from, `capability pointer ${hex(pos, 2)} points into the standard header; not followed`);
       break;

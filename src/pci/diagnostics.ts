@@ -49,10 +49,6 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
     severity: 'error',
     meaning: 'A capability pointer leads back to a capability already visited; the walk stops (lspci: "<chain looped>").',
   },
-  CAP_LIST_TOO_LONG: {
-    severity: 'error',
-    meaning: 'The capability list has more than 48 entries (Linux PCI_FIND_CAP_TTL); the walk stops.',
-  },
   CAP_ID_FF: {
     severity: 'error',
     meaning: 'A capability has ID 0xff, which is what a failed read returns; the walk stops (lspci: "<chain broken>").',
