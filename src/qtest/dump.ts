@@ -63,8 +63,8 @@ export async function qemuDump(options: QemuDumpOptions): Promise<QemuDump> {
   }
 }
 
-/** `0100: 1af4:1001 (rev 01)`: what `lspci -n` says of a function. */
-function describe(f: EnumeratedFunction): string {
+/** `0100: 1af4:1001 (rev 01)`: what `lspci -n` says of a function (the default title). */
+export function describePciFunctionNumeric(f: EnumeratedFunction): string {
   const cls = hexDigits(f.classCode >>> 8, 4);
   const rev = f.revision ? ` (rev ${hexDigits(f.revision, 2)})` : '';
   return `${cls}: ${hexDigits(f.vendorId, 4)}:${hexDigits(f.deviceId, 4)}${rev}`;
@@ -73,13 +73,18 @@ function describe(f: EnumeratedFunction): string {
 /**
  * Render a dump as `lspci -xxxx` text (header `0000:BB:DD.F description`, `%02x:` offsets,
  * 16 bytes a line, a blank line after each function), which `lspci -F` reads back, followed
- * by the BAR layout as `#` lines that lspci's dump reader ignores.
+ * by the BAR layout as `#` lines that lspci's dump reader ignores. `describe` replaces the
+ * numeric title (e.g. with class and device names); the text after the address is free.
  */
-export function formatQemuDump(dump: QemuDump | readonly QemuDumpFunction[]): string {
+export function formatQemuDump(
+  dump: QemuDump | readonly QemuDumpFunction[],
+  options: { readonly describe?: (f: QemuDumpFunction) => string } = {},
+): string {
   const fns = 'functions' in dump ? dump.functions : dump;
+  const title = options.describe ?? describePciFunctionNumeric;
   let out = '';
   for (const f of fns) {
-    out += `${formatPciAddress(f.address)} ${describe(f)}\n`;
+    out += `${formatPciAddress(f.address)} ${title(f)}\n`;
     for (let off = 0; off < f.config.length; off += 16) {
       out += `${off.toString(16).padStart(2, '0')}: ${hexBytes(f.config, off, Math.min(off + 16, f.config.length))}\n`;
     }
