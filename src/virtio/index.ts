@@ -8,3 +8,7 @@ export * from './common-cfg.js';
 export * from './isr.js';
 export * from './legacy.js';
 export * from './devices/index.js';
+export * from './vendor-hook.js';
+export * from './probe.js';
+export * from './notify.js';
+export * from './lookup.js';
