@@ -1,1 +1,5 @@
 export * from './enumerate.js';
+export * from './errors.js';
+export * from './guest-memory.js';
+export * from './virtio-pci.js';
+export * from './blk.js';
