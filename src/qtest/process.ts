@@ -26,6 +26,11 @@ export interface QemuOptions {
   readonly memory?: string;
   /** Open a QMP socket (needed for `qmp()`, `hmp()` and a polite `quit`). Default true. */
   readonly qmp?: boolean;
+  /**
+   * On Linux, start QEMU through `setpriv --pdeathsig KILL` (util-linux) when it is on PATH,
+   * so QEMU dies with us even when Node is killed outright. Default true.
+   */
+  readonly dieWithParent?: boolean;
 }
 
 export interface QtestIrqEvent {
@@ -135,7 +140,13 @@ export class QemuProcess {
       ...(qmpPath ? ['-qmp', `unix:${qmpPath},server=on,wait=off`] : []),
       ...(options.args ?? []),
     ];
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // QEMU does not exit when its qtest channel closes, and Node's exit hook does not run when
+    // Node is SIGKILLed: the parent-death signal covers that case. setpriv execs QEMU, so the
+    // pid we hold is QEMU's.
+    const setpriv = options.dieWithParent !== false && process.platform === 'linux' ? findQemuBinary('setpriv') : null;
+    const child = setpriv
+      ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     track(child);
     const proc = new QemuProcess(child, machine, [binary, ...args], timeoutMs, tempDir, qmpPath);
     const spawnError = new Promise<never>((_, reject) =>

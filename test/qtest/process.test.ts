@@ -1,7 +1,11 @@
 // The qtest client against a fake server (no QEMU needed): reply matching with asynchronous
 // IRQ lines and torn writes, serialisation, deadlines, start failures, missing binaries.
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 import {
   findQemuBinary,
@@ -117,5 +121,45 @@ describe('finding QEMU', () => {
     const dir = fileURLToPath(new URL('./fixtures', import.meta.url));
     expect(findQemuBinary('fake-qtest.mjs', `/nonexistent:${dir}`)).toBe(`${dir}/fake-qtest.mjs`);
     expect(findQemuBinary('fake-qtest.mjs', '/nonexistent')).toBeNull();
+  });
+});
+
+describe('QEMU dies with its parent', () => {
+  it('is killed when the Node process that started it is SIGKILLed (setpriv --pdeathsig)', async () => {
+    if (!findQemuBinary('setpriv')) {
+      console.warn('skipping the parent-death check: setpriv (util-linux) is not on PATH');
+      return;
+    }
+    // A separate Node process runs the client (transpiled on the fly), starts the fake
+    // server, reports its pid, and is then killed without any chance to clean up.
+    const dir = mkdtempSync(join(tmpdir(), 'pcicfg-orphan-'));
+    let fakePid: number | undefined;
+    try {
+      for (const name of ['process', 'errors', 'qmp']) {
+        const src = readFileSync(fileURLToPath(new URL(`../../src/qtest/${name}.ts`, import.meta.url)), 'utf8');
+        const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+        writeFileSync(join(dir, `${name}.js`), js);
+      }
+      writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+      writeFileSync(
+        join(dir, 'run.js'),
+        `import { startQemu } from './process.js';\n` +
+          `const q = await startQemu({ qemuBinary: ${JSON.stringify(FAKE)}, qmp: false });\n` +
+          `console.log(q.pid);\nsetInterval(() => undefined, 1 << 30);\n`,
+      );
+      const runner = spawn(process.execPath, [join(dir, 'run.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FAKE_QTEST: 'normal' } });
+      fakePid = await new Promise<number>((resolve, reject) => {
+        runner.stdout!.setEncoding('utf8');
+        runner.stdout!.once('data', (d: string) => resolve(Number(d.trim())));
+        runner.once('exit', (c) => reject(new Error(`runner exited with ${c}`)));
+      });
+      expect(alive(fakePid)).toBe(true);
+      runner.kill('SIGKILL');
+      for (let i = 0; i < 100 && alive(fakePid); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(alive(fakePid)).toBe(false);
+    } finally {
+      if (fakePid !== undefined && alive(fakePid)) process.kill(fakePid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
