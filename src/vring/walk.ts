@@ -19,7 +19,7 @@ export interface VringBuffer {
 export interface VringChainWalk {
   readonly buffers: VringBuffer[];
   readonly diagnostics: Diagnostic[];
-  /** True when no error stopped the walk (warnings may still be present). */
+  /** True when no error stopped the walk (non-fatal errors and warnings may still be present). */
   readonly complete: boolean;
   /** Whether the chain went through an indirect table. */
   readonly indirect: boolean;
