@@ -116,6 +116,10 @@ export const VIRTIO_DIAGNOSTICS = defineDiagnostics({
     severity: 'info',
     meaning: 'No PCI configuration access capability (the spec requires one; Linux does not use it).',
   },
+  VIRTIO_CAPS_NOT_IN_IMAGE: {
+    severity: 'warning',
+    meaning: 'The capability list continues past the known bytes of the image (e.g. an lspci -x dump): capabilities not seen are not reported missing.',
+  },
   VIRTIO_LEGACY_ONLY: {
     severity: 'info',
     meaning: 'A transitional device ID without virtio capabilities: only the legacy I/O interface in BAR0 is available.',

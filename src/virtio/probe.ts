@@ -273,6 +273,16 @@ function readMsix(cs: ConfigSpace, opts: ProbeOptions): VirtioMsix | null {
   };
 }
 
+/** True when the capability list goes on past the known bytes (a short dump). */
+function capListCut(cs: ConfigSpace): boolean {
+  if (cs.length < 0x08) return true;
+  if (!(readU16(cs.bytes, 0x06) & 0x10)) return false;
+  if (0x34 >= cs.length) return true;
+  const last = cs.capabilities[cs.capabilities.length - 1];
+  const next = (last ? last.next : cs.bytes[0x34]) & 0xfc;
+  return next >= 0x40 && next >= cs.length;
+}
+
 /**
  * Probe the virtio transport of a decoded configuration space. Never throws on data; every
  * problem is a diagnostic. Works on dumps (BAR sizes unknown: containment is not checked).
@@ -393,14 +403,16 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
 
   // Classification and the legacy interface.
   const hasModern = common !== null;
+  const cut = capListCut(cs);
+  if (cut) diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', 0x34, `the capability list continues past the ${cs.length} known bytes`));
   let kind: VirtioPciKind;
   if (!identity.transitionalId) kind = 'modern';
   else kind = hasModern ? 'transitional' : 'legacy-only';
 
-  if (kind === 'modern' && !hasModern) {
+  if (kind === 'modern' && !hasModern && !cut) {
     diagnostics.push(vdiag('VIRTIO_MISSING_COMMON_CFG', null, 'no usable common configuration capability on a non-transitional device'));
   }
-  if (hasModern) {
+  if (hasModern && !cut) {
     // A chosen notify cap without a readable multiplier was reported above.
     if (!chosen.has(VIRTIO_PCI_CAP_NOTIFY_CFG)) diagnostics.push(vdiag('VIRTIO_MISSING_NOTIFY_CFG', null, 'no usable notification capability'));
     if (!isr) diagnostics.push(vdiag('VIRTIO_MISSING_ISR_CFG', null, 'no usable ISR capability'));
@@ -412,7 +424,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
 
   let legacy: VirtioLegacyLocation | null = null;
   if (identity.transitionalId) {
-    if (kind === 'legacy-only') diagnostics.push(vdiag('VIRTIO_LEGACY_ONLY', null, 'no virtio capabilities: legacy interface only'));
+    if (kind === 'legacy-only' && !cut) diagnostics.push(vdiag('VIRTIO_LEGACY_ONLY', null, 'no virtio capabilities: legacy interface only'));
     const msixEnabled = opts.msixEnabled ?? msix?.enabled ?? false;
     const r = resolveVirtioBar(cs, 0, null, opts);
     let bar: VirtioBarRef | null = null;
