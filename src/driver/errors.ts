@@ -16,6 +16,8 @@ export type VirtioDriverErrorCode =
   | 'FEATURES_NOT_ACCEPTED'
   /** A queue to set up reads size 0, or is already enabled / already has a PFN. */
   | 'QUEUE_UNAVAILABLE'
+  /** A legacy queue whose QUEUE_NUM is not a power of two (Linux: "Bad virtqueue length"). */
+  | 'BAD_QUEUE_SIZE'
   /** The queue's doorbell cannot be computed or lies outside the notify structure. */
   | 'BAD_NOTIFY'
   /** A ring does not fit the guest memory window the driver allocates from. */

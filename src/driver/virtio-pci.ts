@@ -384,7 +384,9 @@ export class VirtioPciDriver {
       const num = await this.l(L.queue_num, 2);
       if (num === 0) this.fail('QUEUE_UNAVAILABLE', `legacy queue ${q} has size 0`);
       if ((await this.l(L.queue_pfn, 4)) !== 0) this.fail('QUEUE_UNAVAILABLE', `legacy queue ${q} already has a PFN`);
-      // No size negotiation in the legacy interface: the ring has QUEUE_NUM entries.
+      // No size negotiation in the legacy interface: the ring has QUEUE_NUM entries, and a
+      // split ring needs a power of two (Linux vring_create_virtqueue_split refuses others).
+      if (!vringIsPowerOfTwo(num)) this.fail('BAD_QUEUE_SIZE', `legacy queue ${q} has QUEUE_NUM ${num}, not a power of two`);
       const ring = await this.allocRing(q, num, false, true);
       const { pfn, diagnostics } = legacyQueuePfn(ring.ringBase);
       if (pfn === null) this.fail('OUT_OF_GUEST_MEMORY', `legacy queue ${q}: ${diagnostics.map((x) => x.message).join('; ')}`);

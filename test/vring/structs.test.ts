@@ -14,8 +14,9 @@ import {
   vringUsedHeader,
   VRING_DIAGNOSTICS,
 } from '../../src/vring/index.js';
+import type { Struct } from '../../src/layout/index.js';
 
-const all = [vringDesc, vringAvailHeader, vringAvailElem, vringUsedEvent, vringUsedHeader, vringUsedElem, vringAvailEvent, vringPackedDesc, vringPackedDescEvent];
+const all: Struct<any>[] = [vringDesc, vringAvailHeader, vringAvailElem, vringUsedEvent, vringUsedHeader, vringUsedElem, vringAvailEvent, vringPackedDesc, vringPackedDescEvent];
 
 describe('vring element field tables', () => {
   it('have the spec sizes', () => {
