@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ORDER = ['bytes', 'layout', 'pci', 'virtio', 'vring', 'dump', 'model', 'driver', 'qtest', 'cli'];
+const ORDER = ['bytes', 'layout', 'pci', 'virtio', 'vring', 'dump', 'model', 'driver', 'arbitraries', 'qtest', 'cli'];
 // vring needs only bytes/layout, but sitting above virtio in the order costs nothing.
 const NODE_ONLY_LAYERS = new Set(['qtest', 'cli']);
 const SRC = resolve(__dirname, '../src');
@@ -63,5 +63,18 @@ describe('architecture', () => {
   it('the core has no runtime dependencies', () => {
     const pkg = JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
+  });
+
+  it('imports no package except fast-check, and that only in the arbitraries subpath', () => {
+    const bad: string[] = [];
+    for (const f of all) {
+      for (const spec of imports(f)) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        if (spec === 'fast-check' && layerOf(f) === 'arbitraries') continue;
+        if (isNodeOnly(f) && ['fs', 'path', 'child_process', 'os', 'net', 'process', 'readline', 'stream', 'util', 'events'].includes(spec)) continue;
+        bad.push(`${relative(SRC, f)}: ${spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
   });
 });
