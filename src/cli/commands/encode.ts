@@ -14,6 +14,7 @@ import { decodeDevice } from '../device.js';
 import { deviceJson } from '../device-json.js';
 import { CliInputError, CliUsageError } from '../errors.js';
 import { readAll } from '../io.js';
+import { findJsonError } from '../json-error.js';
 import { systemMessage } from '../input.js';
 import { valueLike } from '../json-values.js';
 import { rawFromJson } from '../raw.js';
@@ -46,16 +47,15 @@ function lineCol(text: string, pos: number): { line: number; col: number } {
   return { line, col };
 }
 
-/** JSON.parse with `FILE:LINE:COL: message` on malformed text. */
+/** JSON.parse with `FILE:LINE:COL: message` on malformed text (one line, whatever the engine says). */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : text.length;
+    const at = findJsonError(text);
+    const pos = at ? at.pos : text.length;
     const { line, col } = lineCol(text, pos);
-    const reason = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '').replace(/, "[\s\S]*" is not valid JSON$/, ' (not valid JSON)');
+    const reason = at ? `not valid JSON: ${at.message}` : `not valid JSON: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
     throw new CliInputError(`${file}:${line}:${col}`, reason);
   }
 }
