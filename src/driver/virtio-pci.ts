@@ -48,6 +48,11 @@ export interface VirtioDriverOptions {
   readonly packed?: boolean;
   /** Negotiate VIRTIO_F_EVENT_IDX when offered. */
   readonly eventIdx?: boolean;
+  /**
+   * Negotiate VIRTIO_F_INDIRECT_DESC when offered (default true, as Linux): chains of more
+   * than one buffer then go into an indirect table and take one ring slot.
+   */
+  readonly indirect?: boolean;
   /** Negotiate VIRTIO_F_NOTIFICATION_DATA when offered (modern only): 32-bit doorbell writes. */
   readonly notificationData?: boolean;
   /** Device-specific feature bits wanted; each is taken only when the device offers it. */
@@ -98,6 +103,8 @@ export interface VirtioSubmitted {
   readonly queue: number;
   /** Head descriptor (split) or buffer id (packed). */
   readonly id: number;
+  /** Whether the chain went into an indirect table (one ring slot). */
+  readonly indirect: boolean;
   /** Whether the driver wrote the doorbell (event suppression may say no). */
   readonly kicked: boolean;
   /** The value written to the doorbell, when it was. */
@@ -273,6 +280,7 @@ export class VirtioPciDriver {
     let want = (1n << BigInt(VIRTIO_F_VERSION_1)) | (this.options.deviceFeatures ?? 0n);
     if (this.options.packed) want |= 1n << BigInt(VIRTIO_F_RING_PACKED);
     if (this.options.eventIdx) want |= 1n << BigInt(F_EVENT_IDX);
+    if (this.options.indirect !== false) want |= 1n << BigInt(F_INDIRECT_DESC);
     if (this.options.notificationData) want |= 1n << BigInt(VIRTIO_F_NOTIFICATION_DATA);
     const drv = want & dev;
     for (let sel = 0; sel < 2; sel++) {
@@ -358,6 +366,7 @@ export class VirtioPciDriver {
     this.deviceFeatures = dev;
     let want = (this.options.deviceFeatures ?? 0n) & 0xffffffffn;
     if (this.options.eventIdx) want |= 1n << BigInt(F_EVENT_IDX);
+    if (this.options.indirect !== false) want |= 1n << BigInt(F_INDIRECT_DESC);
     const drv = want & dev;
     await this.lw(L.guest_features, 4, Number(drv));
     this.negotiatedFeatures = drv;
@@ -512,14 +521,26 @@ export class VirtioPciDriver {
    */
   async submit(index: number, buffers: readonly VringBufferSpec[], opts: { kick?: boolean } = {}): Promise<VirtioSubmitted> {
     const q = this.queue(index);
-    const id = q.ring.publish(buffers);
-    if (id === null) throw new VirtioDriverError('QUEUE_FULL', `queue ${index}: no room for a chain of ${buffers.length}`);
+    // Spec 2.7.5.3.1: no chain longer than the queue size, indirect tables included (the
+    // vring walker enforces it on the device side too).
+    if (buffers.length > q.size) throw new VirtioDriverError('QUEUE_FULL', `queue ${index}: a chain of ${buffers.length} is longer than the queue size ${q.size}`);
+    // Linux virtqueue_add_split/packed: an indirect table for any chain of more than one
+    // buffer once VIRTIO_F_INDIRECT_DESC is negotiated.
+    const indirect = this.has(F_INDIRECT_DESC) && buffers.length > 1;
+    let indirectTable: bigint | undefined;
+    if (indirect) {
+      const t = this.ram.alloc(16 * buffers.length, 16);
+      if (t === null) throw new VirtioDriverError('OUT_OF_GUEST_MEMORY', `queue ${index}: indirect table of ${buffers.length} descriptors does not fit the guest RAM window`);
+      indirectTable = t;
+    }
+    const id = q.ring.publish(buffers, { indirectTable });
+    if (id === null) throw new VirtioDriverError('QUEUE_FULL', `queue ${index}: no room for a chain of ${buffers.length}${indirect ? ' (indirect)' : ''}`);
     await this.mem.flush();
-    if (opts.kick === false) return { queue: index, id, kicked: false, notifyValue: null };
+    if (opts.kick === false) return { queue: index, id, indirect, kicked: false, notifyValue: null };
     await this.refreshDeviceSide(q);
-    if (!q.ring.kickPrepare()) return { queue: index, id, kicked: false, notifyValue: null };
+    if (!q.ring.kickPrepare()) return { queue: index, id, indirect, kicked: false, notifyValue: null };
     const v = await this.kick(index);
-    return { queue: index, id, kicked: true, notifyValue: v };
+    return { queue: index, id, indirect, kicked: true, notifyValue: v };
   }
 
   /** Poll the used side of queue `index` up to `maxPolls` times; null when nothing came back. */
