@@ -40,8 +40,11 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
         await ctx.out.line(HELP[rest[0] as CommandName]);
       } else await ctx.out.line(HELP.main);
       await ctx.out.flush();
-      // No command at all is a usage error, but still shows what to type.
-      return first === undefined ? EXIT.usage : EXIT.ok;
+      if (first !== undefined) return EXIT.ok;
+      // No command at all is a usage error: the usage on stdout, and like every failure, one line on stderr.
+      await ctx.err.line("pcicfg: no command given (see 'pcicfg --help')");
+      await ctx.err.flush();
+      return EXIT.usage;
     }
     if (first === '--version' || first === '-V') {
       await ctx.out.line(pcicfgVersion());

@@ -270,6 +270,7 @@ describe('--help and exit codes', () => {
     const none = await runCli([]);
     expect(none.code).toBe(1);
     expect(none.stdout).toBe(HELP.main + '\n');
+    expect(none.stderr).toBe("pcicfg: no command given (see 'pcicfg --help')\n");
   });
 
   it('--version', async () => {
