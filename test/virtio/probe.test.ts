@@ -15,15 +15,15 @@ import {
   type ProbeOptions,
 } from '../../src/virtio/index.js';
 import {
-  arbMutation,
+  arbTransportMutation as arbMutation,
   arbTransport,
   barSizesOf,
   buildTransportImage,
   expectedCap,
-  mutate,
-  MUTATION_CODES,
+  mutateTransport as mutate,
+  TRANSPORT_MUTATION_CODES as MUTATION_CODES,
   type GenTransport,
-} from './arbitraries.js';
+} from '../../src/arbitraries/index.js';
 
 const codes = (ds: readonly { code: string }[]) => ds.map((d) => d.code);
 const serious = (ds: readonly { code: string; severity: string }[]) => ds.filter((d) => d.severity !== 'info').map((d) => d.code);

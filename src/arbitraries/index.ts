@@ -1,0 +1,6 @@
+// pcicfg/arbitraries: fast-check generators of valid and deliberately invalid PCI and virtio
+// images, rings and device descriptions, each carrying the facts it was built from, plus
+// model-based commands that drive a virtio device over any Bus. Needs fast-check (a peer
+// dependency of this subpath only).
+export * from './place.js';
+export * from './virtio-transport.js';
