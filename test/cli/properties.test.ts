@@ -7,7 +7,7 @@ import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
 import { writeBinary, writeHexdumpC, writeLspci, writeLspciFunction, writeXxd } from '../../src/dump/index.js';
 import { fullImageArb, slotArb, sparseImageArb } from '../dump/arbitraries.js';
-import { arbTransport, buildTransportImage } from '../virtio/arbitraries.js';
+import { arbTransport, buildTransportImage } from '../../src/arbitraries/index.js';
 import { exampleBytes, runCli, scratch, type CliRun } from './run.js';
 
 const N = { numRuns: 1000 };
