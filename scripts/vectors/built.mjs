@@ -2,7 +2,7 @@
 // tables (the header tables, buildVirtioCap, the PCI capability structs, the model presets), and
 // malformed images derived from a good one by one mutation each, with the diagnostic code the
 // mutation must produce. The generator checks both before writing anything (see check()).
-import { decodeVector } from './project.mjs';
+import { allCodes, decodeVector } from './project.mjs';
 
 const SLOT = { domain: 0, bus: 0, device: 4, function: 0 };
 
@@ -144,7 +144,11 @@ function presetVectors(lib) {
       common: region(d.regions.common),
       isr: region(d.regions.isr),
       device: d.regions.device ? region(d.regions.device) : null,
-      notify: { ...region(d.regions.notify[0]), multiplier: d.regions.notify[0].multiplier },
+      // the probe uses the first notify cap in walk order (QEMU prepends the PIO one)
+      notify: (() => {
+        const first = d.regions.notify[img.caps.find((c) => c.kind === 'notify')?.notify ?? 0];
+        return { ...region(first), multiplier: first.multiplier };
+      })(),
       legacyBar: d.legacy ? d.legacy.bar : null,
       msix: d.msix ? { vectors: d.msix.vectors, table: { bar: d.msix.table.bar, offset: '0x' + d.msix.table.offset.toString(16) }, pba: { bar: d.msix.pba.bar, offset: '0x' + d.msix.pba.offset.toString(16) } } : null,
     };
@@ -424,17 +428,6 @@ function malformedVectors(lib, spec) {
 }
 
 // ---------------------------------------------------------------- checks
-
-/** Every code a decode produced (config space, probe, doorbells). */
-export function allCodes(json) {
-  const v = json.virtio;
-  return new Set([
-    ...json.diagnostics.map((d) => d.code),
-    ...(v ? v.diagnostics.map((d) => d.code) : []),
-    ...(v ? v.caps.flatMap((c) => c.diagnostics.map((d) => d.code)) : []),
-    ...(v ? v.doorbells.flatMap((d) => (d.diagnostics ?? []).map((x) => x.code)) : []),
-  ]);
-}
 
 function check(lib, v) {
   const { json } = decodeVector(lib, v.bytes, v.length, v.device);

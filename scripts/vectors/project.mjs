@@ -164,6 +164,17 @@ export function project(cs, t, doorbells = []) {
   return out;
 }
 
+/** Every code a decode produced (config space, probe, doorbells). */
+export function allCodes(json) {
+  const v = json.virtio;
+  return new Set([
+    ...json.diagnostics.map((d) => d.code),
+    ...(v ? v.diagnostics.map((d) => d.code) : []),
+    ...(v ? v.caps.flatMap((c) => c.diagnostics.map((d) => d.code)) : []),
+    ...(v ? v.doorbells.flatMap((d) => (d.diagnostics ?? []).map((x) => x.code)) : []),
+  ]);
+}
+
 /** JSON with two-space indentation and a final newline; undefined members dropped. */
 export function stableJson(v) {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? hx(x) : x), 2) + '\n';
