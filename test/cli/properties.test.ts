@@ -6,7 +6,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect } from 'vitest';
 import { writeBinary, writeHexdumpC, writeLspci, writeLspciFunction, writeXxd } from '../../src/dump/index.js';
-import { fullImageArb, slotArb, sparseImageArb } from '../dump/arbitraries.js';
+import { arbFullDumpFunction as fullImageArb, arbPciAddress as slotArb, arbSparseDumpFunction as sparseImageArb } from '../../src/arbitraries/index.js';
 import { arbTransport, buildTransportImage } from '../../src/arbitraries/index.js';
 import { exampleBytes, runCli, scratch, type CliRun } from './run.js';
 
@@ -131,7 +131,7 @@ describe('never a stack trace', () => {
   test.prop([commandArb, stdinArb], N)('arbitrary standard input: exit 0, 1 or 2; failures are one line', async (argv, stdin) => {
     let r: CliRun;
     try {
-      r = await runCli(argv, stdin);
+      r = await runCli([...argv], stdin);
     } catch (e) {
       throw new Error(`main threw for ${JSON.stringify(argv)}: ${String(e)}`);
     }
