@@ -4,3 +4,5 @@
 // dependency of this subpath only).
 export * from './place.js';
 export * from './virtio-transport.js';
+export * from './dump.js';
+export * from './model.js';

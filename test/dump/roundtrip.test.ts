@@ -3,7 +3,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { DumpParseError, readDump, writeBinary, writeHexdumpC, writeLspci, writeLspciFunction, writeXxd } from '../../src/dump/index.js';
-import { expectSameBytes, fullImageArb, sparseImageArb } from './arbitraries.js';
+import { arbFullDumpFunction as fullImageArb, arbSparseDumpFunction as sparseImageArb } from '../../src/arbitraries/index.js';
+import { expectSameBytes } from './arbitraries.js';
 
 const N = { numRuns: 1000 };
 

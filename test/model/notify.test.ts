@@ -9,7 +9,7 @@ import { virtioVendorCapDecoder } from '../../src/virtio/vendor-hook.js';
 import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../../src/virtio/common-cfg.js';
 import { qemuVirtioPreset } from '../../src/model/presets.js';
 import { assignBars, readConfig } from './helpers.js';
-import { modelDescriptionArb, NOTIFICATION_DATA } from './arbitraries.js';
+import { arbModelDescription as modelDescriptionArb, NOTIFICATION_DATA_FEATURE as NOTIFICATION_DATA } from '../../src/arbitraries/index.js';
 
 /** The spec's formula, by scanning every queue: no map. */
 function bruteForce(d: VirtioModelDescription, region: number, off: number, value: number): number[] {
