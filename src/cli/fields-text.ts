@@ -40,15 +40,49 @@ function registerValue(bytes: Uint8Array, o: number, f: FieldInfo): number | nul
   }
 }
 
-/** `io+ memory+ master- devsel=1`, lspci style; reserved bit ranges only when non-zero. */
-export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo): string {
+const hx = (n: number) => '0x' + n.toString(16);
+
+/**
+ * Bit ranges whose raw value would mislead if printed as is: address bits printed as the
+ * byte address they stand for, and N-1 encodings with the count they mean. Keyed
+ * `struct.field.bit`; the rest of a register's bits print their raw value.
+ */
+const BIT_DISPLAY: Record<string, (x: number) => string> = {
+  // MSI-X Table/PBA Offset: bits 31:3 of a QWORD-aligned byte offset into the BAR.
+  'pci_msix_cap.table.offset': (x) => `offset=${hx(x * 8)}`,
+  'pci_msix_cap.pba.offset': (x) => `offset=${hx(x * 8)}`,
+  'pci_msix_cap.message_control.table_size': (x) => `table_size=${x} (N-1: ${x + 1} entries)`,
+  // Bridge windows: the register holds the upper address bits only.
+  'pci_header_type1.io_base.address': (x) => `address=${hx(x * 0x1000)}`,
+  'pci_header_type1.io_limit.address': (x) => `address=${hx(x * 0x1000 + 0xfff)}`,
+  'pci_header_type1.memory_base.address': (x) => `address=${hx(x * 0x100000)}`,
+  'pci_header_type1.memory_limit.address': (x) => `address=${hx(x * 0x100000 + 0xfffff)}`,
+  'pci_header_type1.prefetchable_memory_base.address': (x) => `address_low=${hx(x * 0x100000)}`,
+  'pci_header_type1.prefetchable_memory_limit.address': (x) => `address_low=${hx(x * 0x100000 + 0xfffff)}`,
+  // Timing fields with names, as lspci prints them.
+  'pci_header_type0.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
+  'pci_header_type1.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
+  'pci_header_type1.secondary_status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
+  'pci_header_cardbus.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
+  'pci_header_cardbus.secondary_status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
+};
+
+/** Names of the bits `bitsText` shows for a field (what the capability's info line need not repeat). */
+export function shownBitNames(f: FieldInfo): string[] {
+  return (f.bits ?? []).filter((b) => b.access !== 'rsvd' && b.name !== 'reserved').map((b) => b.name);
+}
+
+/** `io+ memory+ master- devsel=fast`, lspci style; reserved bit ranges only when non-zero. */
+export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: string): string {
   if (!f.bits?.length) return '';
   const v = registerValue(bytes, at + f.offset, f);
   if (v === null) return '';
   const parts: string[] = [];
   for (const b of f.bits) {
     const x = bitValue(v, b);
-    if (b.access === 'rsvd' || b.name === 'reserved') {
+    const show = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
+    if (show) parts.push(show(x));
+    else if (b.access === 'rsvd' || b.name === 'reserved') {
       if (x !== 0) parts.push(`${b.name}=0x${x.toString(16)}`);
     } else if (b.width === 1) parts.push(`${b.name}${x ? '+' : '-'}`);
     else parts.push(`${b.name}=${x >= 10 ? '0x' + x.toString(16) : x}`);
@@ -68,7 +102,7 @@ export function regionLines(bytes: Uint8Array, known: number, r: Region, indent:
       continue;
     }
     if (f.access === 'rsvd' && /^(0x)?[0 ]*$/.test(text)) continue;
-    const bits = bitsText(bytes, r.offset, f);
+    const bits = bitsText(bytes, r.offset, f, r.struct);
     lines.push(`${indent}${f.name.padEnd(w)}  ${text}${bits ? `  ${bits}` : ''}`);
   }
   return lines;

@@ -8,7 +8,7 @@ import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
 import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
-import { bitsText, regionLines } from './fields-text.js';
+import { bitsText, regionLines, shownBitNames } from './fields-text.js';
 import { humanSize } from './format.js';
 import { virtioLines } from './virtio-view.js';
 
@@ -36,19 +36,97 @@ function headerBits(cs: ConfigSpace, name: string): string | null {
   const r = headerRegion(cs);
   const f = r?.fields.find((x) => x.name === name);
   if (!r || !f || f.offset + f.size > cs.length) return null;
-  return bitsText(cs.bytes, r.offset, f);
+  return bitsText(cs.bytes, r.offset, f, r.struct);
 }
 
-function infoText(info: Record<string, unknown>): string {
+// Derived values whose names say they are addresses, offsets or masks print in hex; counts,
+// sizes in ns and the like in decimal.
+const HEX_INFO = /(address|addr|offset|mask|base|limit|_id|serial)/;
+
+/** A capability's derived values, leaving out what its register lines already show. */
+function infoText(info: Record<string, unknown>, shown: ReadonlySet<string>): string {
   return Object.entries(info)
-    .filter(([, v]) => v !== undefined && (typeof v !== 'object' || v === null))
-    .map(([k, v]) => typeof v === 'boolean' ? `${k}${v ? '+' : '-'}` : `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : typeof v === 'number' && v > 9 ? '0x' + v.toString(16) : String(v)}`)
+    .filter(([k, v]) => v !== undefined && (typeof v !== 'object' || v === null) && !shown.has(k))
+    .map(([k, v]) =>
+      typeof v === 'boolean'
+        ? `${k}${v ? '+' : '-'}`
+        : `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : typeof v === 'number' && HEX_INFO.test(k) && v > 9 ? '0x' + v.toString(16) : String(v)}`,
+    )
     .join(' ');
+}
+
+/**
+ * Names the register lines of these regions show: each bit's name and `field_bit` (MSI-X's
+ * info calls the table register's bir `table_bir`). An info value of the same name would say
+ * the same thing twice, or, for N-1 encodings, two different numbers under one name.
+ */
+function shownNames(regions: readonly Region[]): Set<string> {
+  const out = new Set<string>();
+  for (const r of regions) {
+    for (const f of r.fields) {
+      out.add(f.name);
+      for (const b of shownBitNames(f)) {
+        out.add(b);
+        out.add(`${f.name}_${b}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** lspci's bridge summary: bus numbers and the three forwarding windows. */
+function bridgeLines(cs: ConfigSpace, T: string): string[] {
+  const n = (k: string) => num(cs, k);
+  const out: string[] = [];
+  const [pri, sec, sub, lat] = [n('primary_bus'), n('secondary_bus'), n('subordinate_bus'), n('sec_latency_timer')];
+  if (pri !== null && sec !== null && sub !== null) {
+    out.push(`${T}Bus: primary=${h(pri, 2)}, secondary=${h(sec, 2)}, subordinate=${h(sub, 2)}${lat !== null ? `, sec-latency=${lat}` : ''}`);
+  }
+  // As lspci -vv prints them: 8 hex digits (16 for a 64-bit prefetchable window) and the width.
+  const win = (label: string, base: bigint, limit: bigint, width: 16 | 32 | 64) => {
+    const x = (v: bigint) => v.toString(16).padStart(width === 64 ? 16 : 8, '0');
+    out.push(`${T}${label} behind bridge: ${base <= limit ? `${x(base)}-${x(limit)} [size=${humanSize(limit - base + 1n)}] [${width}-bit]` : 'None'}`);
+  };
+  const ioB = n('io_base');
+  const ioL = n('io_limit');
+  if (ioB !== null && ioL !== null) {
+    const type = ioB & 0xf;
+    if (type !== (ioL & 0xf) || type > 1) out.push(`${T}I/O behind bridge: unknown range type ${type}/${ioL & 0xf}`);
+    else {
+      const up = (k: string) => (type === 1 ? BigInt(n(k) ?? 0) << 16n : 0n);
+      win('I/O', (BigInt(ioB & 0xf0) << 8n) | up('io_base_upper16'), (BigInt(ioL & 0xf0) << 8n) | 0xfffn | up('io_limit_upper16'), type === 1 ? 32 : 16);
+    }
+  }
+  const mB = n('memory_base');
+  const mL = n('memory_limit');
+  if (mB !== null && mL !== null) win('Memory', BigInt(mB & 0xfff0) << 16n, (BigInt(mL & 0xfff0) << 16n) | 0xfffffn, 32);
+  const pB = n('prefetchable_memory_base');
+  const pL = n('prefetchable_memory_limit');
+  if (pB !== null && pL !== null) {
+    const type = pB & 0xf;
+    if (type !== (pL & 0xf) || type > 1) out.push(`${T}Prefetchable memory behind bridge: unknown range type ${type}/${pL & 0xf}`);
+    else {
+      const up = (k: string) => (type === 1 ? BigInt(n(k) ?? 0) << 32n : 0n);
+      win(
+        'Prefetchable memory',
+        (BigInt(pB & 0xfff0) << 16n) | up('prefetchable_base_upper32'),
+        (BigInt(pL & 0xfff0) << 16n) | 0xfffffn | up('prefetchable_limit_upper32'),
+        type === 1 ? 64 : 32,
+      );
+    }
+  }
+  return out;
 }
 
 /** Regions of a capability (its own structure, vendor views, entries), in placement order. */
 function regionsIn(cs: ConfigSpace, from: number, to: number): Region[] {
   return cs.regions.filter((r) => r.offset >= from && r.offset < to);
+}
+
+/** `Class Mass storage controller / … [010000]`, or `Class 123456` when the code has no name. */
+function classText(code: number): string {
+  const d = pciClassDescription(code);
+  return d.startsWith('Class ') ? d : `Class ${d}`;
 }
 
 /** The text of one decoded function. */
@@ -64,7 +142,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     const rev = num(cs, 'revision_id');
     out.push(
       `${T}Vendor ${h(vendor, 4)} Device ${h(device, 4)}${rev !== null ? ` Rev ${h(rev, 2)}` : ''}` +
-        (cs.classCode !== null ? `, Class ${pciClassDescription(cs.classCode)}` : '') +
+        (cs.classCode !== null ? `, ${classText(cs.classCode)}` : '') +
         `, header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`,
     );
   }
@@ -84,6 +162,7 @@ export function deviceText(dev: DecodedDevice): string[] {
   if (pin !== null && line !== null && pin !== 0) {
     out.push(`${T}Interrupt: pin ${pin >= 1 && pin <= 4 ? String.fromCharCode(64 + pin) : '?' + pin} routed to IRQ ${line}`);
   }
+  if (cs.headerType === 1) out.push(...bridgeLines(cs, T));
   if (cs.headerType !== 0) {
     // Bridges and CardBus: every header register beyond the common 16 bytes, by name.
     const r = headerRegion(cs);
@@ -105,15 +184,21 @@ export function deviceText(dev: DecodedDevice): string[] {
       // The heading already says the ID and where the next capability is.
       out.push(...lines.filter((l) => !/^(cap_id|cap_next|cap_vndr)$/.test(l.trim().split(/\s+/)[0])));
     });
-    const info = infoText(c.info);
+    const info = infoText(c.info, shownNames(regions));
     if (info) out.push(`${T}${T}${info}`);
+  }
+  const capPtr = num(cs, 'capabilities_pointer');
+  const capList = ((num(cs, 'status') ?? 0) & 0x10) !== 0;
+  if (!cs.capabilities.length && capList && capPtr && capPtr >= cs.length) {
+    out.push(`${T}Capabilities: [${h(capPtr, 2)}] not in the dump (only ${cs.length} bytes known)`);
   }
   for (const c of cs.extendedCapabilities) {
     out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
-    for (const r of regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1))) {
+    const eregions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1));
+    for (const r of eregions) {
       out.push(...regionLines(cs.bytes, cs.length, r, T + T).filter((l) => !/^(header)\b/.test(l.trim())));
     }
-    const info = infoText(c.info);
+    const info = infoText(c.info, shownNames(eregions));
     if (info) out.push(`${T}${T}${info}`);
   }
   if (dev.virtio) out.push(...virtioLines(dev, T));

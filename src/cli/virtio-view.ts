@@ -30,8 +30,18 @@ export function probeDevice(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigin
   return { transport, diagnostics: transport.diagnostics, queuesShown };
 }
 
+/** Whether the capability list runs past the known bytes (a 64-byte `lspci -x` dump). */
+function capsCut(t: VirtioTransport): boolean {
+  return t.diagnostics.some((d) => d.code === 'VIRTIO_CAPS_NOT_IN_IMAGE');
+}
+
+/**
+ * The transport, or null when it cannot be told: a transitional ID whose capability list is
+ * not in the dump may have modern capabilities nobody saw, so it is not called legacy.
+ */
 export function transportName(t: VirtioTransport): 'modern' | 'transitional' | 'legacy' | null {
-  return t.kind === 'legacy-only' ? 'legacy' : t.kind;
+  if (t.kind === 'legacy-only') return capsCut(t) && !t.caps.length ? null : 'legacy';
+  return t.kind;
 }
 
 /** Where queue `q` kicks, with queue_notify_off = q assumed. */
@@ -133,7 +143,13 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   const id = t.identity;
   const out: string[] = [];
   const i2 = indent + '\t';
-  out.push(`${indent}Virtio: ${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ${transportName(t) ?? 'unknown'} transport`);
+  const cut = capsCut(t);
+  const tn = transportName(t);
+  out.push(
+    `${indent}Virtio: ${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ` +
+      (tn ? `${tn} transport` : 'transport unknown') +
+      (cut ? ` (the capability list is past the ${dev.cs.length} known bytes)` : ''),
+  );
   for (const c of t.caps) {
     const name = c.cfg_type === null ? 'cap (cfg_type unknown)' : `${virtioCfgTypeName(c.cfg_type)} (cfg_type ${c.cfg_type}: ${virtioCfgTypeTitle(c.cfg_type)})`;
     const parts = [`[${c.pos.toString(16)}] ${name}`];
@@ -158,7 +174,8 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   if (t.legacy) {
     const b = t.legacy.bar;
     out.push(
-      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} (MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`,
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
+        (t.msix === null && cut ? '(MSI-X unknown: not in the dump; +24 if enabled)' : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }
   if (t.notify) {

@@ -1,0 +1,93 @@
+// The human output of `decode`, read with an lspci -vvv user's eye: values that are encoded
+// (address bits, N-1 counts) print as what they mean, and nothing is said twice.
+import { describe, expect, it } from 'vitest';
+import { writeLspciFunction } from '../../src/dump/index.js';
+import { image } from '../pci/fixtures.js';
+import { exampleBytes, runCli } from './run.js';
+
+const slot = { domain: 0, bus: 0, device: 4, function: 0 };
+const decodeText = async (bytes: Uint8Array, length = 256) => {
+  const r = await runCli(['decode', '-'], writeLspciFunction({ bytes, length, slot, description: 'x' }));
+  expect(r.code).toBe(0);
+  return r.stdout;
+};
+
+describe('decode text', () => {
+  it('MSI-X: table and PBA offsets are byte offsets; table_size says it is N-1; no second line repeating them', async () => {
+    const t = await decodeText(exampleBytes());
+    const block = t.slice(t.indexOf('Capabilities: [98] MSI-X'), t.indexOf('Capabilities: [84]'));
+    expect(block).toMatch(/message_control +0x0001 +table_size=1 \(N-1: 2 entries\) function_mask- enable-/);
+    expect(block).toMatch(/table +0x00000001 +bir=1 offset=0x0\n/);
+    expect(block).toMatch(/pba +0x00000801 +bir=1 offset=0x800\n/);
+    expect(block).not.toContain('offset=0x100');
+    expect(block).not.toMatch(/table_size=2\b/);
+    expect(block.trimEnd().split('\n')).toHaveLength(4);
+  });
+
+  it('MSI-X offsets in --annotate are byte offsets too', async () => {
+    const r = await runCli(['decode', '--annotate']);
+    expect(r.stdout).toMatch(/pci_msix_cap\.pba = 0x00000801  bir=1 offset=0x800/);
+  });
+
+  it('a bridge shows its bus numbers and windows like lspci, window registers as addresses', async () => {
+    const b = image(256, [
+      [0x00, [0x86, 0x80, 0x10, 0x9d, 0x07, 0x00, 0x10, 0x00, 0xf1, 0x00, 0x04, 0x06, 0x00, 0x00, 0x81, 0x00]],
+      [0x18, [0x00, 0x02, 0x03, 0x00, 0x11, 0x21, 0x00, 0x20]],
+      [0x20, [0x10, 0xf1, 0x10, 0xf1, 0x01, 0x00, 0xf1, 0xff, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00]],
+      [0x30, [0x00, 0x00, 0x00, 0x00]],
+    ]);
+    const t = await decodeText(b);
+    expect(t).toContain('\tBus: primary=00, secondary=02, subordinate=03, sec-latency=0\n');
+    // Checked against lspci -F of the same image (pciutils 3.9).
+    expect(t).toContain('\tI/O behind bridge: 00001000-00002fff [size=8K] [32-bit]\n');
+    expect(t).toContain('\tMemory behind bridge: f1100000-f11fffff [size=1M] [32-bit]\n');
+    expect(t).toContain('\tPrefetchable memory behind bridge: 0000000100000000-00000001ffffffff [size=4G] [64-bit]\n');
+    expect(t).toMatch(/io_base +0x11 +io_type=1 address=0x1000\n/);
+    expect(t).toMatch(/memory_limit +0xf110 +address=0xf11fffff\n/);
+    expect(t).toMatch(/secondary_status +0x2000 .*devsel=fast/);
+  });
+
+  it('an empty bridge window says None', async () => {
+    const b = image(256, [
+      [0x00, [0x86, 0x80, 0x10, 0x9d, 0x07, 0x00, 0x10, 0x00, 0xf1, 0x00, 0x04, 0x06, 0x00, 0x00, 0x01, 0x00]],
+      [0x18, [0x00, 0x01, 0x01, 0x00, 0xf0, 0x00, 0x00, 0x00]],
+      [0x20, [0xf0, 0xff, 0x00, 0x00, 0xf1, 0xff, 0x01, 0x00]],
+    ]);
+    const t = await decodeText(b);
+    expect(t).toContain('\tI/O behind bridge: None\n');
+    expect(t).toContain('\tMemory behind bridge: None\n');
+    expect(t).toContain('\tPrefetchable memory behind bridge: None\n');
+  });
+
+  it('Status DEVSEL timing by name', async () => {
+    const t = await decodeText(exampleBytes());
+    expect(t).toMatch(/\tStatus: .*devsel=fast/);
+  });
+
+  it('an unnamed class is printed once as "Class xxxxxx"', async () => {
+    const b = exampleBytes();
+    b.set([0x43, 0x53, 0x49], 9);
+    const t = await decodeText(b);
+    expect(t).toContain(', Class 495343, header type');
+    expect(t).not.toContain('Class Class');
+  });
+
+  it('an lspci -x dump of a transitional virtio device does not call it legacy: its capabilities are not in the dump', async () => {
+    const t = await decodeText(exampleBytes(), 64);
+    expect(t).toContain('\tCapabilities: [98] not in the dump (only 64 bytes known)\n');
+    expect(t).toContain('Virtio: blk device (type 2), transport unknown (the capability list is past the 64 known bytes)');
+    expect(t).toContain('MSI-X unknown');
+    const j = JSON.parse((await runCli(['decode', '-', '--json'], writeLspciFunction({ bytes: exampleBytes(), length: 64, slot }))).stdout);
+    expect(j.devices[0].virtio.transport).toBeNull();
+  });
+
+  it('derived capability values print in decimal unless they are addresses, and not when the registers show them', async () => {
+    // MSI (0x05) at 0x40: 64-bit, 8 vectors capable.
+    const b = exampleBytes();
+    b[0x34] = 0x40;
+    b.set([0x05, 0x00, 0x86, 0x00, 0x00, 0x10, 0xe0, 0xfe, 0, 0, 0, 0, 0x21, 0x40], 0x40);
+    const t = await decodeText(b);
+    expect(t).toMatch(/\tCapabilities: \[40\] MSI\n/);
+    expect(t).toContain('\t\tvectors_capable=8 vectors_enabled=1 address=0xfee01000');
+  });
+});
