@@ -6,3 +6,4 @@ export * from './place.js';
 export * from './virtio-transport.js';
 export * from './dump.js';
 export * from './model.js';
+export * from './config-image.js';

@@ -3,7 +3,7 @@
 // placement order chosen independently, pointers linked in list order).
 import { pciHeaderType0, pciHeaderType1, type PciHeaderType0, type PciHeaderType1 } from '../pci/header.js';
 
-export type ArbBarKind = 'io' | 'mem32' | 'mem64';
+export type ArbBarKind = 'io' | 'mem32' | 'mem1m' | 'mem64';
 
 /** A BAR as the generators describe it: what the decoder must find. */
 export interface ArbBar {
@@ -12,7 +12,7 @@ export interface ArbBar {
   readonly prefetchable: boolean;
   /** Base address (aligned to `size`). */
   readonly address: bigint;
-  /** Power of two; I/O BARs at most 256 bytes. */
+  /** Power of two; I/O BARs at most 256 bytes, mem1m BARs below 1 MiB. */
   readonly size: bigint;
 }
 
@@ -21,6 +21,7 @@ export function barRegisters(b: Pick<ArbBar, 'kind' | 'address' | 'prefetchable'
   const pf = b.prefetchable ? 8 : 0;
   if (b.kind === 'io') return [(Number(b.address & 0xfffffffcn) | 1) >>> 0, null];
   if (b.kind === 'mem32') return [(Number(b.address & 0xfffffff0n) | pf) >>> 0, null];
+  if (b.kind === 'mem1m') return [(Number(b.address & 0xfffff0n) | 2 | pf) >>> 0, null];
   return [(Number(b.address & 0xfffffff0n) | 4 | pf) >>> 0, Number((b.address >> 32n) & 0xffffffffn)];
 }
 
