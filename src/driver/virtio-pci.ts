@@ -327,10 +327,14 @@ export class VirtioPciDriver {
       if (!notify) this.fail('BAD_NOTIFY', `queue ${q}: no notify structure`);
       const bad = notify.diagnostics.filter((x) => x.severity === 'error');
       if (bad.length > 0) this.fail('BAD_NOTIFY', `queue ${q}: ${bad.map((x) => x.message).join('; ')}`);
-      await this.cw(C.queue_enable, 2, 1);
       const vq: VirtioDriverQueue = { ...ring, index: q, maxSize: max, size, legacyPfn: null, queueNotifyOff: off, notify };
       this.queues.push(vq);
       this.logQueue(vq);
+    }
+    // vp_modern_find_vqs enables the queues only once every one is set up.
+    for (const vq of this.queues) {
+      await this.cw(C.queue_select, 2, vq.index);
+      await this.cw(C.queue_enable, 2, 1);
     }
     // Redo the probe with what the driver now knows, so its diagnostics cover every queue.
     this.transport = probeVirtio(this.configSpace, {
