@@ -208,6 +208,13 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
       expect([configLength(q.deviceCfg), configLength(mm.deviceCfg)], d.props).toEqual([57, virtioBlkConfig.size]);
       expect(blkConfigDiff(q.deviceCfg.slice(0, 57), mm.deviceCfg), d.props).toEqual(QEMU_ONLY_BLK_CONFIG);
       expect({ ...q, device_feature: 0, deviceCfg: null }, d.props).toEqual({ ...mm, device_feature: 0, deviceCfg: null });
+      // A wide read running past the end: QEMU answers all-ones as a whole, the model per byte.
+      const qfn = fns.find((f) => f.address.device === d.slot)!;
+      const qcfg = qfn.bars.find((b) => b.index === 4)!.address + 0x2000n;
+      expect([await s.bus.memRead(qcfg + 56n, 1), await s.bus.memRead(qcfg + 56n, 4)]).toEqual([q.deviceCfg[56], 0xffffffff]);
+      const mcfg = (await enumeratePci(m.bus))[0].bars.find((b) => b.index === 4)!.address + 0x2000n;
+      const end = BigInt(virtioBlkConfig.size);
+      expect(await m.bus.memRead(mcfg + end - 2n, 4)).toBe((0xffff0000 | mm.deviceCfg[virtioBlkConfig.size - 2] | (mm.deviceCfg[virtioBlkConfig.size - 1] << 8)) >>> 0);
     }
   });
 });
