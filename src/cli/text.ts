@@ -125,7 +125,8 @@ function regionsIn(cs: ConfigSpace, from: number, to: number): Region[] {
 
 /** `Class Mass storage controller / … [010000]`, or `Class 123456` when the code has no name. */
 function classText(code: number): string {
-  const d = pciClassDescription(code);
+  // pci.ids names some subclasses like their class (`Mass storage controller / Mass storage controller`).
+  const d = pciClassDescription(code).replace(/^([^/[(]+?) \/ \1(?= [[(])/, '$1');
   return d.startsWith('Class ') ? d : `Class ${d}`;
 }
 

@@ -26,7 +26,9 @@ export function probeDevice(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigin
   const vendor = cs.bytes[0] | (cs.bytes[1] << 8);
   const device = cs.bytes[2] | (cs.bytes[3] << 8);
   if (!isVirtioPciId(vendor, device)) return null;
-  const transport = probeVirtio(cs, { barSizes: barSizes ?? undefined, numQueues: queuesShown });
+  // num_queues is in common_cfg, not in config space: the probe is not told a count, so no
+  // bound check is reported against queues the device may not have (the text marks them).
+  const transport = probeVirtio(cs, { barSizes: barSizes ?? undefined });
   return { transport, diagnostics: transport.diagnostics, queuesShown };
 }
 
@@ -98,7 +100,8 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
   const queues: Record<string, unknown>[] = [];
   for (let q = 0; q < v.queuesShown; q++) {
     const n = queueNotify(t, q);
-    if (n) queues.push(notifyJson(n, q));
+    // false: past the notify region, so with queue_notify_off = index the queue likely does not exist.
+    if (n) queues.push({ ...notifyJson(n, q), in_notify_region: t.notify ? n.address - t.notify.address + BigInt(n.width) <= t.notify.length : true });
   }
   return {
     device_type: t.identity.deviceType,
@@ -188,7 +191,12 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
     out.push(`${i2}\tnum_queues is in common_cfg too, so the count is unknown; the first ${v.queuesShown} queues:`);
     for (let q = 0; q < v.queuesShown; q++) {
       const a = queueNotify(t, q);
-      if (a) out.push(`${i2}\tqueue ${q}: ${hex0x(a.address)}${a.space === 'io' ? ' (I/O port)' : ''}`);
+      if (!a) continue;
+      // With queue_notify_off = index, a queue whose doorbell lies past the notify region most
+      // likely does not exist (the device has fewer queues) rather than being misplaced.
+      const end = a.address - n.address + BigInt(a.width);
+      const outside = end > n.length ? `  (past the ${hex0x(n.length)}-byte notify region: the device likely has fewer than ${q + 1} queues)` : '';
+      out.push(`${i2}\tqueue ${q}: ${hex0x(a.address)}${a.space === 'io' ? ' (I/O port)' : ''}${outside}`);
     }
   } else if (t.legacy && t.legacy.bar) {
     const a = queueNotify(t, 0);

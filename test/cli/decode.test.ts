@@ -186,7 +186,7 @@ describe('decode --json contract', () => {
     expect(v.isr).toMatchObject({ pos: 0x50, address: '0xfe009000' });
     expect(v.device).toMatchObject({ pos: 0x60, address: '0xfe00a000' });
     expect(v.notify).toMatchObject({ pos: 0x70, address: '0xfe00b000', notify_off_multiplier: 4 });
-    expect(v.queues[1]).toEqual({ queue: 1, queue_notify_off: 1, assumed_notify_off: true, space: 'mem', address: '0xfe00b004', width: 2 });
+    expect(v.queues[1]).toEqual({ queue: 1, queue_notify_off: 1, assumed_notify_off: true, space: 'mem', address: '0xfe00b004', width: 2, in_notify_region: true });
     expect(d.diagnostics).toEqual([]);
   });
 

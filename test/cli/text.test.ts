@@ -90,4 +90,18 @@ describe('decode text', () => {
     expect(t).toMatch(/\tCapabilities: \[40\] MSI\n/);
     expect(t).toContain('\t\tvectors_capable=8 vectors_enabled=1 address=0xfee01000');
   });
+
+  it('queues whose doorbell (with queue_notify_off = index) lies past the notify region are marked, not reported as errors', async () => {
+    const b = exampleBytes();
+    b.set([0x08, 0x00, 0x00, 0x00], 0x7c); // notify length 8: room for queues 0 and 1 at multiplier 4
+    const t = await decodeText(b);
+    expect(t).toMatch(/queue 1: 0x[0-9a-f]+\n/);
+    expect(t).toMatch(/queue 2: 0x[0-9a-f]+ {2}\(past the 0x8-byte notify region: the device likely has fewer than 3 queues\)/);
+    expect(t).not.toContain('VIRTIO_NOTIFY_OFF_OUT_OF_RANGE');
+    const j = JSON.parse((await runCli(['decode', '-', '--json'], writeLspciFunction({ bytes: b, length: 256, slot }))).stdout).devices[0];
+    expect(j.virtio.queues.map((q: { in_notify_region: boolean }) => q.in_notify_region)).toEqual([true, true, false, false]);
+    // Asked about queue 2 explicitly, notify does report the bound.
+    const n = JSON.parse((await runCli(['notify', '-', '-q', '2', '--json'], writeLspciFunction({ bytes: b, length: 256, slot }))).stdout);
+    expect(n.diagnostics.map((d: { code: string }) => d.code)).toContain('VIRTIO_NOTIFY_OFF_OUT_OF_RANGE');
+  });
 });
