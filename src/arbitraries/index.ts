@@ -7,3 +7,4 @@ export * from './virtio-transport.js';
 export * from './dump.js';
 export * from './model.js';
 export * from './config-image.js';
+export * from './vring.js';
