@@ -14,7 +14,8 @@ export async function pickVirtioDevice(spec: InputSpec, ctx: CommandContext): Pr
     const dev = decodeDevice(input);
     if (!dev.virtio) continue;
     if (found === null) found = dev;
-    else others.push(input.slot ? formatPciAddress(input.slot) : '(no slot)');
+    // Only the first few are named in the message: a host-sized dump is not held.
+    else if (others.length < 8) others.push(input.slot ? formatPciAddress(input.slot) : '(no slot)');
   }
   const where = inputName(spec);
   if (found === null) {

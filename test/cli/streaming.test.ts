@@ -1,0 +1,79 @@
+// `pcicfg decode` of a multi-thousand-function -xxxx dump prints function by function: what
+// has been read but not yet printed stays bounded, whatever the number of functions (so memory
+// does not grow with it), for the text, JSON and annotated outputs. Checked structurally:
+// standard input is a generator that records how much was consumed when each write happened.
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { writeLspciFunction } from '../../src/dump/index.js';
+import { exampleBytes } from './run.js';
+
+const FUNCTIONS = 3000;
+
+interface Trace {
+  /** For each write to stdout: functions consumed from stdin so far, and functions printed so far. */
+  writes: Array<{ consumed: number; printed: number }>;
+  consumed: number;
+  code: number;
+}
+
+async function traceDecode(args: string[], countPrinted: (text: string) => number): Promise<Trace> {
+  const image = new Uint8Array(4096);
+  image.set(exampleBytes());
+  const trace: Trace = { writes: [], consumed: 0, code: -1 };
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  let printed = 0;
+  let tail = '';
+  async function* stdin() {
+    for (let i = 0; i < FUNCTIONS; i++) {
+      // One chunk per function: lspci -xxxx text of a 4096-byte function, each at its own slot.
+      const slot = { domain: 0, bus: i >> 8, device: (i >> 3) & 31, function: i & 7 };
+      trace.consumed = i + 1;
+      yield enc.encode(writeLspciFunction({ bytes: image, length: 4096, slot, description: `fn ${i}` }));
+    }
+  }
+  trace.code = await main(['decode', '-', ...args], {
+    stdout: {
+      write: (c: string | Uint8Array) => {
+        // Count whole records only (a record may be split across writes).
+        const text = tail + (typeof c === 'string' ? c : dec.decode(c));
+        const cut = text.lastIndexOf('\n') + 1;
+        printed += countPrinted(text.slice(0, cut));
+        tail = text.slice(cut);
+        trace.writes.push({ consumed: trace.consumed, printed });
+        return true;
+      },
+    },
+    stderr: { write: () => true },
+    stdin: stdin(),
+  });
+  return trace;
+}
+
+const heading = (t: string) => (t.match(/^0000:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] fn \d+$/gm) ?? []).length;
+const jsonDevice = (t: string) => (t.match(/^,?\{"slot":/gm) ?? []).length;
+
+describe('decode streams function by function', () => {
+  for (const [name, args, count] of [
+    ['text', [], heading],
+    ['--json', ['--json'], jsonDevice],
+    ['--annotate', ['--annotate'], heading],
+  ] as const) {
+    it(`${name}: output for the first functions is written before the last is read, and the lag stays bounded`, async () => {
+      const t = await traceDecode([...args], count);
+      expect(t.code).toBe(0);
+      expect(t.consumed).toBe(FUNCTIONS);
+      const last = t.writes[t.writes.length - 1];
+      expect(last.printed).toBe(FUNCTIONS);
+      // The first output is written while the dump is still being read…
+      const first = t.writes.find((w) => w.printed > 0)!;
+      expect(first.consumed).toBeLessThan(50);
+      // …and at every write, what was read but not yet printed is a handful of functions
+      // (the output buffer), not a share of the dump.
+      const lag = Math.max(...t.writes.map((w) => w.consumed - w.printed));
+      expect(lag).toBeLessThan(50);
+      // Many writes, spread over the input: not one write at the end.
+      expect(t.writes.filter((w) => w.consumed < FUNCTIONS).length).toBeGreaterThan(FUNCTIONS / 50);
+    });
+  }
+});
