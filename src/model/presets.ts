@@ -7,13 +7,14 @@ import { appendedCapOrder, prependedCapOrder, type ModelCapEntry, type ModelNoti
 export const VIRTIO_MODEL_F_VERSION_1 = 1n << 32n;
 const INDIRECT_DESC = 1n << 28n;
 const EVENT_IDX = 1n << 29n;
+const RING_RESET = 1n << 40n;
 
 export interface ModelPresetOptions {
   /** Virtio device type (default 2, block). */
   readonly deviceType?: number;
   /** Queues (default one queue of 256, as QEMU's virtio-blk-pci). */
   readonly queues?: readonly ModelQueue[];
-  /** Transport features (default VERSION_1 | INDIRECT_DESC | EVENT_IDX); the backend adds its own. */
+  /** Transport features (default VERSION_1 | INDIRECT_DESC | EVENT_IDX, QEMU presets also RING_RESET); the backend adds its own. */
   readonly features?: bigint;
   /** MSI-X vectors (default queues + 1, as QEMU). */
   readonly vectors?: number;
@@ -48,14 +49,17 @@ function nextPow2(n: bigint): bigint {
 }
 
 /**
- * QEMU's virtio-pci proxy (hw/virtio/virtio-pci.c): modern structures in BAR 4 (64-bit,
+ * QEMU's virtio-pci proxy (hw/virtio/virtio-pci.c): transport features VERSION_1,
+ * INDIRECT_DESC, EVENT_IDX and RING_RESET by default; modern structures in BAR 4 (64-bit,
  * prefetchable) at 0x0/0x1000/0x2000/0x3000, 0x1000 each, notify multiplier 4 (4096 with
  * page-per-vq) and a notify area of multiplier × 1024; MSI-X in its own 4 KiB BAR 1 (table
  * at 0, PBA at 0x800). Capabilities are created common, ISR, device, notify, [notify-pio],
  * pci-cfg, MSI-X and each is put at the head of the list, so the walk starts at MSI-X.
  */
 export function qemuVirtioPreset(o: QemuPresetOptions = {}): VirtioModelDescription {
-  const { deviceType, queues, features, vectors } = defaults(o);
+  const { deviceType, queues, vectors } = defaults(o);
+  // QEMU 7.2 offers VIRTIO_F_RING_RESET (its queue_reset property defaults on; seen through qtest).
+  const features = o.features ?? VIRTIO_MODEL_F_VERSION_1 | INDIRECT_DESC | EVENT_IDX | RING_RESET;
   const multiplier = o.pagePerVq ? 0x1000 : 4;
   const notifyLength = multiplier * 1024;
   const bars: ModelBar[] = [];

@@ -226,7 +226,6 @@ const QEMU_ONLY_FEATURES = [
   VIRTIO_BLK_F_CONFIG_WCE,
   VIRTIO_BLK_F_DISCARD,
   VIRTIO_BLK_F_WRITE_ZEROES,
-  40, // VIRTIO_F_RING_RESET
 ];
 /** virtio_blk_config fields QEMU fills and the model leaves 0 (or past its end). */
 const QEMU_ONLY_BLK_CONFIG = [
