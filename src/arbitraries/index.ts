@@ -8,3 +8,4 @@ export * from './dump.js';
 export * from './model.js';
 export * from './config-image.js';
 export * from './vring.js';
+export * from './common-cfg.js';
