@@ -5,6 +5,7 @@ import { JsonBinder } from './binder.js';
 import { diagnosticJson } from './diagnostics.js';
 import type { DecodedDevice } from './device.js';
 import { addr, addrOrNull, jsonValue } from './json-values.js';
+import { knownParts } from './ranges.js';
 import { rawToJson } from './raw.js';
 import { virtioJson } from './virtio-view.js';
 
@@ -57,7 +58,8 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder())
     extended_capabilities: extended,
     virtio: dev.virtio ? virtioJson(dev, b) : null,
     diagnostics: dev.diagnostics.map(diagnosticJson),
-    unclaimed: cs.unclaimed.map((u) => ({ offset: u.offset, length: u.length })),
+    // Bytes the dump gave that no structure claims (holes are unknown, not unclaimed).
+    unclaimed: knownParts(cs.unclaimed, input.known),
     raw: rawToJson(input.bytes, input.known, input.length),
   };
 }

@@ -10,6 +10,7 @@ import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
 import { bitsText, regionLines, shownBitNames } from './fields-text.js';
 import { humanSize } from './format.js';
+import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';
 
 const h = (v: number, n: number) => hexDigits(v, n);
@@ -150,7 +151,12 @@ export function deviceText(dev: DecodedDevice): string[] {
   const sv = num(cs, 'subsystem_vendor_id');
   const sd = num(cs, 'subsystem_id');
   if (sv !== null && sd !== null) out.push(`${T}Subsystem: ${h(sv, 4)}:${h(sd, 4)}`);
-  out.push(`${T}Known bytes: ${input.length}${input.known ? ' (with holes)' : ''}`);
+  if (input.known) {
+    const k = input.known;
+    const holes = runs(input.length, (i) => k[i] !== 1);
+    const n = input.length - holes.reduce((a, r) => a + r.length, 0);
+    out.push(`${T}Known bytes: ${n} of the first ${input.length} (not given by the dump, unknown: ${rangesText(holes)})`);
+  } else out.push(`${T}Known bytes: ${input.length}`);
   const ctl = headerBits(cs, 'command');
   if (ctl !== null) out.push(`${T}Control: ${ctl}`);
   const st = headerBits(cs, 'status');
@@ -203,10 +209,9 @@ export function deviceText(dev: DecodedDevice): string[] {
     if (info) out.push(`${T}${T}${info}`);
   }
   if (dev.virtio) out.push(...virtioLines(dev, T));
-  if (cs.unclaimed.length) {
-    const parts = cs.unclaimed.map((u) => (u.length === 1 ? `0x${h(u.offset, 2)}` : `0x${h(u.offset, 2)}-0x${h(u.offset + u.length - 1, 2)}`));
-    const n = cs.unclaimed.reduce((s, u) => s + u.length, 0);
-    out.push(`${T}Unclaimed bytes (${n}): ${parts.join(', ')}`);
+  const unclaimed = knownParts(cs.unclaimed, input.known);
+  if (unclaimed.length) {
+    out.push(`${T}Unclaimed bytes (${unclaimed.reduce((a, u) => a + u.length, 0)}): ${rangesText(unclaimed)}`);
   }
   if (dev.diagnostics.length) {
     out.push(`${T}Diagnostics:`);

@@ -97,7 +97,9 @@ describe('decode inputs', () => {
     expect(dev.raw).toBe('f41a0110070010000000000100000000' + '--'.repeat(32) + '000000009800000000000000000100' + '00');
     expect(dev.diagnostics.map((d: { code: string }) => d.code)).toContain('DUMP_HOLES');
     const t = await runCli(['decode', '-'], text);
-    expect(t.stdout).toContain('Known bytes: 64 (with holes)');
+    expect(t.stdout).toContain('Known bytes: 32 of the first 64 (not given by the dump, unknown: 0x10-0x2f)');
+    expect(t.stdout).not.toMatch(/Unclaimed.*0x10/);
+    expect(dev.unclaimed).toEqual([]);
     expect(t.stdout).not.toMatch(/Region \d/);
   });
 
