@@ -118,7 +118,7 @@ function reader(f: FieldInfo): Reader {
       };
     case 'u64':
       return (b, at, out) => {
-        out[name] = readU64(b, at + o);
+        out[name] = readU64Fast(b, at + o);
       };
     case 'bytes':
       return (b, at, out) => {
@@ -126,6 +126,29 @@ function reader(f: FieldInfo): Reader {
       };
   }
 }
+
+// One DataView for the array decoded last: getBigUint64 makes a single bigint where the
+// shift-and-or of two halves makes four, and decoding walks one image for many fields.
+let lastArray: Uint8Array | null = null;
+let lastView: DataView | null = null;
+
+function readU64Fast(b: Uint8Array, o: number): bigint {
+  if (b !== lastArray || lastView === null || o + 8 > lastView.byteLength || lastView.buffer !== b.buffer) {
+    if (o < 0 || o + 8 > b.length) return readU64(b, o);
+    lastArray = b;
+    lastView = new DataView(b.buffer, b.byteOffset, b.length);
+  }
+  return lastView.getBigUint64(o, true);
+}
+
+/** A value with every field present (placeholders of the field's type), in offset order. */
+function templateOf(fields: readonly FieldInfo[]): Record<string, unknown> {
+  const t: Record<string, unknown> = {};
+  for (const f of fields) t[f.name] = f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : 0;
+  return t;
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
 
 function writer(f: FieldInfo, structName: string): Writer {
   const { name, offset: o, size } = f;
@@ -173,6 +196,11 @@ export class Struct<F extends AnyFields> {
   private readonly byByte: readonly FieldInfo[];
   private readonly readers: readonly Reader[];
   private readonly writers: readonly Writer[];
+  /**
+   * Every field with a placeholder: decode starts from a shallow copy of it, so the readers
+   * overwrite existing properties of one stable shape instead of adding them one by one.
+   */
+  private readonly template: Record<string, unknown>;
 
   constructor(name: string, table: F, size?: number) {
     this.name = name;
@@ -199,6 +227,7 @@ export class Struct<F extends AnyFields> {
     this.byName = new Map(fields.map((f) => [f.name, f]));
     this.readers = fields.map(reader);
     this.writers = fields.map((f) => writer(f, name));
+    this.template = templateOf(fields);
   }
 
   /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
@@ -206,7 +235,7 @@ export class Struct<F extends AnyFields> {
     if (at < 0 || at + this.size > b.length) {
       throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
     }
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = { ...this.template };
     const rs = this.readers;
     for (let i = 0; i < rs.length; i++) rs[i](b, at, out);
     return out as Value<F>;
