@@ -71,7 +71,14 @@ export interface VirtioModelDescription {
   readonly msix?: ModelMsix;
   readonly caps: readonly ModelCapEntry[];
   /** Transitional device: legacy registers at the start of this I/O BAR. */
-  readonly legacy?: { readonly bar: number };
+  readonly legacy?: {
+    readonly bar: number;
+    /**
+     * Bits HOST_FEATURES shows besides the low 32 device features: legacy-only ones the
+     * modern device_feature hides (QEMU: NOTIFY_ON_EMPTY 24, ANY_LAYOUT 27, BAD_FEATURE 30).
+     */
+    readonly hostFeaturesExtra?: number;
+  };
   /** Default: derived from deviceType and transitional/modern. */
   readonly ids?: Partial<ModelPciIds>;
   /** 256 (conventional) or 4096 (PCIe). */

@@ -298,7 +298,7 @@ export class VirtioPciDevice implements ModelBackendHost {
         const q = core.selectedQueue();
         switch (field) {
           case 'host_features':
-            return VirtioModelCore.featureWord(core.deviceFeatures, 0);
+            return (VirtioModelCore.featureWord(core.deviceFeatures, 0) | (this.description.legacy?.hostFeaturesExtra ?? 0)) >>> 0;
           case 'guest_features':
             return VirtioModelCore.featureWord(core.driverFeatures, 0);
           case 'queue_pfn':

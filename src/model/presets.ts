@@ -8,6 +8,8 @@ export const VIRTIO_MODEL_F_VERSION_1 = 1n << 32n;
 const INDIRECT_DESC = 1n << 28n;
 const EVENT_IDX = 1n << 29n;
 const RING_RESET = 1n << 40n;
+/** VIRTIO_F_NOTIFY_ON_EMPTY, VIRTIO_F_ANY_LAYOUT, VIRTIO_F_BAD_FEATURE: QEMU's legacy HOST_FEATURES has them, device_feature not. */
+const QEMU_LEGACY_ONLY_FEATURES = (1 << 24) | (1 << 27) | (1 << 30);
 
 export interface ModelPresetOptions {
   /** Virtio device type (default 2, block). */
@@ -92,7 +94,7 @@ export function qemuVirtioPreset(o: QemuPresetOptions = {}): VirtioModelDescript
     commonCfgLayout: o.commonCfgLayout ?? '1.2',
     msix: vectors > 0 ? { vectors, table: { bar: 1, offset: 0 }, pba: { bar: 1, offset: pbaOffset } } : undefined,
     caps: prependedCapOrder(creation),
-    legacy: o.transitional ? { bar: 0 } : undefined,
+    legacy: o.transitional ? { bar: 0, hostFeaturesExtra: QEMU_LEGACY_ONLY_FEATURES } : undefined,
   };
 }
 

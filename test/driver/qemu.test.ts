@@ -195,6 +195,19 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
     }
   });
 
+  it('legacy registers of the transitional device: the model reproduces all but the documented differences', async () => {
+    const d = PC_DEVICES[2];
+    const m = modelMachine(presetFor(d), { disk: disks.get(d.slot) });
+    const q = await legacyRegisters(s.bus, fns.find((f) => f.address.device === d.slot)!);
+    const mm = await legacyRegisters(m.bus, (await enumeratePci(m.bus))[0]);
+    expect(bitList(BigInt((q.host_features & ~mm.host_features) >>> 0))).toEqual(QEMU_ONLY_FEATURES);
+    expect(bitList(BigInt((mm.host_features & ~q.host_features) >>> 0))).toEqual([]);
+    expect(q.host_features & 0x49000000).toBe(0x49000000); // NOTIFY_ON_EMPTY, ANY_LAYOUT, BAD_FEATURE
+    expect(configLength(q.cfg)).toBe(57);
+    expect(blkConfigDiff(q.cfg.slice(0, 57), mm.cfg)).toEqual(QEMU_ONLY_BLK_CONFIG);
+    expect({ ...q, host_features: 0, cfg: null }).toEqual({ ...mm, host_features: 0, cfg: null });
+  });
+
   it('runtime registers: the model reproduces all but the documented differences', async () => {
     for (const d of PC_DEVICES.filter((x) => x.paths.includes('modern'))) {
       const m = modelMachine(presetFor(d), { disk: disks.get(d.slot), numQueues: d.queues });
@@ -258,6 +271,22 @@ function bitList(v: bigint): number[] {
 
 function blkConfigDiff(a: Uint8Array, b: Uint8Array): string[] {
   return virtioBlkConfig.fields.filter((f) => f.offset + f.size <= a.length && a.slice(f.offset, f.offset + f.size).some((x, i) => x !== b[f.offset + i])).map((f) => f.name);
+}
+
+async function legacyRegisters(bus: Bus, fn: EnumeratedFunction) {
+  const bar0 = Number(fn.bars.find((b) => b.index === 0)!.address);
+  await bus.ioWrite(bar0 + 18, 1, 0); // reset
+  await bus.ioWrite(bar0 + 14, 2, 0); // QUEUE_SEL 0
+  const cfg = new Uint8Array(0x40); // device config at 20 (MSI-X is off)
+  for (let i = 0; i < cfg.length; i++) cfg[i] = await bus.ioRead(bar0 + 20 + i, 1);
+  return {
+    host_features: await bus.ioRead(bar0, 4),
+    queue_num: await bus.ioRead(bar0 + 12, 2),
+    queue_pfn: await bus.ioRead(bar0 + 8, 4),
+    status: await bus.ioRead(bar0 + 18, 1),
+    barSize: fn.bars.find((b) => b.index === 0)!.size,
+    cfg,
+  };
 }
 
 function checkDoorbells(drv: VirtioPciDriver, d: PcDevice): void {
