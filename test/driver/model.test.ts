@@ -9,12 +9,14 @@ import { findVirtioFunctions, openVirtioPci, VIRTIO_DRIVER_STATUS, type VirtioDr
 import { VirtioDriverError, type VirtioDriverErrorCode } from '../../src/driver/errors.js';
 import { GuestRamAllocator } from '../../src/driver/guest-memory.js';
 import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
-import type { ModelBus } from '../../src/model/bus.js';
+import { ModelBus } from '../../src/model/bus.js';
+import { VirtioBlkModelBackend } from '../../src/model/blk.js';
+import { VirtioPciDevice } from '../../src/model/device.js';
 import type { VirtioModelDescription } from '../../src/model/description.js';
 import { cloudHypervisorPreset, kvmtoolPreset, qemuVirtioPreset, type QemuPresetOptions } from '../../src/model/presets.js';
 import type { AccessWidth, Bus, PciAddress } from '../../src/pci/bus.js';
 import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../../src/virtio/common-cfg.js';
-import { expectedNotify, modelMachine, randomDevice, SLOT, type ModelMachine } from './model-machine.js';
+import { expectedNotify, modelMachine, patternDisk, randomDevice, SLOT, type ModelMachine } from './model-machine.js';
 
 const F_INDIRECT_DESC = 28;
 const F_PACKED = 34;
@@ -214,7 +216,8 @@ async function failsWith(p: Promise<unknown>, code: VirtioDriverErrorCode): Prom
 describe('driver failure modes', () => {
   const q2 = [{ size: 8 }, { size: 8 }];
 
-  it('NOT_VIRTIO: an empty bus, or a slot with nothing virtio in it', async () => {
+  it('NOT_VIRTIO: an empty bus, a slot with nothing in it, no function of the device type', async () => {
+    await failsWith(openVirtioPci(new ModelBus()), 'NOT_VIRTIO');
     const m = modelMachine(qemuVirtioPreset());
     await failsWith(openVirtioPci(m.bus, { slot: { ...SLOT, device: 9 } }), 'NOT_VIRTIO');
     await failsWith(openVirtioPci(modelMachine(qemuVirtioPreset()).bus, { deviceType: 1 }), 'NOT_VIRTIO');
@@ -347,6 +350,28 @@ describe('driver failure modes', () => {
 });
 
 describe('driver requests', () => {
+  it('two functions on one bus: each driver reaches its own device', async () => {
+    const bus = new ModelBus();
+    const slots = [3, 4].map((device) => ({ domain: 0, bus: 0, device, function: 0 }));
+    const disks = [patternDisk(8, 1), patternDisk(8, 2)];
+    const devs = slots.map((slot, i) => {
+      const dev = new VirtioPciDevice(qemuVirtioPreset({ queues: [{ size: 8 }] }), { memory: bus.ram, backend: new VirtioBlkModelBackend({ disk: disks[i] }) });
+      bus.attachVirtio(slot, dev);
+      return dev;
+    });
+    const fns = await findVirtioFunctions(bus);
+    expect(fns.map((f) => f.address.device)).toEqual([3, 4]);
+    const drvs = [];
+    // Both share one RAM window, so each driver gets its own part of it.
+    for (const [i, slot] of slots.entries()) drvs.push(await openVirtioPci(bus, { enumerate: fns, slot, ram: new GuestRamAllocator(0x100000n + BigInt(i) * 0x100000n, 0x200000n + BigInt(i) * 0x100000n) }));
+    expect(drvs[0].queue(0).notify.address).not.toBe(drvs[1].queue(0).notify.address);
+    for (const i of [1, 0]) {
+      devs.forEach((d) => (d.kicks.length = 0));
+      expect((await virtioBlkRead(drvs[i], 3n)).data).toEqual(disks[i].slice(3 * 512, 4 * 512));
+      expect(devs.map((d) => d.kicks.length)).toEqual(i === 0 ? [1, 0] : [0, 1]);
+    }
+  });
+
   it('writes then reads back through the model disk, on each of four queues, split and packed', async () => {
     for (const packed of [false, true]) {
       const queues = [{ size: 16 }, { size: 16 }, { size: 16 }, { size: 16 }];
