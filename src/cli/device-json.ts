@@ -10,8 +10,16 @@ import { rawToJson } from './raw.js';
 import { virtioJson } from './virtio-view.js';
 
 /** Header JSON: every register by spec name (editable) plus the derived class_code and multi_function. */
-function headerJson(cs: ConfigSpace, b: JsonBinder): Record<string, unknown> {
+function headerJson(cs: ConfigSpace, b: JsonBinder, known: Uint8Array | null): Record<string, unknown> {
   const out = b.editable(cs.header as Record<string, unknown>, 'header') as Record<string, unknown>;
+  // A register over bytes the dump did not give is unknown: null, not the 0xff filler.
+  const region = cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
+  if (known && region) {
+    for (const f of region.fields) {
+      if (!(f.name in out)) continue;
+      for (let i = f.offset; i < f.offset + f.size; i++) if (known[i] !== 1) out[f.name] = null;
+    }
+  }
   // Derived (not editable): the 24-bit class code and the multi-function bit of header_type.
   out.class_code = cs.classCode;
   out.multi_function = cs.multiFunction;
@@ -45,7 +53,7 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder())
     slot: input.slot ? formatPciAddress(input.slot) : null,
     description: input.description || null,
     length: input.length,
-    header: headerJson(cs, b),
+    header: headerJson(cs, b, input.known),
     bars: cs.bars.map((bar) => ({
       index: bar.index,
       kind: bar.kind,

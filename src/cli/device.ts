@@ -21,9 +21,13 @@ export function decodeDevice(input: DeviceInput, queuesShown?: number): DecodedD
     barSizes: input.barSizes ?? undefined,
   });
   const virtio = probeDevice(cs, input.barSizes, queuesShown);
-  const diagnostics: Diagnostic[] = [...input.diagnostics, ...cs.diagnostics];
-  if (virtio) diagnostics.push(...virtio.diagnostics);
-  return { input, cs, virtio, diagnostics: dedupe(diagnostics) };
+  const decoded: Diagnostic[] = [...cs.diagnostics];
+  if (virtio) decoded.push(...virtio.diagnostics);
+  // The decoders see holes as the 0xff that fills them; what they say about those bytes is
+  // about the filler, not the device (the dump reader's DUMP_HOLES already names the holes).
+  const k = input.known;
+  const inHole = (d: Diagnostic) => k !== null && d.offset !== null && d.offset < input.length && k[d.offset] !== 1;
+  return { input, cs, virtio, diagnostics: dedupe([...input.diagnostics, ...decoded.filter((d) => !inHole(d))]) };
 }
 
 /** The probe re-reports some capability diagnostics: keep each (code, offset, message) once. */

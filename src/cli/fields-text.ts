@@ -6,10 +6,20 @@ import { readU16, readU32, readU64 } from '../bytes/window.js';
 import type { Region } from '../layout/annotate.js';
 import { bitValue, type FieldInfo } from '../layout/struct.js';
 
-/** The field's value read from the image, as text (`0x0010`, or bytes `00 00`); null when not known. */
-export function fieldText(bytes: Uint8Array, known: number, at: number, f: FieldInfo): string | null {
+/** Whether every byte of [from, from + size) is known (below `known`, and given by the dump when `mask` is set). */
+export function bytesKnown(known: number, mask: Uint8Array | null | undefined, from: number, size: number): boolean {
+  if (from + size > known) return false;
+  if (mask) for (let i = from; i < from + size; i++) if (mask[i] !== 1) return false;
+  return true;
+}
+
+/**
+ * The field's value read from the image, as text (`0x0010`, or bytes `00 00`); null when not
+ * known: past the known length, or (with `mask`) over bytes the dump did not give.
+ */
+export function fieldText(bytes: Uint8Array, known: number, at: number, f: FieldInfo, mask?: Uint8Array | null): string | null {
   const o = at + f.offset;
-  if (o + f.size > known) return null;
+  if (!bytesKnown(known, mask, o, f.size)) return null;
   switch (f.kind) {
     case 'u8':
       return '0x' + hexDigits(bytes[o], 2);
@@ -91,14 +101,14 @@ export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: s
 }
 
 /** One line per field of `r` (reserved fields only when not all zero). */
-export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string): string[] {
+export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string, mask?: Uint8Array | null): string[] {
   const lines: string[] = [];
   const w = r.fields.reduce((m, f) => Math.max(m, f.name.length), 0);
   for (const f of r.fields) {
     if (f.offset >= r.length) continue;
-    const text = fieldText(bytes, known, r.offset, f);
+    const text = fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
-      lines.push(`${indent}${f.name.padEnd(w)}  <not available>`);
+      lines.push(`${indent}${f.name.padEnd(w)}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
       continue;
     }
     if (f.access === 'rsvd' && /^(0x)?[0 ]*$/.test(text)) continue;

@@ -8,16 +8,23 @@ import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
 import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
-import { bitsText, regionLines, shownBitNames } from './fields-text.js';
+import { bitsText, bytesKnown, regionLines, shownBitNames } from './fields-text.js';
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';
 
 const h = (v: number, n: number) => hexDigits(v, n);
 
+// The dump's known-byte map of each decoded function (the PCI decoder only knows a length).
+const KNOWN = new WeakMap<ConfigSpace, Uint8Array | null>();
+
+/** A header register's value; null when it is not in the dump (past its length, or a hole). */
 function num(cs: ConfigSpace, name: string): number | null {
   const v = (cs.header as Record<string, unknown>)[name];
-  return typeof v === 'number' ? v : null;
+  if (typeof v !== 'number') return null;
+  const f = headerRegion(cs)?.fields.find((x) => x.name === name);
+  if (f && !bytesKnown(cs.length, KNOWN.get(cs), f.offset, f.size)) return null;
+  return v;
 }
 
 function barLine(b: Bar): string {
@@ -36,7 +43,7 @@ function headerRegion(cs: ConfigSpace): Region | undefined {
 function headerBits(cs: ConfigSpace, name: string): string | null {
   const r = headerRegion(cs);
   const f = r?.fields.find((x) => x.name === name);
-  if (!r || !f || f.offset + f.size > cs.length) return null;
+  if (!r || !f || !bytesKnown(cs.length, KNOWN.get(cs), r.offset + f.offset, f.size)) return null;
   return bitsText(cs.bytes, r.offset, f, r.struct);
 }
 
@@ -134,6 +141,7 @@ function classText(code: number): string {
 /** The text of one decoded function. */
 export function deviceText(dev: DecodedDevice): string[] {
   const { cs, input } = dev;
+  KNOWN.set(cs, input.known);
   const out: string[] = [];
   const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
   out.push(`${slot} ${input.description || (cs.classCode !== null ? pciClassDescription(cs.classCode) : '')}`.trimEnd());
@@ -175,7 +183,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     const r = headerRegion(cs);
     if (r) {
       out.push(`${T}Header (${r.struct}):`);
-      out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: r.fields.filter((f) => f.offset >= 0x10) }, T + T));
+      out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: r.fields.filter((f) => f.offset >= 0x10) }, T + T, input.known));
     }
   }
   if (input.barSizes) out.push(`${T}BAR sizes from ${input.barSizesFrom}`);
@@ -187,7 +195,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     const regions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1)).filter((r) => !(c.vendor && r.struct === 'pci_vendor_cap'));
     regions.forEach((r, i) => {
       if (i > 0) out.push(`${T}${T}${r.label}:`);
-      const lines = regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T);
+      const lines = regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known);
       // The heading already says the ID and where the next capability is.
       out.push(...lines.filter((l) => !/^(cap_id|cap_next|cap_vndr)$/.test(l.trim().split(/\s+/)[0])));
     });
@@ -203,7 +211,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
     const eregions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1));
     for (const r of eregions) {
-      out.push(...regionLines(cs.bytes, cs.length, r, T + T).filter((l) => !/^(header)\b/.test(l.trim())));
+      out.push(...regionLines(cs.bytes, cs.length, r, T + T, input.known).filter((l) => !/^(header)\b/.test(l.trim())));
     }
     const info = infoText(c.info, shownNames(eregions));
     if (info) out.push(`${T}${T}${info}`);

@@ -32,6 +32,17 @@ export function probeDevice(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigin
   return { transport, diagnostics: transport.diagnostics, queuesShown };
 }
 
+/**
+ * A transitional function's device type comes from its subsystem ID (0x2e): when the dump did
+ * not give those bytes the type is unknown, not the 0xffff that fills a hole.
+ */
+function identityKnown(dev: DecodedDevice): boolean {
+  const t = dev.virtio!.transport;
+  const k = dev.input.known;
+  if (!t.identity.transitionalId) return true;
+  return dev.input.length >= 0x30 && (!k || (k[0x2e] === 1 && k[0x2f] === 1));
+}
+
 /** Whether the capability list runs past the known bytes (a 64-byte `lspci -x` dump). */
 function capsCut(t: VirtioTransport): boolean {
   return t.diagnostics.some((d) => d.code === 'VIRTIO_CAPS_NOT_IN_IMAGE');
@@ -103,9 +114,10 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
     // false: past the notify region, so with queue_notify_off = index the queue likely does not exist.
     if (n) queues.push({ ...notifyJson(n, q), in_notify_region: t.notify ? n.address - t.notify.address + BigInt(n.width) <= t.notify.length : true });
   }
+  const idKnown = identityKnown(dev);
   return {
-    device_type: t.identity.deviceType,
-    device_type_name: t.identity.typeName,
+    device_type: idKnown ? t.identity.deviceType : null,
+    device_type_name: idKnown ? t.identity.typeName : null,
     transport: transportName(t),
     capabilities,
     common: locationJson(t.common),
@@ -148,8 +160,10 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   const i2 = indent + '\t';
   const cut = capsCut(t);
   const tn = transportName(t);
+  const idKnown = identityKnown(dev);
   out.push(
-    `${indent}Virtio: ${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ` +
+    `${indent}Virtio: ` +
+      (idKnown ? `${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ` : 'device type unknown (its subsystem ID is not in the dump), ') +
       (tn ? `${tn} transport` : 'transport unknown') +
       (cut ? ` (the capability list is past the ${dev.cs.length} known bytes)` : ''),
   );
@@ -177,7 +191,7 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   if (t.legacy) {
     const b = t.legacy.bar;
     out.push(
-      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : dev.input.known && dev.input.known[0x10] !== 1 ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
         (t.msix === null && cut ? '(MSI-X unknown: not in the dump; +24 if enabled)' : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }

@@ -95,12 +95,19 @@ describe('decode inputs', () => {
     const dev = JSON.parse(r.stdout).devices[0];
     expect(dev.length).toBe(64);
     expect(dev.raw).toBe('f41a0110070010000000000100000000' + '--'.repeat(32) + '000000009800000000000000000100' + '00');
-    expect(dev.diagnostics.map((d: { code: string }) => d.code)).toContain('DUMP_HOLES');
+    expect(dev.diagnostics.map((d: { code: string }) => d.code)).toEqual(['DUMP_HOLES', 'CAP_PTR_OUT_OF_RANGE', 'IMAGE_TRUNCATED', 'VIRTIO_CAPS_NOT_IN_IMAGE']);
+    // Registers over the holes are unknown, and so is what derives from them.
+    expect(dev.header).toMatchObject({ vendor_id: 0x1af4, bar0: null, bar5: null, subsystem_vendor_id: null, subsystem_id: null, capabilities_pointer: 0x98 });
+    expect(dev.virtio).toMatchObject({ device_type: null, device_type_name: null, transport: null });
     const t = await runCli(['decode', '-'], text);
     expect(t.stdout).toContain('Known bytes: 32 of the first 64 (not given by the dump, unknown: 0x10-0x2f)');
     expect(t.stdout).not.toMatch(/Unclaimed.*0x10/);
     expect(dev.unclaimed).toEqual([]);
     expect(t.stdout).not.toMatch(/Region \d/);
+    expect(t.stdout).not.toContain('Subsystem');
+    expect(t.stdout).not.toContain('ffff');
+    expect(t.stdout).toContain('Virtio: device type unknown (its subsystem ID is not in the dump), transport unknown');
+    expect(t.stdout).toContain('Legacy interface: BAR0 not in the dump');
   });
 
   it('-s SLOT selects functions like lspci -s ([[domain:]bus:]dev.fn, with wildcards)', async () => {
