@@ -116,6 +116,9 @@ function decodeCapability(st: DecodeState, pos: number, limit: number, opts: Cap
       }
     }
   }
-  const cap: Capability = { pos, id, name, next: st.bytes[pos + 1], length: placed.length, fields: placed.fields, info };
-  return vendor ? { ...cap, vendor } : cap;
+  // Two literals rather than a spread of the first: spreading a fresh object per capability
+  // was a tenth of the decode time.
+  const next = st.bytes[pos + 1];
+  if (vendor) return { pos, id, name, next, length: placed.length, fields: placed.fields, info, vendor };
+  return { pos, id, name, next, length: placed.length, fields: placed.fields, info };
 }
