@@ -171,7 +171,7 @@ export async function* readInputs(spec: InputSpec, ctx: CommandContext): AsyncGe
 function barSizesOf(fn: RawFunction, info: QemuPciFunction[] | null, infoPath: string | null): { barSizes: ReadonlyMap<number, bigint> | null; barSizesFrom: string | null } {
   if (info && fn.slot) {
     const q = findQemuPciFunction(info, fn.slot);
-    if (q) return { barSizes: qemuBarSizes(q), barSizesFrom: infoPath };
+    if (q) return { barSizes: qemuBarSizes(q), barSizesFrom: infoPath === EXAMPLE_INFO_PCI ? "the bundled example's QEMU info pci (examples/qemu-virtio-blk.info-pci)" : infoPath };
   }
   if (fn.barSizes && fn.barSizes.size) return { barSizes: fn.barSizes, barSizesFrom: 'sysfs resource' };
   return { barSizes: null, barSizesFrom: null };

@@ -45,7 +45,11 @@ function hitText(h: VirtioAddressHit): string[] {
   const field = h.field ? ` ${h.struct ? h.struct + '.' : ''}${h.field}${h.byteInField ? ` (byte ${h.byteInField})` : ''}` : '';
   out.push(
     `${h.slot} BAR${h.bar} ${hex0x(h.barAddress)} + ${hex0x(h.offsetInBar)}: ${h.structure}${h.capOffset !== null ? ` (cap [${h.capOffset.toString(16)}])` : ''} + ${hex0x(h.offsetInStructure)}${field}` +
-      (h.preferred || h.structure === 'bar' ? '' : '  [not the capability drivers use]'),
+      (h.preferred || h.structure === 'bar'
+        ? ''
+        : h.structure.startsWith('legacy')
+          ? '  [legacy interface: only drivers without VIRTIO_F_VERSION_1 use it]'
+          : '  [not the capability a driver uses for this structure]'),
   );
   if (h.entry !== undefined) out.push(`  ${h.structure === 'msix_table' ? 'MSI-X vector' : 'first pending bit'} ${h.entry}`);
   if (h.structure === 'notify' || h.structure === 'legacy') {
