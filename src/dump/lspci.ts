@@ -45,6 +45,12 @@ export function parseLspciHeader(text: string, lineNo: number, file?: string): L
   };
 }
 
+function leadingHexDigits(s: string): number {
+  let i = 0;
+  while (i < 9 && isHex(s.charCodeAt(i))) i++;
+  return i;
+}
+
 export class LspciParser implements LineParser {
   private cur: FunctionBuilder | null = null;
   private seen = new Set<string>();
@@ -53,6 +59,13 @@ export class LspciParser implements LineParser {
   constructor(private readonly file?: string) {}
 
   line(text: string, lineNo: number, emit: Emit): void {
+    // Most lines of a dump are data lines: 2–8 hex digits, ": ". A slot header never has a
+    // blank after its first colon, so such a line cannot be one; skip the header regexes.
+    const offsetDigits = leadingHexDigits(text);
+    if (offsetDigits >= 2 && offsetDigits <= 8 && text.charCodeAt(offsetDigits) === 58 && text.charCodeAt(offsetDigits + 1) === 32) {
+      this.data(text, 0, lineNo);
+      return;
+    }
     if (text.length === 0 || /^[ \t]*$/.test(text)) {
       this.flush(emit);
       return;
