@@ -9,3 +9,4 @@ export * from './model.js';
 export * from './config-image.js';
 export * from './vring.js';
 export * from './common-cfg.js';
+export * from './virtio-commands.js';
