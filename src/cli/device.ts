@@ -25,8 +25,11 @@ export function decodeDevice(input: DeviceInput, queuesShown?: number): DecodedD
   if (virtio) decoded.push(...virtio.diagnostics);
   // The decoders see holes as the 0xff that fills them; what they say about those bytes is
   // about the filler, not the device (the dump reader's DUMP_HOLES already names the holes).
+  // Past the known length the same holds, except for the diagnostics that say the image is short.
   const k = input.known;
-  const inHole = (d: Diagnostic) => k !== null && d.offset !== null && d.offset < input.length && k[d.offset] !== 1;
+  const inHole = (d: Diagnostic) =>
+    d.offset !== null &&
+    (d.offset < input.length ? k !== null && k[d.offset] !== 1 : !/TRUNCATED|NOT_IN_IMAGE|TOO_SHORT|OUT_OF_RANGE|PAST|SHORT/.test(d.code));
   return { input, cs, virtio, diagnostics: dedupe([...input.diagnostics, ...decoded.filter((d) => !inHole(d))]) };
 }
 

@@ -191,7 +191,7 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   if (t.legacy) {
     const b = t.legacy.bar;
     out.push(
-      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : dev.input.known && dev.input.known[0x10] !== 1 ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : dev.input.length < 0x14 || (dev.input.known && dev.input.known[0x10] !== 1) ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
         (t.msix === null && cut ? '(MSI-X unknown: not in the dump; +24 if enabled)' : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }
