@@ -4,7 +4,19 @@
 // chain in the used ring and signals the queue.
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { readU32, readU64 } from '../bytes/window.js';
-import { virtioBlkConfig, VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_FLUSH, VIRTIO_BLK_F_MQ, VIRTIO_BLK_F_RO, VIRTIO_BLK_F_SEG_MAX } from '../virtio/devices/blk.js';
+import {
+  virtioBlkConfig,
+  VIRTIO_BLK_F_BLK_SIZE,
+  VIRTIO_BLK_F_CONFIG_WCE,
+  VIRTIO_BLK_F_DISCARD,
+  VIRTIO_BLK_F_FLUSH,
+  VIRTIO_BLK_F_GEOMETRY,
+  VIRTIO_BLK_F_MQ,
+  VIRTIO_BLK_F_RO,
+  VIRTIO_BLK_F_SEG_MAX,
+  VIRTIO_BLK_F_TOPOLOGY,
+  VIRTIO_BLK_F_WRITE_ZEROES,
+} from '../virtio/devices/blk.js';
 import { VIRTIO_F_RING_PACKED } from '../virtio/features.js';
 import { PackedVringDevice } from '../vring/packed-ring.js';
 import { SplitVringDevice } from '../vring/split-ring.js';
@@ -17,6 +29,10 @@ export const MODEL_VIRTIO_BLK_T_IN = 0;
 export const MODEL_VIRTIO_BLK_T_OUT = 1;
 export const MODEL_VIRTIO_BLK_T_FLUSH = 4;
 export const MODEL_VIRTIO_BLK_T_GET_ID = 8;
+export const MODEL_VIRTIO_BLK_T_DISCARD = 11;
+export const MODEL_VIRTIO_BLK_T_WRITE_ZEROES = 13;
+/** virtio_blk_discard_write_zeroes.flags: the device may deallocate instead of writing zeros. */
+export const MODEL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP = 1;
 export const MODEL_VIRTIO_BLK_S_OK = 0;
 export const MODEL_VIRTIO_BLK_S_IOERR = 1;
 export const MODEL_VIRTIO_BLK_S_UNSUPP = 2;
@@ -37,7 +53,19 @@ export interface ModelBlkOptions {
   readonly numQueues?: number;
   /** seg_max in the config (default 254, QEMU's queue size − 2). */
   readonly segMax?: number;
+  /**
+   * What QEMU 7.2's virtio-blk-pci offers by default on top of the above (measured through
+   * qtest): GEOMETRY (QEMU's guess: 16 heads, 63 sectors, cylinders = sectors / 1008 within
+   * 2..16383), TOPOLOGY (all 0), CONFIG_WCE (writeback 1), DISCARD (a no-op, as QEMU's
+   * default discard=ignore) and WRITE_ZEROES (one segment of at most 0x3fffff sectors,
+   * alignment one sector, may unmap), and a config that ends after write_zeroes_may_unmap
+   * (57 bytes).
+   */
+  readonly qemuDefaults?: boolean;
 }
+
+/** max_discard_sectors and max_write_zeroes_sectors as QEMU 7.2 reports them for a raw file. */
+const QEMU_MAX_DWZ_SECTORS = 0x3fffff;
 
 /** One request as the backend saw it (for tests and debugging). */
 export interface ModelBlkRequest {
@@ -69,17 +97,37 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
     if (options.readOnly) f |= 1n << BigInt(VIRTIO_BLK_F_RO);
     if ((options.numQueues ?? 1) > 1) f |= 1n << BigInt(VIRTIO_BLK_F_MQ);
     if (options.packed) f |= 1n << BigInt(VIRTIO_F_RING_PACKED);
+    if (options.qemuDefaults) {
+      for (const b of [VIRTIO_BLK_F_GEOMETRY, VIRTIO_BLK_F_TOPOLOGY, VIRTIO_BLK_F_CONFIG_WCE, VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES]) f |= 1n << BigInt(b);
+    }
     this.features = f;
   }
 
   configBytes(): Uint8Array {
-    return virtioBlkConfig.toBytes({
+    const sectors = this.disk.length / SECTOR;
+    const base = {
       ...virtioBlkConfig.zero(),
-      capacity: BigInt(this.disk.length / SECTOR),
+      capacity: BigInt(sectors),
       seg_max: this.options.segMax ?? 254,
       blk_size: SECTOR,
       num_queues: this.options.numQueues ?? 1,
+    };
+    if (!this.options.qemuDefaults) return virtioBlkConfig.toBytes(base);
+    const full = virtioBlkConfig.toBytes({
+      ...base,
+      geometry_cylinders: Math.min(Math.max(Math.floor(sectors / (16 * 63)), 2), 16383),
+      geometry_heads: 16,
+      geometry_sectors: 63,
+      writeback: 1,
+      max_discard_sectors: QEMU_MAX_DWZ_SECTORS,
+      max_discard_seg: 1,
+      discard_sector_alignment: 1,
+      max_write_zeroes_sectors: QEMU_MAX_DWZ_SECTORS,
+      max_write_zeroes_seg: 1,
+      write_zeroes_may_unmap: 1,
     });
+    const end = virtioBlkConfig.field('write_zeroes_may_unmap').offset + 1;
+    return full.slice(0, end);
   }
 
   attach(host: ModelBackendHost): void {
@@ -139,6 +187,28 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
     return r;
   }
 
+  /**
+   * DISCARD / WRITE_ZEROES with one `virtio_blk_discard_write_zeroes` segment {le64 sector,
+   * le32 num_sectors, le32 flags}. WRITE_ZEROES writes zeros; DISCARD is checked and then
+   * leaves the data alone, as QEMU does with its default drive option discard=ignore (the
+   * spec leaves discarded data unspecified). Offered only with `qemuDefaults`.
+   */
+  private discardOrWriteZeroes(type: number, seg: Uint8Array): number {
+    const feature = type === MODEL_VIRTIO_BLK_T_DISCARD ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES;
+    if (!((this.features >> BigInt(feature)) & 1n)) return MODEL_VIRTIO_BLK_S_UNSUPP;
+    if (seg.length !== 16) return MODEL_VIRTIO_BLK_S_UNSUPP; // exactly one segment (max_*_seg 1)
+    const sector = readU64(seg, 0);
+    const count = readU32(seg, 8);
+    const flags = readU32(seg, 12);
+    const allowed = type === MODEL_VIRTIO_BLK_T_WRITE_ZEROES ? MODEL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0;
+    if ((flags & ~allowed) !== 0) return MODEL_VIRTIO_BLK_S_UNSUPP;
+    const start = sector * BigInt(SECTOR);
+    const end = start + BigInt(count) * BigInt(SECTOR);
+    if (this.options.readOnly || count > QEMU_MAX_DWZ_SECTORS || end > BigInt(this.disk.length)) return MODEL_VIRTIO_BLK_S_IOERR;
+    if (type === MODEL_VIRTIO_BLK_T_WRITE_ZEROES) this.disk.fill(0, Number(start), Number(end));
+    return MODEL_VIRTIO_BLK_S_OK;
+  }
+
   /** Serve one request; returns the bytes written into device-writable buffers. */
   private serve(queue: number, head: number, buffers: readonly VringBuffer[]): number {
     const mem = this.host!.memory;
@@ -172,6 +242,10 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
         break;
       }
       case MODEL_VIRTIO_BLK_T_FLUSH:
+        break;
+      case MODEL_VIRTIO_BLK_T_DISCARD:
+      case MODEL_VIRTIO_BLK_T_WRITE_ZEROES:
+        status = this.discardOrWriteZeroes(type, out.subarray(16));
         break;
       case MODEL_VIRTIO_BLK_T_GET_ID: {
         const id = new Uint8Array(MODEL_VIRTIO_BLK_ID_BYTES);

@@ -86,7 +86,9 @@ export class VirtioPciDevice implements ModelBackendHost {
 
     const cfgBytes = this.backend?.configBytes() ?? new Uint8Array(0);
     const cs = this.backend?.configStruct;
-    this.deviceConfig = new ConfigSpaceModel(cfgBytes, cs && cs.size <= cfgBytes.length ? [{ struct: cs, offset: 0 }] : []);
+    // A config shorter than its table (QEMU's virtio-blk ends after write_zeroes_may_unmap)
+    // keeps the access column of the fields it holds.
+    this.deviceConfig = new ConfigSpaceModel(cfgBytes, cs ? [{ struct: cs, offset: 0, length: Math.min(cs.size, cfgBytes.length) }] : []);
 
     this.msixCapAt = image.caps.find((c) => c.kind === 'msix')?.at ?? null;
     if (d.msix) {

@@ -4,7 +4,7 @@
 // doorbell address is `expectedNotify`, computed from the description, not from the bytes.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { virtioBlkComplete, virtioBlkRead, virtioBlkSubmit, virtioBlkWrite, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
+import { virtioBlkComplete, virtioBlkRead, virtioBlkRequest, virtioBlkSubmit, virtioBlkWrite, virtioBlkWriteZeroes, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
 import { findVirtioFunctions, openVirtioPci, VIRTIO_DRIVER_STATUS, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
 import { VirtioDriverError, type VirtioDriverErrorCode } from '../../src/driver/errors.js';
 import { GuestRamAllocator } from '../../src/driver/guest-memory.js';
@@ -387,6 +387,47 @@ describe('driver requests', () => {
       // More requests than the ring has entries: the driver reuses descriptors as they come back.
       for (let i = 0; i < 40; i++) expect((await virtioBlkRead(drv, BigInt(i % 60), 1, i % 4)).data).toEqual(m.disk.slice((i % 60) * 512, (i % 60) * 512 + 512));
     }
+  });
+
+  it('WRITE_ZEROES and DISCARD on a backend with QEMU\'s defaults; UNSUPP without them or with bad segments', async () => {
+    const wz = 1n << BigInt(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES);
+    const dc = 1n << BigInt(VIRTIO_DRIVER_BLK.F_DISCARD);
+    const m = modelMachine(qemuVirtioPreset({ queues: [{ size: 8 }] }), { qemuDefaults: true });
+    const drv = await openVirtioPci(m.bus, { deviceFeatures: wz | dc });
+    expect(drv.has(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES) && drv.has(VIRTIO_DRIVER_BLK.F_DISCARD)).toBe(true);
+    const before = m.disk.slice();
+    expect((await virtioBlkWriteZeroes(drv, 4n, 3, { unmap: true })).status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+    expect((await virtioBlkWriteZeroes(drv, 20n, 1, { discard: true })).status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+    const want = before.slice();
+    want.fill(0, 4 * 512, 7 * 512); // DISCARD keeps the data (QEMU's default discard=ignore)
+    expect(m.disk).toEqual(want);
+    expect((await virtioBlkRead(drv, 3n, 5)).data).toEqual(want.slice(3 * 512, 8 * 512));
+    // UNMAP is not a DISCARD flag; past the end is an I/O error; two segments are not supported.
+    expect((await virtioBlkWriteZeroes(drv, 0n, 1, { discard: true, unmap: true })).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
+    expect((await virtioBlkWriteZeroes(drv, 63n, 2)).status).toBe(VIRTIO_DRIVER_BLK.S_IOERR);
+    const two = new Uint8Array(32);
+    expect((await virtioBlkRequest(drv, { type: VIRTIO_DRIVER_BLK.T_WRITE_ZEROES, data: two })).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
+    expect(m.disk).toEqual(want);
+    // The default backend offers neither.
+    const plain = modelMachine(qemuVirtioPreset({ queues: [{ size: 8 }] }));
+    const pd = await openVirtioPci(plain.bus, { deviceFeatures: wz | dc });
+    expect(pd.has(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES)).toBe(false);
+    expect((await virtioBlkWriteZeroes(pd, 0n, 1)).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
+    expect(plain.disk).toEqual(patternDisk(64));
+  });
+
+  it('qemuDefaults: geometry, writeback (writable with CONFIG_WCE) and a 57-byte config', async () => {
+    const m = modelMachine(qemuVirtioPreset(), { qemuDefaults: true, disk: patternDisk(2048) }); // 1 MiB
+    const drv = await openVirtioPci(m.bus);
+    const cfg = await Promise.all(Array.from({ length: 64 }, (_, i) => drv.readDeviceConfig(i, 1)));
+    expect(cfg.slice(57)).toEqual(new Array(7).fill(0xff));
+    expect(cfg.slice(16, 20)).toEqual([2, 0, 16, 63]); // 2048 / (16 × 63) cylinders, 16 heads, 63 sectors
+    expect(cfg[32]).toBe(1);
+    const dev = drv.transport.device!;
+    await m.bus.memWrite(dev.bar.address + dev.offset + 32n, 1, 0);
+    expect(await drv.readDeviceConfig(32, 1)).toBe(0);
+    await m.bus.memWrite(dev.bar.address + dev.offset + 0n, 1, 0x55); // capacity is read-only
+    expect(await drv.readDeviceConfig64(0)).toBe(2048n);
   });
 
   it('a doorbell of another queue, written with this queue’s request pending, completes nothing here', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { virtioBlkComplete, virtioBlkRead, virtioBlkSubmit, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
+import { virtioBlkComplete, virtioBlkRead, virtioBlkSubmit, virtioBlkWriteZeroes, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
 import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
 import { enumeratePci } from '../../src/driver/enumerate.js';
 import { openVirtioPci, readConfigImage, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
@@ -140,8 +140,8 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
     await s?.qemu.close();
   });
 
-  const open = (d: PcDevice, path: 'modern' | 'legacy') =>
-    openVirtioPci(s.bus, { ...DRIVER, enumerate: fns, slot: at(d.slot), transport: path, queues: d.queues });
+  const open = (d: PcDevice, path: 'modern' | 'legacy', more: VirtioDriverOptions = {}) =>
+    openVirtioPci(s.bus, { ...DRIVER, ...more, enumerate: fns, slot: at(d.slot), transport: path, queues: d.queues });
 
   for (const d of PC_DEVICES) {
     for (const path of d.paths) {
@@ -188,6 +188,32 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
     }
   });
 
+  it('WRITE_ZEROES and DISCARD do to the disk what the model (qemuDefaults) does', async () => {
+    const d = PC_DEVICES[0];
+    const wz = (1n << BigInt(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES)) | (1n << BigInt(VIRTIO_DRIVER_BLK.F_DISCARD));
+    const m = modelMachine(presetFor(d), { disk: disks.get(d.slot)!.slice(), qemuDefaults: true });
+    const drivers = [await open(d, 'modern', { deviceFeatures: wz }), await openVirtioPci(m.bus, { deviceFeatures: wz })];
+    const results = [];
+    for (const drv of drivers) {
+      try {
+        const st = [
+          (await virtioBlkWriteZeroes(drv, 100n, 3, { unmap: true })).status,
+          (await virtioBlkWriteZeroes(drv, 200n, 2, { discard: true })).status,
+          (await virtioBlkWriteZeroes(drv, 2047n, 2)).status, // past the end
+          (await virtioBlkWriteZeroes(drv, 0n, 1, { discard: true, unmap: true })).status, // UNMAP on a discard
+        ];
+        results.push({ st, data: (await virtioBlkRead(drv, 99n, 5)).data, discarded: (await virtioBlkRead(drv, 200n, 2)).data });
+      } finally {
+        await drv.reset();
+      }
+    }
+    expect(results[0]).toEqual(results[1]);
+    const disk = disks.get(d.slot)!;
+    const want = disk.slice(99 * 512, 104 * 512);
+    want.fill(0, 512, 4 * 512);
+    expect(results[0]).toEqual({ st: [0, 0, 1, 2], data: want, discarded: disk.slice(200 * 512, 202 * 512) });
+  });
+
   it('serves the config bytes the model\'s QEMU preset builds, field for field', async () => {
     for (const d of PC_DEVICES) {
       const model = await readConfigImage(modelMachine(presetFor(d)).bus, SLOT);
@@ -206,6 +232,8 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
     expect(configLength(q.cfg)).toBe(57);
     expect(blkConfigDiff(q.cfg.slice(0, 57), mm.cfg)).toEqual(QEMU_ONLY_BLK_CONFIG);
     expect({ ...q, host_features: 0, cfg: null }).toEqual({ ...mm, host_features: 0, cfg: null });
+    const mq = modelMachine(presetFor(d), { disk: disks.get(d.slot), qemuDefaults: true });
+    expect(await legacyRegisters(mq.bus, (await enumeratePci(mq.bus))[0])).toEqual(q);
   });
 
   it('runtime registers: the model reproduces all but the documented differences', async () => {
@@ -221,6 +249,9 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
       expect([configLength(q.deviceCfg), configLength(mm.deviceCfg)], d.props).toEqual([57, virtioBlkConfig.size]);
       expect(blkConfigDiff(q.deviceCfg.slice(0, 57), mm.deviceCfg), d.props).toEqual(QEMU_ONLY_BLK_CONFIG);
       expect({ ...q, device_feature: 0, deviceCfg: null }, d.props).toEqual({ ...mm, device_feature: 0, deviceCfg: null });
+      // With the backend's qemuDefaults, all of it agrees.
+      const mq = modelMachine(presetFor(d), { disk: disks.get(d.slot), numQueues: d.queues, qemuDefaults: true });
+      expect(await runtimeRegisters(mq.bus, (await enumeratePci(mq.bus))[0], d.queues), d.props).toEqual(q);
       // A wide read running past the end: QEMU answers all-ones as a whole, the model per byte.
       const qfn = fns.find((f) => f.address.device === d.slot)!;
       const qcfg = qfn.bars.find((b) => b.index === 4)!.address + 0x2000n;
@@ -232,7 +263,7 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
   });
 });
 
-/** What QEMU 7.2's virtio-blk-pci offers that the model's backend does not implement. */
+/** What QEMU 7.2's virtio-blk-pci offers that the model's default backend does not (qemuDefaults adds them). */
 const QEMU_ONLY_FEATURES = [
   VIRTIO_BLK_F_GEOMETRY,
   VIRTIO_BLK_F_TOPOLOGY,
@@ -240,7 +271,7 @@ const QEMU_ONLY_FEATURES = [
   VIRTIO_BLK_F_DISCARD,
   VIRTIO_BLK_F_WRITE_ZEROES,
 ];
-/** virtio_blk_config fields QEMU fills and the model leaves 0 (or past its end). */
+/** virtio_blk_config fields QEMU fills and the default backend leaves 0 (qemuDefaults fills them). */
 const QEMU_ONLY_BLK_CONFIG = [
   'geometry_cylinders',
   'geometry_heads',
