@@ -120,10 +120,11 @@ const arbBase = fc.bigInt({ min: 1n, max: (1n << 28n) - 1n }).map((p) => p << 12
 export function arbSplitRing(knobs: RingKnobs = {}): fc.Arbitrary<GeneratedSplitRing> {
   return fc
     .record({
+      // Chains first: shrinking them first lets the queue size shrink afterwards.
+      chains: arbChains(knobs),
       queueSize: fc.constantFrom(...(knobs.queueSizes ?? SPLIT_SIZES)),
       align: fc.constantFrom(4, 4096),
       base: arbBase,
-      chains: arbChains(knobs),
       order: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 256 }),
     })
     .map((r) => buildSplitRing(r.queueSize, r.align, r.base, r.chains, r.order));
@@ -174,9 +175,9 @@ function buildSplitRing(n: number, align: number, base: bigint, drawn: readonly 
 export function arbPackedRing(knobs: RingKnobs = {}): fc.Arbitrary<GeneratedPackedRing> {
   return fc
     .record({
+      chains: arbChains(knobs),
       queueSize: fc.constantFrom(...(knobs.queueSizes ?? PACKED_SIZES)),
       base: arbBase,
-      chains: arbChains(knobs),
       ids: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 256 }),
     })
     .map((r) => buildPackedRing(r.queueSize, r.base, r.chains, r.ids));
