@@ -92,6 +92,8 @@ export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: s
     const x = bitValue(v, b);
     const show = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
     if (show) parts.push(show(x));
+    // Other address/offset bit ranges stand for the value in place (ROM base bits 31:11, …).
+    else if ((b.name === 'address' || b.name === 'offset') && b.lo > 0 && b.lo + b.width === 32) parts.push(`${b.name}=${hx(x * 2 ** b.lo)}`);
     else if (b.access === 'rsvd' || b.name === 'reserved') {
       if (x !== 0) parts.push(`${b.name}=0x${x.toString(16)}`);
     } else if (b.width === 1) parts.push(`${b.name}${x ? '+' : '-'}`);

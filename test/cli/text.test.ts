@@ -104,4 +104,12 @@ describe('decode text', () => {
     const n = JSON.parse((await runCli(['notify', '-', '-q', '2', '--json'], writeLspciFunction({ bytes: b, length: 256, slot }))).stdout);
     expect(n.diagnostics.map((d: { code: string }) => d.code)).toContain('VIRTIO_NOTIFY_OFF_OUT_OF_RANGE');
   });
+
+  it('the expansion ROM register shows its base address in place', async () => {
+    const b = exampleBytes();
+    b.set([0x01, 0x00, 0xb4, 0xfe], 0x30); // ROM at 0xfeb40000, enabled
+    const r = await runCli(['decode', '-', '--annotate'], writeLspciFunction({ bytes: b, length: 256, slot }));
+    expect(r.stdout).toMatch(/pci_header_type0\.expansion_rom = 0xfeb40001 {2}enable\+ address=0xfeb40000\n/);
+    expect(await decodeText(b)).toContain('\tExpansion ROM at feb40000 [enabled]\n');
+  });
 });
