@@ -166,25 +166,28 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
   it('a write to another queue\'s doorbell completes nothing on the request\'s queue', async () => {
     for (const d of PC_DEVICES.filter((x) => x.queues > 1)) {
       const drv = await open(d, 'modern');
-      const q0 = drv.queue(0);
-      const q1 = drv.queue(1);
-      const p0 = await virtioBlkSubmit(drv, { queue: 0, type: VIRTIO_DRIVER_BLK.T_IN, sector: 1n, inLength: 512 }, { kick: false });
-      const p1 = await virtioBlkSubmit(drv, { queue: 1, type: VIRTIO_DRIVER_BLK.T_IN, sector: 2n, inLength: 512 }, { kick: false });
-      if (q0.notify.address !== q1.notify.address) {
-        // Queue 0's index written to queue 1's doorbell: QEMU dispatches memory doorbells by address.
-        await drv.writeDoorbell(q1.notify, 2, 0);
-      } else {
-        // One shared I/O doorbell (multiplier 0): the value names the queue.
-        await drv.writeDoorbell(q1.notify, 2, 1);
+      try {
+        const q0 = drv.queue(0);
+        const q1 = drv.queue(1);
+        const p0 = await virtioBlkSubmit(drv, { queue: 0, type: VIRTIO_DRIVER_BLK.T_IN, sector: 1n, inLength: 512 }, { kick: false });
+        const p1 = await virtioBlkSubmit(drv, { queue: 1, type: VIRTIO_DRIVER_BLK.T_IN, sector: 2n, inLength: 512 }, { kick: false });
+        if (q0.notify.address !== q1.notify.address) {
+          // Queue 0's index written to queue 1's doorbell: QEMU dispatches memory doorbells by address.
+          await drv.writeDoorbell(q1.notify, 2, 0);
+        } else {
+          // One shared I/O doorbell (multiplier 0): the value names the queue.
+          await drv.writeDoorbell(q1.notify, 2, 1);
+        }
+        // Queue 1's request completing shows QEMU has handled the write; queue 0's is still pending.
+        const r1 = await virtioBlkComplete(drv, p1);
+        expect(r1?.data, d.props).toEqual(disks.get(d.slot)!.slice(1024, 1536));
+        expect(await virtioBlkComplete(drv, p0, 20), d.props).toBeNull();
+        await drv.kick(0);
+        const r0 = await virtioBlkComplete(drv, p0);
+        expect(r0?.data, d.props).toEqual(disks.get(d.slot)!.slice(512, 1024));
+      } finally {
+        await drv.reset();
       }
-      // Queue 1's request completing shows QEMU has handled the write; queue 0's is still pending.
-      const r1 = await virtioBlkComplete(drv, p1);
-      expect(r1?.data, d.props).toEqual(disks.get(d.slot)!.slice(1024, 1536));
-      expect(await virtioBlkComplete(drv, p0, 20), d.props).toBeNull();
-      await drv.kick(0);
-      const r0 = await virtioBlkComplete(drv, p0);
-      expect(r0?.data, d.props).toEqual(disks.get(d.slot)!.slice(512, 1024));
-      await drv.reset();
     }
   });
 
