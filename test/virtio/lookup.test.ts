@@ -21,7 +21,7 @@ import {
   virtioVendorCapDecoder,
   type VirtioNotifyLocation,
 } from '../../src/virtio/index.js';
-import { arbTransport, barSizesOf, buildTransportImage, type GenTransport } from '../../src/arbitraries/index.js';
+import { arbLegacyTransport, arbTransport, barSizesOf, buildTransportImage, type GenTransport } from '../../src/arbitraries/index.js';
 
 const decode = (g: GenTransport) => decodeConfigSpace(buildTransportImage(g), { barSizes: barSizesOf(g), vendorCaps: [virtioVendorCapDecoder] });
 
@@ -233,6 +233,46 @@ describe('a capability shorter than its structure', () => {
       } else {
         expect(c.multiplierAtCap16).toBeNull();
       }
+    },
+  );
+});
+
+describe('lookupAddress on transitional and legacy-only transports, several devices on one bus', () => {
+  const kindOf = fc.oneof(arbTransport({ kind: 'transitional', sizesKnown: true }), arbLegacyTransport({ sizesKnown: true }));
+  test.prop([kindOf], { numRuns: 1000 })('every doorbell, modern or legacy, gives its queue back', (g) => {
+    const cs = decodeConfigSpace(g.image, { barSizes: barSizesOf(g), vendorCaps: [virtioVendorCapDecoder] });
+    const devs = [{ slot: 'g', config: cs, queueNotifyOffs: g.queueNotifyOffs }];
+    for (const n of g.facts.notifyAddresses) {
+      const hit = lookupAddress(devs, n.address, n.space).find((h) => h.structure === 'notify' && h.preferred);
+      expect(hit?.queues).toContain(n.queue);
+    }
+    if (g.facts.legacyNotify) {
+      const hits = lookupAddress(devs, g.facts.legacyNotify.address, 'io');
+      const legacy = hits.find((h) => h.structure === 'legacy')!;
+      expect(legacy).toMatchObject({ field: 'queue_notify', allQueues: true, queues: g.queueNotifyOffs.map((_, i) => i) });
+      // The legacy register is what a driver uses only when there is no modern interface.
+      expect(legacy.preferred).toBe(g.facts.kind === 'legacy-only');
+    }
+  });
+
+  test.prop([fc.array(arbTransport({ sizesKnown: true }), { minLength: 2, maxLength: 4 })], { numRuns: 1000 })(
+    'with several functions, a hit names the function whose BAR holds the address',
+    (gs) => {
+      const devs = gs.map((g, i) => ({ slot: `f${i}`, config: decodeConfigSpace(g.image, { barSizes: barSizesOf(g), vendorCaps: [virtioVendorCapDecoder] }), queueNotifyOffs: g.queueNotifyOffs }));
+      gs.forEach((g, i) => {
+        const n = g.facts.notifyAddresses[0];
+        const hits = lookupAddress(devs, n.address, n.space);
+        const mine = hits.filter((h) => h.slot === `f${i}` && h.structure === 'notify' && h.preferred);
+        expect(mine.map((h) => h.queues)).toContainEqual(expect.arrayContaining([0]));
+        // Any other hit comes from a function whose own BAR covers the address.
+        for (const h of hits) {
+          const other = gs[Number(h.slot.slice(1))];
+          const bar = other.bars.find((b) => b.index === h.bar)!;
+          expect(n.address >= bar.address && n.address < bar.address + bar.size).toBe(true);
+          expect(h.barAddress).toBe(bar.address);
+          expect(h.offsetInBar).toBe(n.address - bar.address);
+        }
+      });
     },
   );
 });
