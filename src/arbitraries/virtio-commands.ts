@@ -327,6 +327,21 @@ export function setupQueueCommand(q: number, sizeLog: number): VirtioCommand {
   );
 }
 
+/**
+ * The whole bring-up in one command (from status 0): init, set up queues 0..queues-1 with
+ * rings of at most 2^sizeLog entries, DRIVER_OK. Makes sequences with requests likely.
+ */
+export function bringUpCommand(mask: number, queues: number, sizeLog: number): VirtioCommand {
+  const init = initCommand(mask);
+  const setups = Array.from({ length: queues }, (_, q) => setupQueueCommand(q, sizeLog));
+  const ok = driverOkCommand();
+  return new VirtioCommand(`bring up (${init}, ${queues} queue(s) ≤ ${1 << sizeLog}, DRIVER_OK)`, (m) => m.status === 0, async (m, r) => {
+    await init.run(m, r);
+    for (const s of setups) if (s.check(m)) await s.run(m, r);
+    await ok.run(m, r);
+  });
+}
+
 /** Read queue `q`'s registers: size, enable and notify offset as the model says. */
 export function readQueueCommand(q: number): VirtioCommand {
   return new VirtioCommand(`read queue ${q}`, (m) => q < m.numQueues, async (m, r) => {
@@ -364,6 +379,8 @@ export function blkRequestCommand(q: number, op: 'read' | 'write', sector: numbe
       if (m.sectors === 0 || sector + count > m.sectors) return false;
       const mq = m.queues[q];
       const need = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n ? 1 : 3;
+      // Three buffers even through an indirect table: no chain may be longer than the queue.
+      if (mq.size < 3) return false;
       let used = 0;
       for (const req of mq.inFlight.values()) used += req.descriptors;
       if (used + need > mq.size) return false;
@@ -459,18 +476,23 @@ export function arbVirtioCommands(knobs: VirtioCommandsKnobs = {}): fc.Arbitrary
     .record({ q: queue, write: fc.boolean(), sector: fc.nat(sectors - 1), count: fc.integer({ min: 1, max: 4 }), seed: fc.nat(), indirect: fc.boolean() })
     .map((x) => blkRequestCommand(x.q, x.write ? 'write' : 'read', x.sector, x.count, x.seed, x.indirect));
   const setup = fc.tuple(queue, fc.integer({ min: 0, max: 8 })).map(([q, s]) => setupQueueCommand(q, s));
+  const bringUp = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 0, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
   // fc.commands picks an entry uniformly: entries appear as often as they should be drawn.
   return fc.commands(
     [
       fc.constant(resetCommand()),
-      fc.constantFrom(...init),
+      ...init.map((c) => fc.constant(c)),
       fc.integer({ min: 0, max: 3 }).map(negotiateCommand),
       fc.integer({ min: 0, max: 3 }).map(initCommand),
+      bringUp,
+      bringUp,
       setup,
       setup,
       queue.map(readQueueCommand),
       request,
       request,
+      request,
+      queue.map(pollUsedCommand),
       queue.map(pollUsedCommand),
     ],
     { maxCommands: knobs.maxCommands ?? 40, size: 'max' },
