@@ -127,28 +127,26 @@ function reader(f: FieldInfo): Reader {
   }
 }
 
-// One DataView for the array decoded last: getBigUint64 makes a single bigint where the
-// shift-and-or of two halves makes four, and decoding walks one image for many fields.
-let lastArray: Uint8Array | null = null;
-let lastView: DataView | null = null;
-
+// A u64 as one bigint: addresses and sizes nearly always fit in 53 bits, where one
+// BigInt(number) does what the shift-and-or of two halves does with four bigints.
 function readU64Fast(b: Uint8Array, o: number): bigint {
-  if (b !== lastArray || lastView === null || o + 8 > lastView.byteLength || lastView.buffer !== b.buffer) {
-    if (o < 0 || o + 8 > b.length) return readU64(b, o);
-    lastArray = b;
-    lastView = new DataView(b.buffer, b.byteOffset, b.length);
-  }
-  return lastView.getBigUint64(o, true);
+  const hi = readU32(b, o + 4);
+  return hi < 0x200000 ? BigInt(hi * 0x100000000 + readU32(b, o)) : readU64(b, o);
 }
 
-/** A value with every field present (placeholders of the field's type), in offset order. */
+/**
+ * A value with every field present (placeholders of the field's type), in offset order.
+ * Built with Object.fromEntries: an object grown by many computed-key stores drops to
+ * dictionary mode, and copies of it would too.
+ */
 function templateOf(fields: readonly FieldInfo[]): Record<string, unknown> {
-  const t: Record<string, unknown> = {};
-  for (const f of fields) t[f.name] = f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : 0;
-  return t;
+  // A u32 field holds small integers and heap numbers alike: start it as a heap number, so no
+  // decoded value widens the field's representation and leaves the template on an old shape.
+  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : f.kind === 'u32' ? U32_PLACEHOLDER : 0]));
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
+const U32_PLACEHOLDER = 0x80000000;
 
 function writer(f: FieldInfo, structName: string): Writer {
   const { name, offset: o, size } = f;
