@@ -1,6 +1,7 @@
 // The examples of docs/property-testing.md, importing from src instead of 'pcicfg' and
 // 'pcicfg/arbitraries', so the documented code is known to run. Keep the two in step.
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { test } from '@fast-check/vitest';
 import { decodeConfigSpace, notifyAddress, probeVirtio, SplitVringDevice, virtioVendorCapDecoder } from '../../src/index.js';
 import { qemuModernPreset } from '../../src/index.js';
@@ -63,4 +64,21 @@ test.prop([arbSplitRing()], { numRuns: 1000 })('the device sees every chain the 
 test.prop([arbVirtioCommands()], { numRuns: 200 })('the device model follows the virtio rules', async (cmds) => {
   // A fresh virtio-blk function per run; openVirtioTarget enumerates the bus and assigns BARs.
   await runVirtioModel(() => openVirtioTarget(modelMachine(qemuModernPreset()).bus), cmds);
+});
+
+// --- The doc shows this very code ----------------------------------------------------------
+
+it('docs/property-testing.md shows these examples, with package imports', () => {
+  const doc = readFileSync(new URL('../../docs/property-testing.md', import.meta.url), 'utf8');
+  const block = /## A complete example[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1];
+  const self = readFileSync(new URL(import.meta.url), 'utf8');
+  const body = self.slice(self.indexOf('// --- Example 1'), self.indexOf('// --- The doc shows'));
+  const asInDoc = body.trimEnd();
+  expect(block).toContain(asInDoc);
+  const imports = self
+    .slice(self.indexOf("import { test }"), self.indexOf('// --- Example 1'))
+    .replaceAll("'../../src/index.js'", "'pcicfg'")
+    .replaceAll("'../../src/arbitraries/index.js'", "'pcicfg/arbitraries'")
+    .trim();
+  expect(block).toContain(imports);
 });
