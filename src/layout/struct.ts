@@ -146,6 +146,7 @@ function templateOf(fields: readonly FieldInfo[]): Record<string, unknown> {
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
+const NONE_MISSING: readonly FieldInfo[] = Object.freeze([]);
 const U32_PLACEHOLDER = 0x80000000;
 
 function writer(f: FieldInfo, structName: string): Writer {
@@ -245,6 +246,8 @@ export class Struct<F extends AnyFields> {
    */
   decodePartial(b: Uint8Array, at: number, end: number): PartialDecode<Value<F>> {
     const limit = Math.min(end, b.length);
+    // The usual case, the whole structure available: the fast path of decode.
+    if (at >= 0 && at + this.size <= limit) return { value: this.decode(b, at), missing: NONE_MISSING };
     const out: Record<string, unknown> = {};
     const missing: FieldInfo[] = [];
     for (let i = 0; i < this.fields.length; i++) {
