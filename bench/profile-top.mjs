@@ -22,3 +22,13 @@ for (let i = 0; i < p.samples.length; i++) {
 }
 const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(n));
 for (const [k, v] of rows) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+
+// Self time by source folder (dist/cli, dist/pci, ...), to see which layer a cost belongs to.
+const byDir = new Map();
+for (const [k, v] of self) {
+  const m = / (dist|src)\/([a-z]+)/.exec(k);
+  const dir = m ? `${m[1]}/${m[2]}` : k.startsWith('(garbage') ? '(gc)' : k.startsWith('(idle') ? '(idle)' : 'node / other';
+  byDir.set(dir, (byDir.get(dir) ?? 0) + v);
+}
+console.log('\nby folder:');
+for (const [k, v] of [...byDir.entries()].sort((a, b) => b[1] - a[1])) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// npm run bench [-- --write] [--only structs,image,cli,notify] [--functions 1000,2000,4000,8000] [--runs N] [--quick]
+//
+// (a) structure decode: the project's field tables against the same structures declared with
+//     binary-parser and restructure (bench/structs.mjs); goals: at least binary-parser's rate,
+//     at least 10x restructure's.
+// (b) whole-image decodeConfigSpace per second (and with the virtio probe).
+// (c) `pcicfg decode` (text and --json) against `lspci -F DUMP -vvv` on generated dumps of
+//     thousands of functions: wall time with start-up, growth with the dump, peak RSS;
+//     goals: at most 0.8x lspci's time, linear growth, peak memory flat in the number of functions.
+// (d) doorbell writes dispatched per second by the device model.
+// Prints a table; --write also writes docs/benchmarks.md. Needs `node --expose-gc` (npm run bench).
+import { cpus, totalmem } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import * as api from '../dist/index.js';
+import { buildCorpus } from '../scripts/fuzz/corpus.mjs';
+import { Rng } from '../scripts/fuzz/rng.mjs';
+import { cliCommands, have, makeDir, peakRss, sizeOf, wallTimes, writeDump } from './cli.mjs';
+import { compareRates, fmtRate, rate, sink } from './measure.mjs';
+import { notifyCases } from './model.mjs';
+import { checkAgreement, structCases } from './structs.mjs';
+
+const { values } = parseArgs({
+  options: {
+    write: { type: 'boolean' },
+    only: { type: 'string' },
+    functions: { type: 'string' },
+    runs: { type: 'string' },
+    quick: { type: 'boolean' },
+  },
+});
+const only = new Set((values.only ?? 'structs,image,cli,notify').split(','));
+const quick = values.quick ?? false;
+const timing = quick ? { ms: 80, rounds: 3 } : { ms: 250, rounds: 7 };
+const sizes = (values.functions ?? (quick ? '500,1000' : '1000,2000,4000,8000')).split(',').map(Number);
+const runs = Number(values.runs ?? (quick ? 2 : 5));
+if (!globalThis.gc) console.warn('bench: run with node --expose-gc (npm run bench) for steadier figures');
+
+const sections = [];
+const goals = [];
+const log = (s = '') => console.log(s);
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+function table(title, head, rows) {
+  sections.push({ title, head, rows });
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  log(`\n${title}`);
+  log(head.map((h, i) => (i ? lpad(h, w[i]) : pad(h, w[i]))).join('  '));
+  for (const r of rows) log(r.map((c, i) => (i ? lpad(c, w[i]) : pad(c, w[i]))).join('  '));
+}
+
+function goal(what, met, detail) {
+  goals.push({ what, met, detail });
+}
+
+// Inputs varied over 16 buffers so no decoder sees one constant array.
+function inputsOf(size, count = 16) {
+  const rng = new Rng(7, size);
+  return Array.from({ length: count }, () => rng.bytes(size));
+}
+
+// ---- (a) structures ----
+if (only.has('structs')) {
+  const rows = [];
+  for (const c of structCases(api)) {
+    const inputs = inputsOf(c.size);
+    for (const b of inputs.slice(0, 4)) checkAgreement(c, b);
+    const { ours, bp, rs } = compareRates({ ours: c.ours, bp: c.bp, rs: c.rs }, inputs, timing);
+    rows.push([c.name, fmtRate(ours), fmtRate(bp), fmtRate(rs), `${(ours / bp).toFixed(2)}x`, `${(ours / rs).toFixed(1)}x`]);
+    goal(`${c.name}: at least binary-parser's rate`, ours >= bp, `${(ours / bp).toFixed(2)}x binary-parser`);
+    goal(`${c.name}: at least 10x restructure`, ours >= 10 * rs, `${(ours / rs).toFixed(1)}x restructure`);
+  }
+  table('(a) structure decode (decodes per second; higher is better)', ['structure', 'pcicfg', 'binary-parser', 'restructure', 'vs bp', 'vs rs'], rows);
+}
+
+// ---- (b) whole images ----
+if (only.has('image')) {
+  const corpus = buildCorpus(api, new Rng(2026, 11));
+  const pick = (pred) => corpus.filter((c) => pred(c.name)).map((c) => c.bytes);
+  const groups = [
+    ['virtio 256 B images (12 presets x queues)', pick((n) => n.endsWith('/256'))],
+    ['virtio 4096 B images with PCIe + ext caps', pick((n) => n.endsWith('/4096'))],
+    ['random 4096 B', inputsOf(4096)],
+  ];
+  const vendorCaps = [api.virtioVendorCapDecoder];
+  const rows = [];
+  for (const [name, imgs] of groups) {
+    const { plain, hooked, probed } = compareRates(
+      {
+        plain: (b) => api.decodeConfigSpace(b),
+        hooked: (b) => api.decodeConfigSpace(b, { vendorCaps }),
+        probed: (b) => api.probeVirtio(api.decodeConfigSpace(b, { vendorCaps })),
+      },
+      imgs,
+      timing,
+    );
+    const encoded = rate((cs) => api.encodeConfigSpace(cs), imgs.map((b) => api.decodeConfigSpace(b, { vendorCaps })), timing);
+    rows.push([name, fmtRate(plain), fmtRate(hooked), fmtRate(probed), fmtRate(encoded)]);
+  }
+  table('(b) whole images (per second)', ['images', 'decodeConfigSpace', '+ virtio hook', '+ probeVirtio', 'encodeConfigSpace'], rows);
+}
+
+// ---- (c) the command line against lspci ----
+let cliNote = null;
+if (only.has('cli')) {
+  if (!have('lspci')) {
+    cliNote = 'lspci is not installed: the CLI comparison was skipped.';
+    console.warn(`bench: ${cliNote}`);
+  } else {
+    const dir = makeDir();
+    try {
+      const rows = [];
+      const per = [];
+      for (const n of sizes) {
+        const file = writeDump(api, dir, n);
+        const c = cliCommands(file);
+        const [t, j, l] = wallTimes([c.text, c.json, c.lspci], n >= 4000 ? Math.max(2, runs - 2) : runs);
+        const rss = { text: peakRss(c.text), json: peakRss(c.json), lspci: peakRss(c.lspci) };
+        per.push({ n, t, j, l, rss });
+        const mb = (k) => (k === null ? 'n/a' : `${(k / 1024).toFixed(0)} MiB`);
+        rows.push([
+          `${n} (${(sizeOf(file) / 1e6).toFixed(1)} MB)`,
+          `${t.mean.toFixed(3)} s`,
+          `${j.mean.toFixed(3)} s`,
+          `${l.mean.toFixed(3)} s`,
+          `${(t.mean / l.mean).toFixed(2)}x`,
+          `${(j.mean / l.mean).toFixed(2)}x`,
+          mb(rss.text),
+          mb(rss.json),
+          mb(rss.lspci),
+        ]);
+        rmSync(file, { force: true });
+      }
+      table(`(c) pcicfg decode vs lspci -F DUMP -vvv (mean wall time, start-up included, ${per[0]?.t.tool ?? ''})`, ['functions', 'pcicfg text', 'pcicfg --json', 'lspci -vvv', 'text/lspci', 'json/lspci', 'RSS text', 'RSS json', 'RSS lspci'], rows);
+      for (const p of per) goal(`decode of ${p.n} functions: at most 0.8x lspci's wall time`, p.t.mean <= 0.8 * p.l.mean, `${(p.t.mean / p.l.mean).toFixed(2)}x (${p.t.mean.toFixed(3)} s vs ${p.l.mean.toFixed(3)} s)`);
+      if (per.length >= 2) {
+        const a = per[0];
+        const z = per[per.length - 1];
+        // Linear: time = start-up + n * per-function cost; the cost per function between the
+        // two smallest and between the two largest dumps should be about the same.
+        const slope = (x, y, k) => (y[k].mean - x[k].mean) / (y.n - x.n);
+        const first = slope(per[0], per[1], 't');
+        const last = slope(per[per.length - 2], z, 't');
+        goal(`text time grows linearly (${a.n} -> ${z.n} functions)`, last <= 1.5 * first && last >= first / 1.5, `marginal cost ${(first * 1e6).toFixed(0)} µs/function for ${per[0].n}-${per[1].n}, ${(last * 1e6).toFixed(0)} µs/function for ${per[per.length - 2].n}-${z.n}`);
+        for (const k of ['text', 'json']) {
+          if (a.rss[k] !== null && z.rss[k] !== null) {
+            goal(`peak RSS of ${k} output flat in the number of functions`, z.rss[k] <= a.rss[k] * 1.25 + 8 * 1024, `${(a.rss[k] / 1024).toFixed(0)} MiB at ${a.n}, ${(z.rss[k] / 1024).toFixed(0)} MiB at ${z.n}`);
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+// ---- (d) doorbells ----
+if (only.has('notify')) {
+  const rows = [];
+  for (const c of notifyCases(api)) {
+    const before = c.dev.kicks.length;
+    c.write(0);
+    if (c.dev.kicks.length !== before + 1) throw new Error(`${c.name}: a doorbell write did not dispatch exactly one kick`);
+    const ids = Array.from({ length: 64 }, (_, i) => i);
+    rows.push([c.name, fmtRate(rate(c.write, ids, timing))]);
+  }
+  table('(d) doorbell writes dispatched by the device model (per second)', ['path', 'dispatches'], rows);
+}
+
+// ---- summary ----
+if (goals.length) {
+  log('\ngoals');
+  for (const g of goals) log(`  ${g.met ? 'met   ' : 'MISSED'}  ${g.what}: ${g.detail}`);
+}
+void sink;
+
+if (values.write) {
+  const cpu = cpus();
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const md = [];
+  md.push('# Benchmarks', '');
+  md.push('Figures written by `npm run bench -- --write` (bench/run.mjs). Rerun it to refresh them; they');
+  md.push('depend on the machine and on what else runs on it.', '');
+  md.push(`- Date: ${date}`);
+  md.push(`- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
+  md.push(`- Node ${process.version}, ${process.platform}/${process.arch}${quick ? ', --quick (short timings)' : ''}`);
+  md.push(`- Method: rates are the median of ${timing.rounds} rounds of ${timing.ms} ms after a warm-up, with gc() between rounds; wall times of commands are hyperfine means (start-up included, output discarded); peak RSS is GNU time's maximum resident set size.`);
+  if (cliNote) md.push(`- ${cliNote}`);
+  md.push('');
+  md.push('## Goals', '');
+  md.push('| goal | result | figure |', '| --- | --- | --- |');
+  for (const g of goals) md.push(`| ${g.what} | ${g.met ? 'met' : '**missed**'} | ${g.detail} |`);
+  for (const s of sections) {
+    md.push('', `## ${s.title}`, '');
+    md.push(`| ${s.head.join(' | ')} |`, `| ${s.head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`);
+    for (const r of s.rows) md.push(`| ${r.join(' | ')} |`);
+  }
+  md.push('');
+  const out = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+  writeFileSync(out, md.join('\n') + (NOTES ? '\n' + NOTES : ''));
+  log(`\nwrote ${out}`);
+}
+
+// Notes kept with the figures: what is measured and why the goals stand where they stand.
+const NOTES = null;
