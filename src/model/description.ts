@@ -1,6 +1,8 @@
 // What a model virtio-pci function looks like: which BAR holds which structure, how the
 // capabilities are ordered and placed, the queues and features. A description is plain data,
 // so presets, random test descriptions and hand-written ones go through the same code.
+import type { PciExpCap } from '../pci/caps/pcie.js';
+import type { PciPmCap } from '../pci/caps/pm.js';
 import type { CommonCfgLayout } from '../virtio/common-cfg.js';
 import type { ModelBar } from './bars.js';
 
@@ -15,7 +17,8 @@ export interface ModelNotifyRegion extends ModelBarRegion {
   readonly multiplier: number;
 }
 
-export type ModelCapKind = 'common' | 'isr' | 'device' | 'notify' | 'pci_cfg' | 'msix';
+/** Virtio capabilities by cfg_type, MSI-X, and the PCI Express and power-management capabilities. */
+export type ModelCapKind = 'common' | 'isr' | 'device' | 'notify' | 'pci_cfg' | 'msix' | 'pcie' | 'pm';
 
 /** One capability in the list, in walk order. */
 export interface ModelCapEntry {
@@ -83,6 +86,10 @@ export interface VirtioModelDescription {
   readonly ids?: Partial<ModelPciIds>;
   /** 256 (conventional) or 4096 (PCIe). */
   readonly configSpaceSize?: 256 | 4096;
+  /** Register values of a `pcie` capability entry (cap_id and cap_next come from the placement). */
+  readonly pcie?: Partial<PciExpCap>;
+  /** Register values of a `pm` capability entry. */
+  readonly pm?: Partial<PciPmCap>;
   readonly interruptPin?: number;
   /** Command register bits a write can change (QEMU: I/O, memory, master, SERR, INTx disable). */
   readonly commandWritable?: number;
@@ -95,6 +102,8 @@ export const MODEL_CAP_SIZES: Readonly<Record<ModelCapKind, number>> = {
   notify: 20,
   pci_cfg: 20,
   msix: 12,
+  pcie: 60,
+  pm: 8,
 };
 
 /** QEMU's writable Command bits, observed by writing 0xffff to a virtio-pci function. */
@@ -203,6 +212,8 @@ export function checkModelDescription(d: VirtioModelDescription): void {
     if (c.kind === 'msix' && !d.msix) fail('an msix capability without msix');
     if (c.kind === 'notify' && !d.regions.notify[c.notify ?? 0]) fail(`notify capability names region ${c.notify}`);
     if (c.kind === 'device' && !d.regions.device) fail('a device capability without a device region');
+    if (c.kind === 'pcie' && !d.pcie) fail('a pcie capability without pcie register values');
+    if (c.kind === 'pm' && !d.pm) fail('a pm capability without pm register values');
     const end = c.at + MODEL_CAP_SIZES[c.kind];
     if (c.at < 0x40 || c.at % 4 !== 0 || end > Math.min(size, 256)) fail(`capability ${c.kind} at 0x${c.at.toString(16)}`);
     for (let i = c.at; i < end; i++) {

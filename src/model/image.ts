@@ -1,9 +1,11 @@
 // The config image of a model function, written by the PCI and virtio layers' encoders (the
-// header table, buildVirtioCap, the MSI-X table), so the bytes the decoders read back are
+// header table, buildVirtioCap, the MSI-X, PCI Express and PM tables), so the bytes the decoders read back are
 // the bytes those encoders produce. Also returns every placed structure, whose access columns
 // become the model's register semantics.
 import { pciHeaderType0 } from '../pci/header.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
+import { pciExpCap } from '../pci/caps/pcie.js';
+import { pciPmCap } from '../pci/caps/pm.js';
 import {
   buildVirtioCap,
   virtioCapStruct,
@@ -18,6 +20,8 @@ import { modelBarFlags } from './bars.js';
 import { checkModelDescription, defaultModelIds, MODEL_CAP_SIZES, resolveCapOffsets, type ModelCapKind, type VirtioModelDescription } from './description.js';
 
 export const PCI_CAP_ID_MSIX_MODEL = 0x11;
+const PCI_CAP_ID_PM = 0x01;
+const PCI_CAP_ID_EXP = 0x10;
 
 export interface ModelConfigImage {
   readonly bytes: Uint8Array;
@@ -26,7 +30,7 @@ export interface ModelConfigImage {
   readonly caps: ReadonlyArray<{ kind: ModelCapKind; at: number; notify?: number }>;
 }
 
-const CFG_TYPE: Record<Exclude<ModelCapKind, 'msix'>, number> = {
+const CFG_TYPE: Record<Exclude<ModelCapKind, 'msix' | 'pcie' | 'pm'>, number> = {
   common: VIRTIO_PCI_CAP_COMMON_CFG,
   isr: VIRTIO_PCI_CAP_ISR_CFG,
   device: VIRTIO_PCI_CAP_DEVICE_CFG,
@@ -88,6 +92,16 @@ export function buildModelConfigImage(d: VirtioModelDescription): ModelConfigIma
         c.at,
       );
       placed.push({ struct: pciMsixCap, offset: c.at, label: `msix@0x${c.at.toString(16)}` });
+      return;
+    }
+    if (c.kind === 'pcie') {
+      pciExpCap.encode({ ...pciExpCap.zero(), ...d.pcie, cap_id: PCI_CAP_ID_EXP, cap_next: next }, bytes, c.at);
+      placed.push({ struct: pciExpCap, offset: c.at, label: `pcie@0x${c.at.toString(16)}` });
+      return;
+    }
+    if (c.kind === 'pm') {
+      pciPmCap.encode({ ...pciPmCap.zero(), ...d.pm, cap_id: PCI_CAP_ID_PM, cap_next: next }, bytes, c.at);
+      placed.push({ struct: pciPmCap, offset: c.at, label: `pm@0x${c.at.toString(16)}` });
       return;
     }
     const cfgType = CFG_TYPE[c.kind];

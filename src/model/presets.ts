@@ -32,7 +32,28 @@ export interface QemuPresetOptions extends ModelPresetOptions {
   readonly transitional?: boolean;
   /** Device config length, for the legacy BAR size (default 0x60, struct virtio_blk_config). */
   readonly deviceConfigLength?: number;
+  /**
+   * Behind a PCI Express port (q35 `pcie-root-port`): a PCI Express v2 endpoint capability
+   * and a power-management capability are created before the virtio ones (so they end the
+   * walk, at 0x40 and 0x7c, and push every other capability up by 0x44), and the config
+   * space is 4 KiB. QEMU then defaults to modern-only; `transitional` is not implied.
+   */
+  readonly pcie?: boolean;
 }
+
+/**
+ * What QEMU 7.2 puts in those two capabilities for virtio-pci behind a pcie-root-port (read
+ * through qtest): PCIe v2 endpoint with role-based error reporting and FLR, a 2.5 GT/s x1
+ * link with L0s, extended fmt field and end-end TLP prefix support; PM version 3.
+ */
+const QEMU_PCIE_ENDPOINT = {
+  flags: 0x0002, // version 2, type 0 (endpoint)
+  devcap: (1 << 15) | (1 << 28), // RBER, FLR
+  lnkcap: 0x1 | (0x1 << 4) | (0x1 << 10), // 2.5 GT/s, x1, ASPM L0s
+  lnksta: 0x1 | (0x1 << 4), // 2.5 GT/s, x1
+  devcap2: (1 << 20) | (1 << 21), // extended fmt field, end-end TLP prefix
+} as const;
+const QEMU_PM = { pmc: 0x0003 } as const; // version 3, no D1/D2, no PME
 
 const defaults = (o: ModelPresetOptions) => {
   const queues = o.queues ?? [{ size: 256 }];
@@ -74,13 +95,14 @@ export function qemuVirtioPreset(o: QemuPresetOptions = {}): VirtioModelDescript
   bars.push({ index: 4, kind: 'mem64', prefetchable: true, size: nextPow2(BigInt(0x3000 + notifyLength)) });
   const notify: ModelNotifyRegion[] = [{ bar: 4, offset: 0x3000, length: notifyLength, multiplier }];
   if (o.modernPioNotify) notify.push({ bar: 2, offset: 0, length: 4, multiplier: 0 });
-  const creation: Omit<ModelCapEntry, 'at'>[] = [{ kind: 'common' }, { kind: 'isr' }, { kind: 'device' }, { kind: 'notify', notify: 0 }];
+  const creation: Omit<ModelCapEntry, 'at'>[] = o.pcie ? [{ kind: 'pcie' }, { kind: 'pm' }] : [];
+  creation.push({ kind: 'common' }, { kind: 'isr' }, { kind: 'device' }, { kind: 'notify', notify: 0 });
   if (o.modernPioNotify) creation.push({ kind: 'notify', notify: 1 });
   creation.push({ kind: 'pci_cfg' });
   if (vectors > 0) creation.push({ kind: 'msix' });
   const pbaOffset = vectors * 16 <= 0x800 ? 0x800 : vectors * 16;
   return {
-    name: `qemu${o.transitional ? '-transitional' : '-modern'}${o.pagePerVq ? '-page-per-vq' : ''}${o.modernPioNotify ? '-pio-notify' : ''}`,
+    name: `qemu${o.transitional ? '-transitional' : '-modern'}${o.pagePerVq ? '-page-per-vq' : ''}${o.modernPioNotify ? '-pio-notify' : ''}${o.pcie ? '-pcie' : ''}`,
     deviceType,
     queues,
     features,
@@ -95,6 +117,7 @@ export function qemuVirtioPreset(o: QemuPresetOptions = {}): VirtioModelDescript
     msix: vectors > 0 ? { vectors, table: { bar: 1, offset: 0 }, pba: { bar: 1, offset: pbaOffset } } : undefined,
     caps: prependedCapOrder(creation),
     legacy: o.transitional ? { bar: 0, hostFeaturesExtra: QEMU_LEGACY_ONLY_FEATURES } : undefined,
+    ...(o.pcie ? { configSpaceSize: 4096 as const, pcie: QEMU_PCIE_ENDPOINT, pm: QEMU_PM } : {}),
   };
 }
 
@@ -102,6 +125,7 @@ export const qemuModernPreset = (o: ModelPresetOptions = {}) => qemuVirtioPreset
 export const qemuPagePerVqPreset = (o: ModelPresetOptions = {}) => qemuVirtioPreset({ ...o, pagePerVq: true });
 export const qemuModernPioNotifyPreset = (o: ModelPresetOptions = {}) => qemuVirtioPreset({ ...o, modernPioNotify: true });
 export const qemuTransitionalPreset = (o: ModelPresetOptions = {}) => qemuVirtioPreset({ ...o, transitional: true });
+export const qemuPcieEndpointPreset = (o: ModelPresetOptions = {}) => qemuVirtioPreset({ ...o, pcie: true });
 
 /**
  * cloud-hypervisor (virtio-devices/src/transport/pci_device.rs): one 512 KiB 64-bit BAR 0
@@ -176,6 +200,7 @@ export const VIRTIO_MODEL_PRESETS: Readonly<Record<string, (o?: ModelPresetOptio
   'qemu-page-per-vq': qemuPagePerVqPreset,
   'qemu-modern-pio-notify': qemuModernPioNotifyPreset,
   'qemu-transitional': qemuTransitionalPreset,
+  'qemu-pcie': qemuPcieEndpointPreset,
   'cloud-hypervisor': cloudHypervisorPreset,
   kvmtool: kvmtoolPreset,
 };

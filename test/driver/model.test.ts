@@ -110,6 +110,7 @@ const PRESETS: PresetCase[] = [
   { name: 'qemu-modern-pio-notify', make: (o) => qemuVirtioPreset({ ...o, modernPioNotify: true }), legacy: false },
   { name: 'qemu-transitional', make: (o) => qemuVirtioPreset({ ...o, transitional: true }), legacy: true },
   { name: 'qemu-transitional-pio-notify', make: (o) => qemuVirtioPreset({ ...o, transitional: true, modernPioNotify: true }), legacy: true },
+  { name: 'qemu-pcie', make: (o) => qemuVirtioPreset({ ...o, pcie: true }), legacy: false },
   { name: 'cloud-hypervisor', make: (o) => cloudHypervisorPreset(o), legacy: false },
   { name: 'kvmtool', make: (o) => kvmtoolPreset(o), legacy: false },
 ];

@@ -62,6 +62,39 @@ describe('presets decode cleanly and give their values', () => {
     expect([...bytes.subarray(0x70, 0x84)]).toEqual([9, 0x60, 20, 2, 4, 0, 0, 0, 0, 0x30, 0, 0, 0, 0x10, 0, 0, 4, 0, 0, 0]);
   });
 
+  it('QEMU behind a PCIe port: PCI Express and PM capabilities created first, everything else 0x44 higher, 4 KiB config', () => {
+    const { cs, t, bytes } = probe(qemuVirtioPreset({ pcie: true }));
+    expect(bytes.length).toBe(4096);
+    expect(cs.capabilities.map((c) => [c.id, c.pos])).toEqual([
+      [0x11, 0xdc],
+      [0x09, 0xc8],
+      [0x09, 0xb4],
+      [0x09, 0xa4],
+      [0x09, 0x94],
+      [0x09, 0x84],
+      [0x01, 0x7c],
+      [0x10, 0x40],
+    ]);
+    const exp = cs.capabilities.find((c) => c.id === 0x10)!;
+    expect(exp.fields).toMatchObject({ flags: 2, devcap: 0x10008000, lnkcap: 0x411, lnksta: 0x11, devcap2: 0x300000 });
+    expect(cs.capabilities.find((c) => c.id === 0x01)!.fields).toMatchObject({ pmc: 3, pmcsr: 0 });
+    expect(cs.extendedCapabilities).toEqual([]);
+    expect(errors(cs.diagnostics)).toEqual([]);
+    expect(t.notify?.offset).toBe(0x3000n);
+  });
+
+  it('PCIe and PM registers follow their tables\' access columns', () => {
+    const { dev } = probe(qemuVirtioPreset({ pcie: true }));
+    dev.configWrite(0x40 + 0x04, 4, 0); // devcap: read-only
+    expect(dev.configRead(0x44, 4)).toBe(0x10008000);
+    dev.configWrite(0x40 + 0x08, 2, 0x000f); // devctl: error reporting enables
+    expect(dev.configRead(0x48, 2)).toBe(0x000f);
+    dev.configWrite(0x7c + 4, 2, 3); // PMCSR power state D3hot
+    expect(dev.configRead(0x80, 2) & 3).toBe(3);
+    dev.configWrite(0x7c + 2, 2, 0xffff); // PMC: read-only
+    expect(dev.configRead(0x7e, 2)).toBe(3);
+  });
+
   it('QEMU page-per-vq, PIO notify and transitional variants', () => {
     const ppv = probe(qemuVirtioPreset({ pagePerVq: true }));
     expect(ppv.bars.get(4)?.size).toBe(0x800000n);
