@@ -2,7 +2,7 @@
 // images, rings and device descriptions, each carrying the facts it was built from, plus
 // model-based commands that drive a virtio device over any Bus. Needs fast-check (a peer
 // dependency of this subpath only).
-export * from './place.js';
+export { barRegisters, placeCapChain, type ArbBar, type ArbBarKind, type ChainPlan } from './place.js';
 export * from './virtio-transport.js';
 export * from './dump.js';
 export * from './model.js';

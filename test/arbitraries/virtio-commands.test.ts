@@ -13,7 +13,7 @@ describe('model-based commands against the device model', () => {
     await runVirtioModel(freshQemuLike, cmds);
   });
 
-  test.prop([arbBlkDevice, arbVirtioCommands({ maxCommands: 30 })], { numRuns: 300 })('so do random virtio-blk descriptions', async (d, cmds) => {
+  test.prop([arbBlkDevice, arbVirtioCommands({ maxCommands: 30 })], { numRuns: 1000 })('so do random virtio-blk descriptions', async (d, cmds) => {
     await runVirtioModel(() => openVirtioTarget(modelMachine(d.description, d.blk).bus), cmds);
   });
 
