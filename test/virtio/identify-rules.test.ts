@@ -9,9 +9,9 @@ const TRANSITIONAL: Record<number, number> = { 0x1000: 1, 0x1001: 2, 0x1002: 5, 
 
 const ids = fc.record({
   vendor: fc.oneof(fc.constant(0x1af4), fc.nat(0xffff)),
-  device: fc.oneof(fc.integer({ min: 0x0fff, max: 0x1080 }), fc.constantFrom(...Object.keys(TRANSITIONAL).map(Number)), fc.nat(0xffff)),
+  device: fc.oneof(fc.integer({ min: 0x0fff, max: 0x1080 }), fc.constantFrom(0x0fff, 0x1000, 0x103f, 0x1040, 0x107f, 0x1080, ...Object.keys(TRANSITIONAL).map(Number)), fc.nat(0xffff)),
   revision: fc.oneof(fc.constant(0), fc.nat(0xff)),
-  subsystem: fc.oneof(fc.integer({ min: 0, max: 0x50 }), fc.nat(0xffff)),
+  subsystem: fc.oneof(fc.integer({ min: 0, max: 0x50 }), fc.constantFrom(0x3f, 0x40), fc.nat(0xffff)),
   known: fc.oneof(fc.constant(64), fc.integer({ min: 0, max: 64 })),
 });
 
