@@ -39,6 +39,15 @@ export class ModelBus implements Bus {
     this.attach(address, dev);
   }
 
+  /**
+   * Config accesses reach all 4096 bytes, as through ECAM (so a driver reads the extended
+   * space of functions with a PCI Express capability); past a 256-byte function's end,
+   * reads return all-ones.
+   */
+  get configSpaceSize(): 4096 {
+    return 4096;
+  }
+
   get addresses(): PciAddress[] {
     return [...this.functions.values()].map((f) => f.address);
   }

@@ -137,6 +137,7 @@ describe('driver against every preset', () => {
     const drv = await openVirtioPci(m.bus, opts);
     expect(drv.path).toBe(legacy ? 'legacy' : 'modern');
     expect(drv.queues.length).toBe(queues.length);
+    expect(drv.config.length).toBe(p.preset.name === 'qemu-pcie' ? 4096 : 256); // ModelBus reaches 4 KiB, read for PCIe functions
     if (!legacy) expect(drv.queues[0].format).toBe(p.packed ? 'packed' : 'split');
     await checkDriver(m, drv, { ...p.request, queue: p.request.queue % queues.length });
   });
@@ -351,6 +352,15 @@ describe('driver failure modes', () => {
 });
 
 describe('driver requests', () => {
+  it('reads 4096 config bytes of a PCIe function through ModelBus, 256 of a conventional one', async () => {
+    const pcie = modelMachine(qemuVirtioPreset({ pcie: true }));
+    const plain = modelMachine(qemuVirtioPreset());
+    expect((await openVirtioPci(pcie.bus)).config.length).toBe(4096);
+    expect((await openVirtioPci(plain.bus)).config.length).toBe(256);
+    expect(await plain.bus.configRead(SLOT, 0x100, 4)).toBe(0xffffffff);
+    expect(await pcie.bus.configRead(SLOT, 0x100, 4)).toBe(0); // no extended capability
+  });
+
   it('two functions on one bus: each driver reaches its own device', async () => {
     const bus = new ModelBus();
     const slots = [3, 4].map((device) => ({ domain: 0, bus: 0, device, function: 0 }));
