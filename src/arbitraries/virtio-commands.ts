@@ -17,13 +17,16 @@ import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../virtio/common-cfg.js';
 import { notifyAddress } from '../virtio/notify.js';
 import { probeVirtio, type VirtioTransport } from '../virtio/probe.js';
 import { virtioVendorCapDecoder } from '../virtio/vendor-hook.js';
+import { packedVringLayout } from '../vring/packed-layout.js';
+import { packedVringAddrs, PackedVringDriver } from '../vring/packed-ring.js';
 import { splitVringLayout } from '../vring/split-layout.js';
-import { splitVringAddrs, SplitVringDriver, type SplitVringAddrs } from '../vring/split-ring.js';
+import { splitVringAddrs, SplitVringDriver } from '../vring/split-ring.js';
 
 const S = { ACKNOWLEDGE: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8 } as const;
 const F_VERSION_1 = 1n << 32n;
 const F_INDIRECT_DESC = 1n << 28n;
 const F_EVENT_IDX = 1n << 29n;
+const F_RING_PACKED = 1n << 34n;
 const SECTOR = VIRTIO_DRIVER_BLK.SECTOR_SIZE;
 
 /** A virtio function reachable through a Bus, with its BARs assigned and decoding enabled. */
@@ -114,8 +117,9 @@ export interface VirtioCommandModel {
 }
 
 interface RealQueue {
-  readonly driver: SplitVringDriver;
-  readonly addrs: SplitVringAddrs;
+  readonly driver: SplitVringDriver | PackedVringDriver;
+  /** What the device writes when it returns buffers: the used ring (split) or the descriptor ring (packed). */
+  readonly deviceWrites: { readonly address: bigint; readonly length: number };
   readonly notify: { space: 'mem' | 'io'; address: bigint };
 }
 
@@ -246,13 +250,13 @@ export function readFeaturesCommand(): VirtioCommand {
 }
 
 /**
- * Write driver features (VERSION_1 plus, as `mask` picks, INDIRECT_DESC and EVENT_IDX when
+ * Write driver features (VERSION_1 plus, as `mask` picks, INDIRECT_DESC, EVENT_IDX and RING_PACKED when
  * offered) and set FEATURES_OK, which the device must keep.
  */
 export function negotiateCommand(mask: number): VirtioCommand {
-  const label = `negotiate${mask & 1 ? ' +INDIRECT_DESC' : ''}${mask & 2 ? ' +EVENT_IDX' : ''}`;
+  const label = `negotiate${mask & 1 ? ' +INDIRECT_DESC' : ''}${mask & 2 ? ' +EVENT_IDX' : ''}${mask & 4 ? ' +RING_PACKED' : ''}`;
   return new VirtioCommand(label, (m) => m.status === (S.ACKNOWLEDGE | S.DRIVER) && m.deviceFeatures !== null, async (m, r) => {
-    const want = F_VERSION_1 | (mask & 1 ? F_INDIRECT_DESC : 0n) | (mask & 2 ? F_EVENT_IDX : 0n);
+    const want = F_VERSION_1 | (mask & 1 ? F_INDIRECT_DESC : 0n) | (mask & 2 ? F_EVENT_IDX : 0n) | (mask & 4 ? F_RING_PACKED : 0n);
     const f = want & m.deviceFeatures!;
     for (const sel of [0, 1]) {
       await cwrite(r, C.driver_feature_select, 4, sel);
@@ -287,7 +291,7 @@ function stable(q: ModelQueue, key: 'maxSize' | 'notifyOff', got: number, what: 
   q[key] = got;
 }
 
-/** Set up queue `q` as a split ring of 2^sizeLog entries (at most the device's maximum) and enable it. */
+/** Set up queue `q` as a split (or, with RING_PACKED negotiated, packed) ring of at most 2^sizeLog entries and enable it. */
 export function setupQueueCommand(q: number, sizeLog: number): VirtioCommand {
   return new VirtioCommand(
     `setup queue ${q} (size ≤ ${1 << sizeLog})`,
@@ -300,16 +304,31 @@ export function setupQueueCommand(q: number, sizeLog: number): VirtioCommand {
       if (max === 0) return; // queue not available: nothing to set up
       let size = 1;
       while (size * 2 <= Math.min(max, 1 << sizeLog)) size *= 2;
-      const eventIdx = ((m.negotiated ?? 0n) & F_EVENT_IDX) !== 0n;
-      const layout = splitVringLayout(size, { align: 4 });
-      const base = r.ram.alloc(layout.total, 4096);
-      if (base === null) fail('the guest RAM window is full');
-      const addrs = splitVringAddrs(layout, base);
-      const driver = new SplitVringDriver(r.mem, addrs, size, { eventIdx });
+      const f = m.negotiated ?? 0n;
+      let driver: SplitVringDriver | PackedVringDriver;
+      let parts: readonly [bigint, bigint, bigint];
+      let deviceWrites: RealQueue['deviceWrites'];
+      if (f & F_RING_PACKED) {
+        const layout = packedVringLayout(size);
+        const base = r.ram.alloc(layout.total, 4096);
+        if (base === null) fail('the guest RAM window is full');
+        const addrs = packedVringAddrs(layout, base);
+        driver = new PackedVringDriver(r.mem, addrs, size);
+        parts = [addrs.desc, addrs.driver, addrs.device];
+        deviceWrites = { address: addrs.desc, length: 16 * size };
+      } else {
+        const layout = splitVringLayout(size, { align: 4 });
+        const base = r.ram.alloc(layout.total, 4096);
+        if (base === null) fail('the guest RAM window is full');
+        const addrs = splitVringAddrs(layout, base);
+        driver = new SplitVringDriver(r.mem, addrs, size, { eventIdx: (f & F_EVENT_IDX) !== 0n });
+        parts = [addrs.desc, addrs.avail, addrs.used];
+        deviceWrites = { address: addrs.used, length: layout.used.size };
+      }
       driver.reset();
       await r.mem.flush();
       await cwrite(r, C.queue_size, 2, size);
-      for (const [off, a] of [[C.queue_desc, addrs.desc], [C.queue_driver, addrs.avail], [C.queue_device, addrs.used]] as const) {
+      for (const [off, a] of [[C.queue_desc, parts[0]], [C.queue_driver, parts[1]], [C.queue_device, parts[2]]] as const) {
         await cwrite(r, off, 4, Number(a & 0xffffffffn));
         await cwrite(r, off + 4, 4, Number(a >> 32n));
       }
@@ -320,7 +339,7 @@ export function setupQueueCommand(q: number, sizeLog: number): VirtioCommand {
       if (en !== 1) fail(`queue ${q}: queue_enable reads ${en} after enabling`);
       const n = notifyAddress(r.target.transport, off);
       if (!n || n.diagnostics.some((d) => d.severity === 'error')) fail(`queue ${q}: no doorbell for queue_notify_off ${off}`);
-      r.queues.set(q, { driver, addrs, notify: { space: n.space, address: n.address } });
+      r.queues.set(q, { driver, deviceWrites, notify: { space: n.space, address: n.address } });
       mq.size = size;
       mq.enabled = true;
     },
@@ -428,7 +447,7 @@ export function pollUsedCommand(q: number): VirtioCommand {
       let got = 0;
       for (let poll = 0; poll < r.target.maxPolls && got === 0; poll++) {
         if (poll > 0) await r.target.pause();
-        await r.mem.refresh(rq.addrs.used, 4 + 8 * rq.driver.queueSize);
+        await r.mem.refresh(rq.deviceWrites.address, rq.deviceWrites.length);
         for (let u = rq.driver.getUsed(); u !== null; u = rq.driver.getUsed()) {
           got++;
           if (u.diagnostics.length) fail(`queue ${q}: used element ${u.id}: ${u.diagnostics.map((d) => d.code).join(', ')}`);
@@ -476,14 +495,14 @@ export function arbVirtioCommands(knobs: VirtioCommandsKnobs = {}): fc.Arbitrary
     .record({ q: queue, write: fc.boolean(), sector: fc.nat(sectors - 1), count: fc.integer({ min: 1, max: 4 }), seed: fc.nat(), indirect: fc.boolean() })
     .map((x) => blkRequestCommand(x.q, x.write ? 'write' : 'read', x.sector, x.count, x.seed, x.indirect));
   const setup = fc.tuple(queue, fc.integer({ min: 0, max: 8 })).map(([q, s]) => setupQueueCommand(q, s));
-  const bringUp = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 0, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
+  const bringUp = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 0, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
   // fc.commands picks an entry uniformly: entries appear as often as they should be drawn.
   return fc.commands(
     [
       fc.constant(resetCommand()),
       ...init.map((c) => fc.constant(c)),
-      fc.integer({ min: 0, max: 3 }).map(negotiateCommand),
-      fc.integer({ min: 0, max: 3 }).map(initCommand),
+      fc.integer({ min: 0, max: 7 }).map(negotiateCommand),
+      fc.integer({ min: 0, max: 7 }).map(initCommand),
       bringUp,
       bringUp,
       setup,

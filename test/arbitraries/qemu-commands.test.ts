@@ -21,7 +21,7 @@ describe.skipIf(!QEMU && !REQUIRE_QEMU)('model-based commands against QEMU', () 
   beforeAll(async () => {
     const disk = join(work, 'disk.img');
     writeFileSync(disk, new Uint8Array(1 << 20));
-    s = await startQtestBus({ args: ['-device', 'virtio-blk-pci,drive=d0,num-queues=2', '-drive', `if=none,id=d0,file=${disk},format=raw`] });
+    s = await startQtestBus({ args: ['-device', 'virtio-blk-pci,drive=d0,num-queues=2,packed=on', '-drive', `if=none,id=d0,file=${disk},format=raw`] });
     target = await openVirtioTarget(s.bus, { pause: () => new Promise((r) => setTimeout(r, 1)), maxPolls: 2000 });
   }, 60_000);
 
@@ -42,5 +42,6 @@ describe.skipIf(!QEMU && !REQUIRE_QEMU)('model-based commands against QEMU', () 
     // The runs did reach QEMU's request processing, not only its registers.
     expect(ran.some((r) => /blk write.*poll used/.test(r))).toBe(true);
     expect(ran.some((r) => /blk read.*poll used/.test(r))).toBe(true);
+    expect(ran.some((r) => /RING_PACKED[^,]*\).*poll used/.test(r))).toBe(true);
   }, 300_000);
 });
