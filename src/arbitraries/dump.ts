@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import type { DumpFunction } from '../dump/types.js';
 import type { PciAddress } from '../pci/bus.js';
+import { arbConfigImage, type ConfigImageKnobs, type GeneratedConfigImage } from './config-image.js';
 
 /** Lengths a dump may cover: the usual 64, 256 and 4096, and anything in between. */
 export const arbDumpLength: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(64, 256, 4096), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 4096 }));
@@ -65,4 +66,9 @@ export function makeDumpFunction(data: Uint8Array, slot: PciAddress | null, desc
     known[i] = 1;
   }
   return { slot, description, bytes, length: data.length, known, source: { line: 0 }, format: 'lspci', diagnostics: [] };
+}
+
+/** A valid generated configuration image (see arbConfigImage) as an lspci-style dump function, with its facts. */
+export function arbConfigImageDump(knobs: ConfigImageKnobs = {}): fc.Arbitrary<{ readonly fn: DumpFunction; readonly image: GeneratedConfigImage }> {
+  return fc.tuple(arbConfigImage(knobs), arbPciAddress, arbDumpDescription).map(([image, slot, description]) => ({ fn: makeDumpFunction(image.bytes, slot, description), image }));
 }
