@@ -248,6 +248,34 @@ describe('encode', () => {
   });
 });
 
+describe('decode options', () => {
+  it('--info-pci supplies BAR sizes; a bad one is an input error with its place', async () => {
+    const info = '  Bus  0, device   4, function 0:\n    SCSI controller: PCI device 1af4:1001\n      BAR4: 64 bit prefetchable memory at 0xfe008000 [0xfe00bfff].\n';
+    const f = tmp.file('x.info', info);
+    const blkFile = tmp.file('x.lspci', writeLspciFunction({ bytes: blk, length: 256, slot: at(4) }));
+    const j = JSON.parse((await runCli(['decode', blkFile, '--json', '--info-pci', f])).stdout).devices[0];
+    expect(j.bars.map((b: { index: number; size: string | null }) => [b.index, b.size])).toEqual([
+      [0, null],
+      [1, null],
+      [4, '0x4000'],
+    ]);
+    expect(j.virtio.notify.bar_size).toBe('0x4000');
+    const bad = tmp.file('bad.info', '  Bus  0, device   4, function 0:\n    SCSI controller: PCI device 1af4:1001\n      BAR0: I/O at zz\n');
+    const r = await runCli(['decode', blkFile, '--info-pci', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^${bad}:3:\\d+: [^\\n]+\\n$`));
+    const missing = await runCli(['decode', blkFile, '--info-pci', tmp.dir + '/none']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`${tmp.dir}/none: cannot read: no such file or directory\n`);
+  });
+
+  it('--queues N lists N queues', async () => {
+    const j = JSON.parse((await runCli(['decode', '--json', '--queues', '2'])).stdout).devices[0];
+    expect(j.virtio.queues.map((q: { address: string }) => q.address)).toEqual(['0xfe00b000', '0xfe00b004']);
+    expect((await runCli(['decode', '--queues', 'x'])).code).toBe(1);
+  });
+});
+
 describe('--help and exit codes', () => {
   for (const c of COMMANDS) {
     it(`pcicfg ${c} --help (and -h) prints its usage, exit 0`, async () => {
