@@ -70,6 +70,7 @@ export function configImageBarSizes(facts: Pick<ConfigImageFacts, 'bars'>): Map<
   return new Map(facts.bars.map((b) => [b.index, b.size]));
 }
 
+const CAP_IDS: Readonly<Record<ArbCapSpec['kind'], number>> = { pm: PCI_CAP_ID.PM, msi: PCI_CAP_ID.MSI, msix: PCI_CAP_ID.MSIX, pcie: PCI_CAP_ID.EXP, vendor: PCI_CAP_ID.VNDR };
 const EXT_IDS = { dsn: PCI_EXT_CAP_ID.DSN, ari: PCI_EXT_CAP_ID.ARI, ats: PCI_EXT_CAP_ID.ATS, ltr: PCI_EXT_CAP_ID.LTR, vsec: PCI_EXT_CAP_ID.VNDR } as const;
 
 /** Decode `size` bytes of noise as `s`, override some fields, encode: random but well-formed registers. */
@@ -105,8 +106,11 @@ function capBytes(c: ArbCapSpec, noise: Uint8Array, salt: number, bars: readonly
   }
 }
 
+/** Capability version of an extended capability (1 or 2, from the noise). */
+const extVersion = (noise: Uint8Array, salt: number) => 1 + (noise[salt % noise.length] & 1);
+
 function extCapBytes(c: ArbExtCapSpec, noise: Uint8Array, salt: number): Uint8Array {
-  const version = 1 + (noise[salt % noise.length] & 1);
+  const version = extVersion(noise, salt);
   const header = (EXT_IDS[c.kind] | (version << 16)) >>> 0;
   switch (c.kind) {
     case 'dsn':
@@ -189,8 +193,9 @@ export function buildConfigImage(spec: ConfigImageSpec): GeneratedConfigImage {
     vendorId: spec.vendorId,
     deviceId: spec.deviceId,
     bars: spec.bars,
-    caps: caps.map((c, i) => ({ id: img[at![i]], pos: at![i], length: blobs[i].length })),
-    extCaps: ext.map((_, i) => ({ id: img[extAt![i]] | (img[extAt![i] + 1] << 8), pos: extAt![i], version: img[extAt![i] + 2] & 0xf, length: extBlobs[i].length })),
+    // From the spec and the placement, not read back from the image.
+    caps: caps.map((c, i) => ({ id: CAP_IDS[c.kind], pos: at![i], length: blobs[i].length })),
+    extCaps: ext.map((c, i) => ({ id: EXT_IDS[c.kind], pos: extAt![i], version: extVersion(noise, 31 * i + 128), length: extBlobs[i].length })),
   };
   return { spec: { ...spec, caps, extCaps: ext }, bytes: img, facts };
 }
