@@ -76,4 +76,74 @@ describe('decode streams function by function', () => {
       expect(t.writes.filter((w) => w.consumed < FUNCTIONS).length).toBeGreaterThan(FUNCTIONS / 50);
     });
   }
+
+  it('a slow reader (write returns false until drain) holds reading back: the lag stays bounded', async () => {
+    const image = exampleBytes();
+    let consumed = 0;
+    let printed = 0;
+    let maxLag = 0;
+    let full = false;
+    let writesWhileFull = 0;
+    const listeners = new Map<string, (...a: unknown[]) => void>();
+    const enc = new TextEncoder();
+    async function* stdin() {
+      for (let i = 0; i < 1000; i++) {
+        consumed = i + 1;
+        yield enc.encode(writeLspciFunction({ bytes: image, length: 256, slot: { domain: 0, bus: i >> 8, device: (i >> 3) & 31, function: i & 7 }, description: `fn ${i}` }));
+      }
+    }
+    const code = await main(['decode', '-', '--json'], {
+      stdout: {
+        write: (c: string | Uint8Array) => {
+          if (full) writesWhileFull++;
+          printed += jsonDevice(typeof c === 'string' ? c : new TextDecoder().decode(c));
+          maxLag = Math.max(maxLag, consumed - printed);
+          // Full: the writer must wait for 'drain', which comes a little later.
+          full = true;
+          setImmediate(() => {
+            full = false;
+            listeners.get('drain')?.();
+          });
+          return false;
+        },
+        once: (event: 'drain' | 'error', l: (...a: unknown[]) => void) => listeners.set(event, () => {
+          listeners.delete(event);
+          l();
+        }),
+        removeListener: (event: 'drain' | 'error') => listeners.delete(event),
+      },
+      stderr: { write: () => true },
+      stdin: stdin(),
+    });
+    expect(code).toBe(0);
+    expect(printed).toBe(1000);
+    expect(writesWhileFull).toBe(0);
+    expect(maxLag).toBeLessThan(50);
+  });
+
+  it('a reader that goes away (EPIPE, as with | head) ends the run quietly with status 0', async () => {
+    let writes = 0;
+    let errs = '';
+    let consumed = 0;
+    async function* stdin() {
+      for (let i = 0; i < 3000; i++) {
+        consumed = i + 1;
+        yield writeLspciFunction({ bytes: exampleBytes(), length: 256, slot: { domain: 0, bus: i >> 8, device: (i >> 3) & 31, function: i & 7 } });
+      }
+    }
+    const code = await main(['decode', '-'], {
+      stdout: {
+        write: () => {
+          if (++writes > 2) throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+          return true;
+        },
+      },
+      stderr: { write: (c: string | Uint8Array) => void (errs += String(c)) },
+      stdin: stdin(),
+    });
+    expect(code).toBe(0);
+    expect(errs).toBe('');
+    // It stopped reading soon after the reader left.
+    expect(consumed).toBeLessThan(100);
+  });
 });
