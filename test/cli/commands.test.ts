@@ -66,6 +66,21 @@ describe('notify', () => {
     expect(JSON.parse(picked.stdout).slot).toBe('0000:00:05.0');
   });
 
+  it('a legacy-only device: the QUEUE_NOTIFY port, nothing assumed', async () => {
+    const b = blk.slice();
+    b[6] = 0; // no capability list
+    b[0x34] = 0;
+    b.fill(0, 0x40);
+    const dump = writeLspciFunction({ bytes: b, length: 256, slot: at(4) });
+    const j = JSON.parse((await runCli(['notify', '-', '-q', '2', '--json'], dump)).stdout);
+    expect(j).toMatchObject({ queue: 2, queue_notify_off: null, notify_off_multiplier: null, bar: 0, cap_offset: null, space: 'io', address: '0xc010', assumed_notify_off: false, legacy: true });
+    expect(j.diagnostics.map((d: { code: string }) => d.code)).not.toContain('VIRTIO_NOTIFY_OFF_ASSUMED');
+    const t = await runCli(['notify', '-', '-q', '2', '--notify-off', '7'], dump);
+    expect(t.stdout).toContain('= legacy QUEUE_NOTIFY register: BAR0 0xc000 + 16');
+    expect(t.stdout).toContain('--notify-off does not apply');
+    expect(t.stdout).not.toContain('assumed');
+  });
+
   it('--queue is required and range-checked', async () => {
     expect((await runCli(['notify'])).code).toBe(1);
     expect((await runCli(['notify', '-q', '65536'])).code).toBe(1);

@@ -37,21 +37,24 @@ export async function notifyCommand(argv: string[], ctx: CommandContext): Promis
     const lines = dev.virtio!.diagnostics.filter((d) => d.severity === 'error').map(diagnosticLine);
     throw new CliInputError(inputName(spec), `${slot ?? 'the function'} has no usable notification structure${lines.length ? ` (${lines[0]})` : ''}`);
   }
-  const diagnostics = [...t.diagnostics, ...n.diagnostics].filter((d, i, a) => a.findIndex((x) => x.code === d.code && x.message === d.message) === i);
+  // The legacy QUEUE_NOTIFY register serves every queue: nothing is assumed there.
+  const diagnostics = [...t.diagnostics, ...n.diagnostics]
+    .filter((d, i, a) => a.findIndex((x) => x.code === d.code && x.message === d.message) === i)
+    .filter((d) => !(n.legacy && d.code === 'VIRTIO_NOTIFY_OFF_ASSUMED'));
   if (flag(p, 'json')) {
     await ctx.out.line(
       JSON.stringify(
         {
           slot,
           queue,
-          queue_notify_off: n.queueNotifyOff,
-          notify_off_multiplier: n.multiplier,
+          queue_notify_off: n.legacy ? null : n.queueNotifyOff,
+          notify_off_multiplier: n.legacy ? null : n.multiplier,
           bar: n.bar,
           bar_address: addr(n.barAddress),
           cap_offset: n.capOffset,
           space: n.space,
           address: addr(n.address),
-          assumed_notify_off: n.assumedNotifyOff,
+          assumed_notify_off: n.legacy ? false : n.assumedNotifyOff,
           width: n.width,
           legacy: n.legacy,
           diagnostics: diagnostics.map(diagnosticJson),
@@ -66,6 +69,7 @@ export async function notifyCommand(argv: string[], ctx: CommandContext): Promis
   await ctx.out.line(`${who}, queue ${queue}: notify at ${hex0x(n.address)} (${n.space === 'io' ? 'I/O port' : 'memory'}), a ${n.width}-byte write of the queue index`);
   if (n.legacy) {
     await ctx.out.line(`  = legacy QUEUE_NOTIFY register: BAR${n.bar} ${hex0x(n.barAddress)} + 16 (every queue; the value written selects the queue)`);
+    if (notifyOff !== null) await ctx.out.line('  --notify-off does not apply: the legacy interface has no queue_notify_off');
   } else {
     const cap = t.notify!;
     await ctx.out.line(
