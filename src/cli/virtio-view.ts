@@ -87,7 +87,15 @@ function locationJson(l: VirtioStructureLocation | null): Record<string, unknown
 }
 
 export function notifyJson(n: NotifyAddress, queue: number): Record<string, unknown> {
-  return { queue, queue_notify_off: n.queueNotifyOff, assumed_notify_off: n.assumedNotifyOff, space: n.space, address: addr(n.address), width: n.width };
+  // The legacy QUEUE_NOTIFY register serves every queue: no queue_notify_off, nothing assumed.
+  return {
+    queue,
+    queue_notify_off: n.legacy ? null : n.queueNotifyOff,
+    assumed_notify_off: n.legacy ? false : n.assumedNotifyOff,
+    space: n.space,
+    address: addr(n.address),
+    width: n.width,
+  };
 }
 
 /** `virtio` of a device in `decode --json`. */

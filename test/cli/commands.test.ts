@@ -75,6 +75,9 @@ describe('notify', () => {
     const j = JSON.parse((await runCli(['notify', '-', '-q', '2', '--json'], dump)).stdout);
     expect(j).toMatchObject({ queue: 2, queue_notify_off: null, notify_off_multiplier: null, bar: 0, cap_offset: null, space: 'io', address: '0xc010', assumed_notify_off: false, legacy: true });
     expect(j.diagnostics.map((d: { code: string }) => d.code)).not.toContain('VIRTIO_NOTIFY_OFF_ASSUMED');
+    const d = JSON.parse((await runCli(['decode', '-', '--json'], dump)).stdout).devices[0];
+    expect(d.virtio.transport).toBe('legacy');
+    expect(d.virtio.queues[3]).toEqual({ queue: 3, queue_notify_off: null, assumed_notify_off: false, space: 'io', address: '0xc010', width: 2, in_notify_region: true });
     const t = await runCli(['notify', '-', '-q', '2', '--notify-off', '7'], dump);
     expect(t.stdout).toContain('= legacy QUEUE_NOTIFY register: BAR0 0xc000 + 16');
     expect(t.stdout).toContain('--notify-off does not apply');
