@@ -473,13 +473,36 @@ export function pollUsedCommand(q: number): VirtioCommand {
   );
 }
 
+/**
+ * A queue command whose queue is picked when it runs: `pick mod num_queues`, so every drawn
+ * queue command addresses a queue the device has.
+ */
+class AnyQueueCommand implements fc.AsyncCommand<VirtioCommandModel, VirtioCommandReal> {
+  private inner: VirtioCommand | null = null;
+  constructor(
+    private readonly pick: number,
+    private readonly make: (q: number) => VirtioCommand,
+  ) {}
+  check(m: Readonly<VirtioCommandModel>): boolean {
+    if (m.numQueues === 0) return false;
+    this.inner = this.make(this.pick % m.numQueues);
+    return this.inner.check(m);
+  }
+  run(m: VirtioCommandModel, r: VirtioCommandReal): Promise<void> {
+    return this.inner!.run(m, r);
+  }
+  toString(): string {
+    return this.inner ? String(this.inner) : `${this.make(this.pick)} (queue mod num_queues)`;
+  }
+}
+
 /** Knobs of arbVirtioCommands. */
 export interface VirtioCommandsKnobs {
   /** Longest command sequence (default 40). */
   readonly maxCommands?: number;
-  /** Queues the commands address (default 0..3). */
+  /** Most queues bring-up sets up (default 4); queue commands address any queue the device has. */
   readonly queues?: number;
-  /** Sectors requests address (default 16; at most the device's capacity is used). */
+  /** Sectors requests address (default 8, so requests overlap; at most the device's capacity is used). */
   readonly sectors?: number;
 }
 
@@ -488,14 +511,15 @@ export interface VirtioCommandsKnobs {
  * skipped, so any sequence is a legal driver's.
  */
 export function arbVirtioCommands(knobs: VirtioCommandsKnobs = {}): fc.Arbitrary<Iterable<fc.AsyncCommand<VirtioCommandModel, VirtioCommandReal>>> {
-  const queue = fc.nat((knobs.queues ?? 4) - 1);
-  const sectors = knobs.sectors ?? 16;
+  const queue = fc.nat(1023);
+  const onQueue = (make: (q: number) => VirtioCommand) => queue.map((pick) => new AnyQueueCommand(pick, make));
+  const sectors = knobs.sectors ?? 8;
   const init = [acknowledgeCommand(), driverCommand(), readFeaturesCommand(), driverOkCommand()];
   const request = fc
     .record({ q: queue, write: fc.boolean(), sector: fc.nat(sectors - 1), count: fc.integer({ min: 1, max: 4 }), seed: fc.nat(), indirect: fc.boolean() })
-    .map((x) => blkRequestCommand(x.q, x.write ? 'write' : 'read', x.sector, x.count, x.seed, x.indirect));
-  const setup = fc.tuple(queue, fc.integer({ min: 0, max: 8 })).map(([q, s]) => setupQueueCommand(q, s));
-  const bringUp = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 0, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
+    .map((x) => new AnyQueueCommand(x.q, (q) => blkRequestCommand(q, x.write ? 'write' : 'read', x.sector, x.count, x.seed, x.indirect)));
+  const setup = fc.tuple(queue, fc.integer({ min: 0, max: 8 })).map(([pick, s]) => new AnyQueueCommand(pick, (q) => setupQueueCommand(q, s)));
+  const bringUp = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 2, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
   // fc.commands picks an entry uniformly: entries appear as often as they should be drawn.
   return fc.commands(
     [
@@ -507,12 +531,12 @@ export function arbVirtioCommands(knobs: VirtioCommandsKnobs = {}): fc.Arbitrary
       bringUp,
       setup,
       setup,
-      queue.map(readQueueCommand),
+      onQueue(readQueueCommand),
       request,
       request,
       request,
-      queue.map(pollUsedCommand),
-      queue.map(pollUsedCommand),
+      onQueue(pollUsedCommand),
+      onQueue(pollUsedCommand),
     ],
     { maxCommands: knobs.maxCommands ?? 40, size: 'max' },
   );
