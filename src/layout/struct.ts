@@ -81,9 +81,18 @@ export function bitValue(register: number, b: Pick<BitSpec, 'lo' | 'width'>): nu
   return b.width >= 32 ? register >>> 0 : (register >>> b.lo) & ((1 << b.width) - 1 || 0xffffffff);
 }
 
+const BIT_TEMPLATES = new WeakMap<readonly BitSpec[], Record<string, number | boolean>>();
+
 /** Named bit values of a register: 1-bit fields as booleans, wider ones as numbers. */
 export function decodeBits(register: number, specs: readonly BitSpec[]): Record<string, number | boolean> {
-  const out: Record<string, number | boolean> = {};
+  // A copy of a per-table template (see templateOf below): registers with many named bits
+  // (AER has over twenty) would otherwise be grown into dictionary mode.
+  let template = BIT_TEMPLATES.get(specs);
+  if (!template) {
+    template = Object.fromEntries(specs.map((b) => [b.name, b.width === 1 ? false : b.width >= 30 ? U32_PLACEHOLDER : 0]));
+    BIT_TEMPLATES.set(specs, template);
+  }
+  const out: Record<string, number | boolean> = { ...template };
   for (const b of specs) {
     const v = bitValue(register, b);
     out[b.name] = b.width === 1 ? v === 1 : v;
