@@ -439,7 +439,7 @@ export function blkRequestCommand(q: number, op: 'read' | 'write', sector: numbe
 export function pollUsedCommand(q: number): VirtioCommand {
   return new VirtioCommand(
     `poll used q${q}`,
-    (m) => q < m.numQueues && m.queues[q].enabled && m.queues[q].inFlight.size > 0 && m.status === 0x0f,
+    (m) => q < m.numQueues && m.queues[q].enabled && m.queues[q].inFlight.size > 0 && m.status === (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK),
     async (m, r) => {
       const rq = r.queues.get(q)!;
       const mq = m.queues[q];
