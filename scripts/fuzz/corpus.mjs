@@ -97,7 +97,7 @@ export function buildCorpus(api, rng) {
           prependCap(api, img, api.pciExpCap, 0x10, rng); // skipped when the caps leave no room
           writeExtChain(api, img, rng);
         }
-        out.push({ name: `${name}/${deviceType}/${queues}q/${size}`, bytes: img });
+        out.push({ name: `${name}/${deviceType}/${queues}q/${size}`, bytes: img, virtio: true });
       }
     }
   }
@@ -127,4 +127,20 @@ function put32(b, o, v) {
   b[o + 1] = (v >>> 8) & 0xff;
   b[o + 2] = (v >>> 16) & 0xff;
   b[o + 3] = (v >>> 24) & 0xff;
+}
+
+/**
+ * More seeds from the public generators (pcicfg/arbitraries, which needs fast-check): PCI
+ * type 0 and type 1 images with every capability kind, valid and invalid virtio transports,
+ * and random model descriptions. Sampled with a fixed seed, so the corpus stays reproducible.
+ */
+export function arbitrarySeeds(api, arbitraries, fc, seed, count = 24) {
+  const out = [];
+  const sample = (arb) => fc.sample(arb, { seed, numRuns: count });
+  sample(arbitraries.arbConfigImage()).forEach((g, i) => out.push({ name: `arb/config-image/${i}`, bytes: g.bytes }));
+  sample(arbitraries.arbInvalidConfigImage()).forEach((g, i) => out.push({ name: `arb/invalid-config-image/${i}`, bytes: g.bytes }));
+  sample(arbitraries.arbTransport({ kind: 'any' })).forEach((g, i) => out.push({ name: `arb/transport/${i}`, bytes: g.image }));
+  sample(arbitraries.arbInvalidTransport()).forEach((g, i) => out.push({ name: `arb/invalid-transport/${i}`, bytes: g.image }));
+  sample(arbitraries.arbModelDescription).forEach((d, i) => out.push({ name: `arb/model/${i}`, bytes: api.buildModelConfigImage(d).bytes }));
+  return out.filter((s) => s.bytes instanceof Uint8Array && s.bytes.length > 0);
 }

@@ -6,7 +6,7 @@ export type FuzzApi = Record<string, any>;
 export interface FuzzContext {
   readonly api: FuzzApi;
   readonly codes: ReadonlyMap<string, string>;
-  readonly corpus: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array }>;
+  readonly corpus: ReadonlyArray<{ readonly name: string; readonly bytes: Uint8Array; readonly virtio?: boolean }>;
 }
 
 export interface FuzzInput {
@@ -42,7 +42,8 @@ export class FuzzFailure extends Error {
   constructor(check: string, message: string);
 }
 
-export function makeContext(api: FuzzApi, corpusSeed?: number): FuzzContext;
+export function makeContext(api: FuzzApi, corpusSeed?: number, extra?: { arbitraries?: FuzzApi; fc?: FuzzApi }): FuzzContext;
+export function loadExtra(distUrl: string): Promise<{ arbitraries?: FuzzApi; fc?: FuzzApi }>;
 export function checkCorpus(ctx: FuzzContext): string[];
 export function makeInput(ctx: FuzzContext, seed: number, index: number): FuzzInput;
 export function runInput(ctx: FuzzContext, input: FuzzInput): void;

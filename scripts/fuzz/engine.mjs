@@ -9,7 +9,7 @@
 //   and reading it in arbitrary chunks gives what reading it whole gives.
 // The project's API is passed in (`api`), so the same engine runs on dist/ (npm run fuzz)
 // and on src/ (the vitest budget in test/fuzz/).
-import { buildCorpus } from './corpus.mjs';
+import { arbitrarySeeds, buildCorpus } from './corpus.mjs';
 import { mutateImage, mutateText, randomImage } from './mutate.mjs';
 import { Rng } from './rng.mjs';
 
@@ -23,14 +23,30 @@ export class FuzzFailure extends Error {
   }
 }
 
-/** Everything the engine needs that does not change between inputs. */
-export function makeContext(api, corpusSeed = 1) {
+/**
+ * Everything the engine needs that does not change between inputs. `extra` may hold the
+ * `pcicfg/arbitraries` module and fast-check (`{ arbitraries, fc }`): their generators then
+ * add seeds to the corpus.
+ */
+export function makeContext(api, corpusSeed = 1, extra = {}) {
   const codes = new Map();
   for (const t of [api.PCI_DIAGNOSTICS, api.VIRTIO_DIAGNOSTICS, api.DUMP_DIAGNOSTICS]) {
     for (const [code, spec] of Object.entries(t)) codes.set(code, spec.severity);
   }
   const corpus = buildCorpus(api, new Rng(corpusSeed, 0xc0ffee));
+  if (extra.arbitraries && extra.fc) corpus.push(...arbitrarySeeds(api, extra.arbitraries, extra.fc, corpusSeed));
   return { api, codes, corpus, vendorCaps: [api.virtioVendorCapDecoder] };
+}
+
+/** The arbitraries subpath next to a dist/index.js and fast-check, when both load; else {}. */
+export async function loadExtra(distUrl) {
+  try {
+    const arbitraries = await import(new URL('./arbitraries/index.js', distUrl).href);
+    const fcModule = await import('fast-check');
+    return { arbitraries, fc: fcModule.default ?? fcModule };
+  } catch {
+    return {};
+  }
 }
 
 // ---- inputs ----
@@ -259,6 +275,7 @@ export function checkCorpus(ctx) {
   const api = ctx.api;
   const problems = [];
   for (const s of ctx.corpus) {
+    if (!s.virtio) continue; // generator seeds include invalid and non-virtio images
     const cs = api.decodeConfigSpace(s.bytes, { vendorCaps: ctx.vendorCaps });
     const t = api.probeVirtio(cs, { numQueues: 4 });
     for (let q = 0; q < 4; q++) {

@@ -3,14 +3,18 @@
 // src/. No timing assertions: hangs and per-input times are the full run's business.
 // The last block feeds the engine a deliberately broken API to show each check can fail.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as arbitraries from '../../src/arbitraries/index.js';
 import * as pcicfg from '../../src/index.js';
 import { checkCorpus, makeContext, runRange, type FuzzApi, type FuzzFailureReport } from '../../scripts/fuzz/engine.mjs';
 
 const SEED = 20261125;
+// Seeds from the public generators too, as `npm run fuzz` uses them.
+const EXTRA = { arbitraries, fc };
 const SLICE = 5000;
 
 function run(api: FuzzApi, from: number, to: number, seed = SEED): FuzzFailureReport[] {
-  const ctx = makeContext(api);
+  const ctx = makeContext(api, 1, EXTRA);
   const failures: FuzzFailureReport[] = [];
   const stats = runRange(ctx, seed, from, to, { failure: (f) => failures.push(f), stopAfter: 5 });
   expect(stats.count).toBe(failures.length >= 5 ? stats.count : to - from);
@@ -27,10 +31,11 @@ describe('fuzz budget (seed ' + SEED + ')', () => {
   }
 
   it('covers every kind of input', () => {
-    const ctx = makeContext(pcicfg);
+    const ctx = makeContext(pcicfg, 1, EXTRA);
     const stats = runRange(ctx, SEED, 0, 2000);
     for (const k of ['mutant', 'seed', 'random', 'text', 'dump-bytes']) expect(stats.kinds[k] ?? 0).toBeGreaterThan(0);
-    expect(ctx.corpus.length).toBeGreaterThanOrEqual(48);
+    expect(ctx.corpus.filter((s) => s.virtio).length).toBeGreaterThanOrEqual(48);
+    expect(ctx.corpus.filter((s) => s.name.startsWith('arb/')).length).toBeGreaterThan(0);
     // Seeds are well-formed virtio devices: each queue's doorbell is found and looks up to it.
     expect(checkCorpus(ctx)).toEqual([]);
   });
