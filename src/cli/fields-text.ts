@@ -82,38 +82,79 @@ export function shownBitNames(f: FieldInfo): string[] {
   return (f.bits ?? []).filter((b) => b.access !== 'rsvd' && b.name !== 'reserved').map((b) => b.name);
 }
 
+/** One bit range's text for a register value, or null to leave it out. */
+type BitFormatter = (v: number) => string | null;
+
+// Formatters are built once per (field, structure): a dump of thousands of functions prints
+// the same registers over and over.
+const FORMATTERS = new WeakMap<FieldInfo, Map<string, BitFormatter[]>>();
+
+function formattersOf(f: FieldInfo, struct: string | undefined): BitFormatter[] {
+  let byStruct = FORMATTERS.get(f);
+  if (!byStruct) FORMATTERS.set(f, (byStruct = new Map()));
+  const key = struct ?? '';
+  let list = byStruct.get(key);
+  if (list) return list;
+  list = (f.bits ?? []).map((b): BitFormatter => {
+    const mask = b.width >= 32 ? 0xffffffff : (1 << b.width) - 1;
+    const lo = b.lo;
+    const x = (v: number) => (b.width >= 32 ? v >>> 0 : (v >>> lo) & mask);
+    const show = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
+    if (show) return (v) => show(x(v));
+    // Other address/offset bit ranges stand for the value in place (ROM base bits 31:11, …).
+    if ((b.name === 'address' || b.name === 'offset') && b.lo > 0 && b.lo + b.width === 32) {
+      const scale = 2 ** lo;
+      return (v) => `${b.name}=${hx(x(v) * scale)}`;
+    }
+    if (b.access === 'rsvd' || b.name === 'reserved') return (v) => (x(v) !== 0 ? `${b.name}=0x${x(v).toString(16)}` : null);
+    if (b.width === 1) {
+      const on = `${b.name}+`;
+      const off = `${b.name}-`;
+      return (v) => ((v >>> lo) & 1 ? on : off);
+    }
+    const prefix = `${b.name}=`;
+    return (v) => {
+      const y = x(v);
+      return prefix + (y >= 10 ? '0x' + y.toString(16) : y);
+    };
+  });
+  byStruct.set(key, list);
+  return list;
+}
+
 /** `io+ memory+ master- devsel=fast`, lspci style; reserved bit ranges only when non-zero. */
 export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: string): string {
   if (!f.bits?.length) return '';
   const v = registerValue(bytes, at + f.offset, f);
   if (v === null) return '';
-  const parts: string[] = [];
-  for (const b of f.bits) {
-    const x = bitValue(v, b);
-    const show = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
-    if (show) parts.push(show(x));
-    // Other address/offset bit ranges stand for the value in place (ROM base bits 31:11, …).
-    else if ((b.name === 'address' || b.name === 'offset') && b.lo > 0 && b.lo + b.width === 32) parts.push(`${b.name}=${hx(x * 2 ** b.lo)}`);
-    else if (b.access === 'rsvd' || b.name === 'reserved') {
-      if (x !== 0) parts.push(`${b.name}=0x${x.toString(16)}`);
-    } else if (b.width === 1) parts.push(`${b.name}${x ? '+' : '-'}`);
-    else parts.push(`${b.name}=${x >= 10 ? '0x' + x.toString(16) : x}`);
+  let out = '';
+  for (const fmt of formattersOf(f, struct)) {
+    const t = fmt(v);
+    if (t !== null) out = out ? out + ' ' + t : t;
   }
-  return parts.join(' ');
+  return out;
 }
 
 /** One line per field of `r` (reserved fields only when not all zero). */
-export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string, mask?: Uint8Array | null): string[] {
+const WIDTH = new WeakMap<readonly FieldInfo[], number>();
+const ZERO = /^(0x)?[0 ]*$/;
+
+/**
+ * One line per field of `r` (reserved fields only when not all zero); fields named in `skip`
+ * are left out (the names column keeps the width of them all).
+ */
+export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string, mask?: Uint8Array | null, skip?: ReadonlySet<string>): string[] {
   const lines: string[] = [];
-  const w = r.fields.reduce((m, f) => Math.max(m, f.name.length), 0);
+  let w = WIDTH.get(r.fields);
+  if (w === undefined) WIDTH.set(r.fields, (w = r.fields.reduce((m, f) => Math.max(m, f.name.length), 0)));
   for (const f of r.fields) {
-    if (f.offset >= r.length) continue;
+    if (f.offset >= r.length || skip?.has(f.name)) continue;
     const text = fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
       lines.push(`${indent}${f.name.padEnd(w)}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
       continue;
     }
-    if (f.access === 'rsvd' && /^(0x)?[0 ]*$/.test(text)) continue;
+    if (f.access === 'rsvd' && ZERO.test(text)) continue;
     const bits = bitsText(bytes, r.offset, f, r.struct);
     lines.push(`${indent}${f.name.padEnd(w)}  ${text}${bits ? `  ${bits}` : ''}`);
   }

@@ -3,6 +3,7 @@
 // the diagnostics. Register lines come from the field tables (fields-text.ts).
 import { hexDigits } from '../bytes/hex.js';
 import type { Region } from '../layout/annotate.js';
+import type { FieldInfo } from '../layout/struct.js';
 import { formatPciAddress } from '../pci/bus.js';
 import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
@@ -68,19 +69,32 @@ function infoText(info: Record<string, unknown>, shown: ReadonlySet<string>): st
  * info calls the table register's bir `table_bir`). An info value of the same name would say
  * the same thing twice, or, for N-1 encodings, two different numbers under one name.
  */
-function shownNames(regions: readonly Region[]): Set<string> {
+function shownNames(regions: readonly Region[]): ReadonlySet<string> {
+  if (regions.length === 1) return namesOf(regions[0].fields);
   const out = new Set<string>();
-  for (const r of regions) {
-    for (const f of r.fields) {
-      out.add(f.name);
-      for (const b of shownBitNames(f)) {
-        out.add(b);
-        out.add(`${f.name}_${b}`);
-      }
-    }
-  }
+  for (const r of regions) for (const n of namesOf(r.fields)) out.add(n);
   return out;
 }
+
+const NAMES = new WeakMap<readonly FieldInfo[], ReadonlySet<string>>();
+
+function namesOf(fields: readonly FieldInfo[]): ReadonlySet<string> {
+  let out = NAMES.get(fields);
+  if (out) return out;
+  const s = new Set<string>();
+  for (const f of fields) {
+    s.add(f.name);
+    for (const b of shownBitNames(f)) {
+      s.add(b);
+      s.add(`${f.name}_${b}`);
+    }
+  }
+  NAMES.set(fields, s);
+  return s;
+}
+
+const CAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['cap_id', 'cap_next', 'cap_vndr']);
+const EXTCAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['header']);
 
 /** lspci's bridge summary: bus numbers and the three forwarding windows. */
 function bridgeLines(cs: ConfigSpace, T: string): string[] {
@@ -195,9 +209,8 @@ export function deviceText(dev: DecodedDevice): string[] {
     const regions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1)).filter((r) => !(c.vendor && r.struct === 'pci_vendor_cap'));
     regions.forEach((r, i) => {
       if (i > 0) out.push(`${T}${T}${r.label}:`);
-      const lines = regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known);
       // The heading already says the ID and where the next capability is.
-      out.push(...lines.filter((l) => !/^(cap_id|cap_next|cap_vndr)$/.test(l.trim().split(/\s+/)[0])));
+      for (const l of regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, CAP_HEADER_FIELDS)) out.push(l);
     });
     const info = infoText(c.info, shownNames(regions));
     if (info) out.push(`${T}${T}${info}`);
@@ -211,7 +224,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
     const eregions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1));
     for (const r of eregions) {
-      out.push(...regionLines(cs.bytes, cs.length, r, T + T, input.known).filter((l) => !/^(header)\b/.test(l.trim())));
+      for (const l of regionLines(cs.bytes, cs.length, r, T + T, input.known, EXTCAP_HEADER_FIELDS)) out.push(l);
     }
     const info = infoText(c.info, shownNames(eregions));
     if (info) out.push(`${T}${T}${info}`);
