@@ -17,11 +17,15 @@ export interface Binding {
 export class JsonBinder {
   readonly bindings = new Map<string, Binding>();
 
+  /** `record` false: only convert (what `decode --json` needs), without building paths or bindings. */
+  constructor(private readonly record = true) {}
+
   /**
    * Convert an editable value (a register record, an array of entry records) to JSON, binding
    * every leaf under `path`.
    */
   editable(value: Record<string, unknown> | unknown[], path: string): Record<string, unknown> | unknown[] {
+    if (!this.record) return jsonValue(value) as Record<string, unknown> | unknown[];
     if (Array.isArray(value)) return value.map((v, i) => this.leafOrNested([{ target: value, key: i }], `${path}[${i}]`, v));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -39,6 +43,10 @@ export class JsonBinder {
   spread(into: Record<string, unknown>, value: Record<string, unknown>, path: string, also: Record<string, unknown>[] = [], derived: ReadonlySet<string> = new Set()): void {
     for (const [k, v] of Object.entries(value)) {
       if (v === undefined || typeof v === 'function' || k in into) continue;
+      if (!this.record) {
+        into[k] = jsonValue(v);
+        continue;
+      }
       if (derived.has(k)) {
         into[k] = jsonValue(v);
         continue;
@@ -51,6 +59,7 @@ export class JsonBinder {
 
   /** Bind one JSON leaf at `path` to `key` of each record that has it (views of the same register). */
   alias(path: string, key: string, records: Record<string, unknown>[]): void {
+    if (!this.record) return;
     const targets = records.filter((r) => key in r).map((r) => ({ target: r, key }));
     if (targets.length) this.bindings.set(path, { targets });
   }

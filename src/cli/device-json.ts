@@ -27,7 +27,7 @@ function headerJson(cs: ConfigSpace, b: JsonBinder, known: Uint8Array | null): R
   return out;
 }
 
-export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder()): Record<string, unknown> {
+export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(false)): Record<string, unknown> {
   const { cs, input } = dev;
   const capabilities = cs.capabilities.map((c, i) => {
     const path = `capabilities[${i}]`;

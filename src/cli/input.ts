@@ -79,7 +79,7 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
     throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
   }
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 16, autoClose: false })) {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
       yield chunk as Uint8Array;
     }
   } catch (e) {

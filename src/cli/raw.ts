@@ -2,10 +2,12 @@
 // bytes the dump did not give written as `--` (unknown is neither 0xff nor 0).
 import { hexDigits } from '../bytes/hex.js';
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => hexDigits(i, 2));
+
 export function rawToJson(bytes: Uint8Array, known: Uint8Array | null, length: number): string {
-  let s = '';
-  for (let i = 0; i < length; i++) s += known && known[i] !== 1 ? '--' : hexDigits(bytes[i], 2);
-  return s;
+  const parts = new Array<string>(length);
+  for (let i = 0; i < length; i++) parts[i] = known && known[i] !== 1 ? '--' : HEX2[bytes[i]];
+  return parts.join('');
 }
 
 /**

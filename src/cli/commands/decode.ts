@@ -35,8 +35,9 @@ export async function printDevices(
     if (mode === 'json') {
       await ctx.out.write((count ? ',\n' : '\n') + JSON.stringify(deviceJson(dev)));
     } else {
-      if (count) await ctx.out.line();
-      for (const l of mode === 'text' ? deviceText(dev) : annotateText(dev)) await ctx.out.line(l);
+      // One write per function (not per line): thousands of functions, tens of lines each.
+      const lines = mode === 'text' ? deviceText(dev) : annotateText(dev);
+      await ctx.out.write((count ? '\n' : '') + lines.join('\n') + '\n');
     }
     count++;
     // Let a slow reader drain what was written before decoding the next function.
