@@ -154,6 +154,13 @@ function templateOf(fields: readonly FieldInfo[]): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : f.kind === 'u32' ? U32_PLACEHOLDER : 0]));
 }
 
+const KIND_U8 = 0;
+const KIND_U16 = 1;
+const KIND_U32 = 2;
+const KIND_U64 = 3;
+const KIND_BYTES = 4;
+const KIND_CODES: Record<Kind, number> = { u8: KIND_U8, u16: KIND_U16, u32: KIND_U32, u64: KIND_U64, bytes: KIND_BYTES };
+
 const EMPTY_BYTES = new Uint8Array(0);
 const NONE_MISSING: readonly FieldInfo[] = Object.freeze([]);
 const U32_PLACEHOLDER = 0x80000000;
@@ -209,6 +216,8 @@ export class Struct<F extends AnyFields> {
    * overwrite existing properties of one stable shape instead of adding them one by one.
    */
   private readonly template: Record<string, unknown>;
+  /** The field table as flat arrays, for decode's loop. */
+  private readonly plan: { kinds: Uint8Array; offsets: Int32Array; sizes: Int32Array; names: readonly string[] };
 
   constructor(name: string, table: F, size?: number) {
     this.name = name;
@@ -236,6 +245,12 @@ export class Struct<F extends AnyFields> {
     this.readers = fields.map(reader);
     this.writers = fields.map((f) => writer(f, name));
     this.template = templateOf(fields);
+    this.plan = {
+      kinds: Uint8Array.from(fields, (f) => KIND_CODES[f.kind]),
+      offsets: Int32Array.from(fields, (f) => f.offset),
+      sizes: Int32Array.from(fields, (f) => f.size),
+      names: fields.map((f) => f.name),
+    };
   }
 
   /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
@@ -243,9 +258,31 @@ export class Struct<F extends AnyFields> {
     if (at < 0 || at + this.size > b.length) {
       throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
     }
+    // One loop over the field table (a switch on the kind) rather than a closure per field:
+    // fewer calls, the same values as the readers decodePartial uses.
     const out: Record<string, unknown> = { ...this.template };
-    const rs = this.readers;
-    for (let i = 0; i < rs.length; i++) rs[i](b, at, out);
+    const { kinds, offsets, sizes, names } = this.plan;
+    for (let i = 0; i < kinds.length; i++) {
+      const o = at + offsets[i];
+      let v: unknown;
+      switch (kinds[i]) {
+        case KIND_U8:
+          v = b[o];
+          break;
+        case KIND_U16:
+          v = b[o] | (b[o + 1] << 8);
+          break;
+        case KIND_U32:
+          v = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+          break;
+        case KIND_U64:
+          v = readU64Fast(b, o);
+          break;
+        default:
+          v = b.slice(o, o + sizes[i]);
+      }
+      out[names[i]] = v;
+    }
     return out as Value<F>;
   }
 
