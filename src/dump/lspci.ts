@@ -45,6 +45,10 @@ export function parseLspciHeader(text: string, lineNo: number, file?: string): L
   };
 }
 
+/** Value of each ASCII hex digit; -1 for every other character below 128. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let c = 0; c < 128; c++) if (isHex(c)) HEX_VALUE[c] = hexVal(c);
+
 function leadingHexDigits(s: string): number {
   let i = 0;
   while (i < 9 && isHex(s.charCodeAt(i))) i++;
@@ -105,6 +109,18 @@ export class LspciParser implements LineParser {
     let count = 0;
     while (z < n) {
       const c0 = s.charCodeAt(z);
+      const c1 = s.charCodeAt(z + 1);
+      // The common case in one test: two hex digits, then a blank or the end of the line, in range.
+      const hi = c0 < 128 ? HEX_VALUE[c0] : -1;
+      const lo = c1 < 128 ? HEX_VALUE[c1] : -1;
+      if ((hi | lo) >= 0 && (z + 2 >= n || s.charCodeAt(z + 2) === 32) && offset + count < CONFIG_SPACE_MAX) {
+        b.set(offset + count, hi * 16 + lo);
+        this.sawData = true;
+        count++;
+        z += 3;
+        continue;
+      }
+      // Otherwise the checks below say what is wrong, in pciutils' order.
       if (!isHex(c0)) {
         if (count > 0 && ASCII_COLUMN.test(s.slice(z - 1))) return;
         if (/^\s+$/.test(s.slice(z))) return; // trailing blanks
