@@ -243,12 +243,13 @@ const NOTES = `## Notes (analysis of 2026-11-25)
   100-105 MiB up to 8000; the plateau rose after the CLI moved to 1 MiB reads and one write per
   function (external buffers up to about 50 MiB in the samples). lspci reads every function
   first: its RSS grows with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
-- **Fuzzing throughput.** \`npm run fuzz\` with its default 1 000 000 inputs, one worker: seed 2611,
-  after the layout changes, on a machine with load average about 2-4: 122 s of wall time (8199
-  inputs/s, mean 121 µs per input, slowest input 82 ms, none over the 1 s budget), no failure.
-  Earlier the same day, before the layout changes and under load 6-10: seed 1125, 336 s (2976
-  inputs/s), no failure. About 55% of the inputs are mutated seed images, 13% random images, 22%
-  mutated dump text, 7% unmutated seeds and 3% bytes fed to the dump reader.
+- **Fuzzing throughput.** \`npm run fuzz\` with its default 1 000 000 inputs, one worker, final tree
+  (seeds from the model presets and from pcicfg/arbitraries), seed 20261125, load average about
+  1: 105.6 s of wall time (9474 inputs/s, mean 105 µs per input, slowest input 11.8 ms, none over
+  the 1 s budget), no failure. Earlier the same day: seed 2611 (after the first layout changes,
+  load 2-4) 122 s; seed 1125 (before them, load 6-10) 336 s; no failure either. About 55% of the
+  inputs are mutated seed images, 13% random images, 22% mutated dump text, 7% unmutated seeds
+  and 3% bytes fed to the dump reader.
 `;
 
 if (values.write) {
