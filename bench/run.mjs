@@ -238,8 +238,8 @@ const NOTES = `## Notes (analysis of 2026-11-25)
 - **Peak memory.** pcicfg reads and prints function by function. Its live heap stays small
   (heapUsed sampled every 250 ms while decoding 16000 functions: 11-30 MiB throughout), but its
   peak RSS rises over the first thousands of functions as V8 and the allocator size themselves
-  up, then levels off: on a quiet machine 111 / 140 / 161 / 183 MiB at 1000 / 2000 / 4000 / 8000
-  functions and 201 MiB at 16000 (one run). Under heavy load earlier the same day it stayed near
+  up, then levels off: in a run at 12:06 UTC on a quiet machine 111 / 140 / 161 / 183 MiB at
+  1000 / 2000 / 4000 / 8000 functions, and 201 MiB at 16000 (a single run by hand). Under heavy load earlier the same day it stayed near
   100-105 MiB up to 8000; the plateau rose after the CLI moved to 1 MiB reads and one write per
   function (external buffers up to about 50 MiB in the samples). lspci reads every function
   first: its RSS grows with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
