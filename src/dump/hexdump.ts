@@ -2,18 +2,18 @@
 // (16-bit words), both with the `*` squeezed-line marker and the final offset line.
 import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
 import { fail, type Emit, type LineParser } from './parser.js';
-import { RepeatTracker } from './repeat.js';
+import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^[0-9a-fA-F]{7,8}(?=$|\s)/;
 
-export class HexdumpParser implements LineParser {
-  private cur: FunctionBuilder | null = null;
+export class HexdumpParser extends RepeatingDumpParser implements LineParser {
   /** 'bytes' for -C, 'words' for plain hexdump; fixed by the first data line. */
   private variant: 'bytes' | 'words' | null = null;
-  private readonly repeat = new RepeatTracker();
   sawData = false;
 
-  constructor(private readonly file?: string) {}
+  constructor(private readonly file?: string) {
+    super();
+  }
 
   line(raw: string, lineNo: number, emit: Emit): void {
     const text = raw.replace(/\s+$/, '');
@@ -48,25 +48,12 @@ export class HexdumpParser implements LineParser {
     this.sawData = true;
   }
 
-  end(lineNo: number, emit: Emit): void {
-    this.flush(emit, lineNo);
-  }
-
   private builder(lineNo: number): FunctionBuilder {
     if (!this.cur) {
       this.cur = new FunctionBuilder('hexdump', null, '', this.file, lineNo);
       if (this.variant === 'words') this.cur.warn('DUMP_WORD_ORDER', null, 'hexdump 16-bit words read as little-endian');
     }
     return this.cur;
-  }
-
-  private flush(emit: Emit, lineNo: number): void {
-    if (this.cur) {
-      this.repeat.unresolved(this.cur, lineNo);
-      emit(this.cur.finish());
-    }
-    this.cur = null;
-    this.repeat.reset();
   }
 
   private endOffset(end: number, lineNo: number, emit: Emit): void {

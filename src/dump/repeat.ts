@@ -1,5 +1,6 @@
 // The `*` marker of hexdump and `xxd -a`: the previous line repeats until the next offset.
 import type { FunctionBuilder } from './builder.js';
+import type { Emit } from './parser.js';
 
 export class RepeatTracker {
   private last: { offset: number; bytes: number[] } | null = null;
@@ -35,5 +36,24 @@ export class RepeatTracker {
   reset(): void {
     this.last = null;
     this.pendingLine = 0;
+  }
+}
+
+/** What hexdump and xxd parsers share: the function being built, its `*` tracker, and closing it. */
+export abstract class RepeatingDumpParser {
+  protected cur: FunctionBuilder | null = null;
+  protected readonly repeat = new RepeatTracker();
+
+  end(lineNo: number, emit: Emit): void {
+    this.flush(emit, lineNo);
+  }
+
+  protected flush(emit: Emit, lineNo: number): void {
+    if (this.cur) {
+      this.repeat.unresolved(this.cur, lineNo);
+      emit(this.cur.finish());
+    }
+    this.cur = null;
+    this.repeat.reset();
   }
 }

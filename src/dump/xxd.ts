@@ -2,20 +2,20 @@
 // -g), two spaces and the ASCII column; `*` from `xxd -a`; and `xxd -p` (bare hex lines).
 import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
 import { fail, type Emit, type LineParser } from './parser.js';
-import { RepeatTracker } from './repeat.js';
+import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^([0-9a-fA-F]+): /;
 const PLAIN = /^[0-9a-fA-F]+$/;
 
-export class XxdParser implements LineParser {
-  private cur: FunctionBuilder | null = null;
-  private readonly repeat = new RepeatTracker();
+export class XxdParser extends RepeatingDumpParser implements LineParser {
   /** Next offset for `xxd -p` lines, which carry none. */
   private plainNext = 0;
   private variant: 'offsets' | 'plain' | null = null;
   sawData = false;
 
-  constructor(private readonly file?: string) {}
+  constructor(private readonly file?: string) {
+    super();
+  }
 
   line(raw: string, lineNo: number, emit: Emit): void {
     const text = raw.replace(/[\r\n]+$/, '');
@@ -38,22 +38,9 @@ export class XxdParser implements LineParser {
     // Anything else (prompts, file names, blank lines) is ignored.
   }
 
-  end(lineNo: number, emit: Emit): void {
-    this.flush(emit, lineNo);
-  }
-
   private builder(lineNo: number): FunctionBuilder {
     if (!this.cur) this.cur = new FunctionBuilder('xxd', null, '', this.file, lineNo);
     return this.cur;
-  }
-
-  private flush(emit: Emit, lineNo: number): void {
-    if (this.cur) {
-      this.repeat.unresolved(this.cur, lineNo);
-      emit(this.cur.finish());
-    }
-    this.cur = null;
-    this.repeat.reset();
   }
 
   private offsetLine(s: string, offset: number, from: number, lineNo: number, emit: Emit): void {
