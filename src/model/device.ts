@@ -210,8 +210,23 @@ export class VirtioPciDevice implements ModelBackendHost {
 
   // ---- doorbells ----
 
+  /**
+   * Current base of one BAR, as programmedBars() computes it (flag bits masked), 0n when the
+   * description has no such BAR. Only the kicked BAR is read: decoding every BAR on each
+   * doorbell write was most of the dispatch time.
+   */
+  private barBase(index: number): bigint {
+    const b = this.description.bars.find((x) => x.index === index);
+    if (!b) return 0n;
+    const at = 0x10 + 4 * index;
+    const lo = this.config.peek(at, 4);
+    if (b.kind === 'io') return BigInt((lo & ~0x3) >>> 0);
+    const low = BigInt((lo & ~0xf) >>> 0);
+    return b.kind === 'mem64' ? (BigInt(this.config.peek(at + 4, 4)) << 32n) | low : low;
+  }
+
   private kick(region: number, bar: number, barOffset: number, width: ModelAccessWidth, value: number, queues: readonly number[]): void {
-    const base = this.programmedBars().find((b) => b.index === bar)?.base ?? 0n;
+    const base = this.barBase(bar);
     const withData = width === 4 && this.core.hasNegotiated(VIRTIO_F_NOTIFICATION_DATA);
     for (const queue of queues) {
       const k: ModelKick = {
