@@ -3,7 +3,7 @@
 import type { ConfigSpace } from '../pci/types.js';
 import { bytes, struct, u32, type Struct } from '../layout/struct.js';
 import { virtioCapStruct, type VirtioCap } from './caps.js';
-import { commonCfgStruct, commonCfgLayoutFor } from './common-cfg.js';
+import { commonCfgStruct, commonCfgLayoutFor, virtioPciModernCommonCfg } from './common-cfg.js';
 import { deviceConfigLayoutFor } from './devices/index.js';
 import { virtioPciIsr } from './isr.js';
 import { legacyHeaderStruct } from './legacy.js';
@@ -120,8 +120,13 @@ export function lookupAddress(devices: readonly VirtioLookupDevice[], address: b
       const common = { ...base(range.bar, range.start), capOffset: cap.pos, preferred };
       switch (cap.typeName) {
         case 'common': {
+          // The layout whose size the length covers names the field; a length between two
+          // layouts (58: queue_notify_data but not queue_reset) still has the fields it covers,
+          // as decodeCommonCfg decodes them.
           const s = commonCfgStruct(commonCfgLayoutFor(cap.length!));
-          hits.push({ ...common, structure: 'common_cfg', ...fieldOf(s, rel) });
+          const f = fieldOf(s, rel);
+          const covered = rel < (cap.length! < 64n ? cap.length! : 64n);
+          hits.push({ ...common, structure: 'common_cfg', ...(f.field === null && covered ? fieldOf(virtioPciModernCommonCfg, rel) : f) });
           break;
         }
         case 'isr':
