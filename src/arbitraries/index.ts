@@ -9,4 +9,5 @@ export * from './model.js';
 export * from './config-image.js';
 export * from './vring.js';
 export * from './common-cfg.js';
+export * from './noise-image.js';
 export * from './virtio-commands.js';

@@ -4,6 +4,7 @@ import { decodeConfigSpace, encodeConfigSpace, PCI_DIAGNOSTICS, type ConfigSpace
 import { labelAt } from '../../src/layout/index.js';
 import { readUint } from '../../src/bytes/index.js';
 import { rootPort, virtioBlk } from './fixtures.js';
+import { arbCapChainImage } from '../../src/arbitraries/index.js';
 
 const codes = (cs: ConfigSpace) => cs.diagnostics.map((d) => d.code);
 
@@ -313,37 +314,23 @@ describe('properties over arbitrary images', () => {
     for (const c of cs.capabilities) expect(c.pos).toBeGreaterThanOrEqual(0x40);
   });
 
-  test.prop([fc.uniqueArray(fc.integer({ min: 0x10, max: 0x3f }), { minLength: 1, maxLength: 48 }), fc.array(fc.nat(), { minLength: 48, maxLength: 48 }), fc.nat(0xff)], {
-    numRuns: 1000,
-  })('every pointer loops back: the walk stops with CAP_LOOP and visits each capability once', (slots, targets, id) => {
-    // Capabilities at 4*slot, each pointing at another capability of the set (so the chain must loop).
-    const b = new Uint8Array(256);
-    b[6] = 0x10;
-    const pos = slots.map((s) => s * 4);
-    b[0x34] = pos[0];
-    pos.forEach((p, i) => {
-      b[p] = id === 0xff ? 0x09 : id;
-      b[p + 1] = pos[targets[i] % pos.length];
-    });
+  // Capabilities at random places (1 to 48 of them), each pointing at any other of the set, so
+  // the chain must loop; any IDs but 0xff, random or zero bodies.
+  const stdLoops = arbCapChainImage({ size: 256, background: 'zero', headerType: 0, capIds: 'any', minCaps: 1, maxCaps: 48, links: 'any' });
+  test.prop([stdLoops], { numRuns: 1000 })('every pointer loops back: the walk stops with CAP_LOOP and visits each capability once', ({ bytes: b, facts }) => {
     const cs = decodeConfigSpace(b);
     expect(codes(cs)).toContain('CAP_LOOP');
     expect(new Set(cs.capabilities.map((c) => c.pos)).size).toBe(cs.capabilities.length);
+    expect(cs.capabilities.map((c) => c.pos)).toEqual(facts.walk);
     expect(encodeConfigSpace(cs)).toEqual(b);
   });
 
-  test.prop([fc.uniqueArray(fc.integer({ min: 0x40, max: 0x3ff }), { minLength: 1, maxLength: 200 }), fc.array(fc.nat(), { minLength: 200, maxLength: 200 }), fc.integer({ min: 0, max: 0xffff })], {
-    numRuns: 1000,
-  })('every extended pointer loops back: the walk stops with EXTCAP_LOOP', (slots, targets, id) => {
-    const b = new Uint8Array(4096);
-    const pos = [0x100, ...slots.map((s) => s * 4).filter((p) => p !== 0x100)];
-    pos.forEach((p, i) => {
-      const next = pos[targets[i % targets.length] % pos.length];
-      const header = ((next << 20) | (1 << 16) | (id || 1)) >>> 0;
-      new DataView(b.buffer).setUint32(p, header, true);
-    });
+  const extLoops = arbCapChainImage({ size: 4096, background: 'zero', headerType: 0, maxCaps: 0, extCapIds: 'any', maxExtCaps: 200, links: 'any' });
+  test.prop([extLoops], { numRuns: 1000 })('every extended pointer loops back: the walk stops with EXTCAP_LOOP', ({ bytes: b, facts }) => {
     const cs = decodeConfigSpace(b);
     expect(codes(cs)).toContain('EXTCAP_LOOP');
     expect(new Set(cs.extendedCapabilities.map((c) => c.pos)).size).toBe(cs.extendedCapabilities.length);
+    expect(cs.extendedCapabilities.map((c) => c.pos)).toEqual(facts.extWalk);
     expect(encodeConfigSpace(cs)).toEqual(b);
   });
 });

@@ -4,51 +4,18 @@
 // included.
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { decodeConfigSpace, encodeConfigSpace, PCI_CAP_ID, PCI_DIAGNOSTICS, PCI_EXT_CAP_ID } from '../../src/pci/index.js';
+import { decodeConfigSpace, encodeConfigSpace, PCI_DIAGNOSTICS } from '../../src/pci/index.js';
 import { readUint } from '../../src/bytes/index.js';
+import { arbCapChainImage } from '../../src/arbitraries/index.js';
 
-const STD_IDS = [PCI_CAP_ID.PM, PCI_CAP_ID.MSI, PCI_CAP_ID.VNDR, PCI_CAP_ID.EXP, PCI_CAP_ID.MSIX, 0x03, 0x12];
-const EXT_IDS = [
-  PCI_EXT_CAP_ID.ERR, PCI_EXT_CAP_ID.DSN, PCI_EXT_CAP_ID.VNDR, PCI_EXT_CAP_ID.ACS, PCI_EXT_CAP_ID.ARI, PCI_EXT_CAP_ID.ATS,
-  PCI_EXT_CAP_ID.SRIOV, PCI_EXT_CAP_ID.REBAR, PCI_EXT_CAP_ID.LTR, PCI_EXT_CAP_ID.L1SS, PCI_EXT_CAP_ID.DVSEC, 0x02, 0x2e,
-];
-
-const image = fc
-  .record({
-    noise: fc.uint8Array({ minLength: 4096, maxLength: 4096 }),
-    type: fc.constantFrom(0, 0, 1),
-    std: fc.uniqueArray(fc.integer({ min: 0x10, max: 0x3f }), { minLength: 0, maxLength: 8 }),
-    stdIds: fc.array(fc.constantFrom(...STD_IDS), { minLength: 8, maxLength: 8 }),
-    ext: fc.uniqueArray(fc.integer({ min: 0x41, max: 0x3ff }), { minLength: 0, maxLength: 10 }),
-    extIds: fc.array(fc.constantFrom(...EXT_IDS), { minLength: 11, maxLength: 11 }),
-    extVersions: fc.array(fc.integer({ min: 0, max: 15 }), { minLength: 11, maxLength: 11 }),
-    loop: fc.boolean(),
-  })
-  .map((r) => {
-    const b = r.noise.slice();
-    const dv = new DataView(b.buffer);
-    b[0x0e] = r.type;
-    b[6] |= 0x10;
-    // Standard list: in the given order, each pointing at the next (the last: 0 or back to the first).
-    const std = r.std.map((s) => s * 4);
-    b[0x34] = std.length ? std[0] : 0;
-    std.forEach((p, i) => {
-      b[p] = r.stdIds[i];
-      b[p + 1] = i + 1 < std.length ? std[i + 1] : r.loop ? std[0] : 0;
-    });
-    // Extended list from 0x100.
-    const ext = [0x100, ...r.ext.map((s) => s * 4)];
-    ext.forEach((p, i) => {
-      const next = i + 1 < ext.length ? ext[i + 1] : r.loop ? ext[0] : 0;
-      dv.setUint32(p, ((next << 20) | (r.extVersions[i] << 16) | r.extIds[i]) >>> 0, true);
-    });
-    return b;
-  });
+// Chains of decodable (and a few unknown) standard and extended capabilities over random
+// bytes, from the public arbitraries.
+const image = arbCapChainImage();
 
 describe('images whose lists hold decodable capabilities', () => {
   test.prop([image, fc.constantFrom(256, 4096, 0x180, 0x800)], { numRuns: 1000 })(
     'encode(decode(b)) == b, every capability visited once, only known codes',
-    (b, length) => {
+    ({ bytes: b, facts }, length) => {
       const cs = decodeConfigSpace(b, { length });
       const out = encodeConfigSpace(cs);
       expect(out.length).toBe(b.length);
@@ -57,12 +24,19 @@ describe('images whose lists hold decodable capabilities', () => {
       expect(new Set(cs.extendedCapabilities.map((c) => c.pos)).size).toBe(cs.extendedCapabilities.length);
       for (const d of cs.diagnostics) expect(PCI_DIAGNOSTICS).toHaveProperty(d.code);
       expect(cs.regions.filter((r) => r.offset + r.length > Math.max(length, r.offset))).toEqual([]);
+      if (length === 4096) {
+        // The whole image known: both walks follow the links as written, loops stopped once.
+        expect(cs.capabilities.map((c) => c.pos)).toEqual(facts.walk);
+        expect(cs.extendedCapabilities.map((c) => c.pos)).toEqual(facts.extWalk);
+        expect(cs.diagnostics.some((d) => d.code === 'CAP_LOOP')).toBe(facts.loops);
+        expect(cs.diagnostics.some((d) => d.code === 'EXTCAP_LOOP')).toBe(facts.extLoops);
+      }
     },
   );
 
   test.prop([image, fc.nat(), fc.nat(0xffffffff)], { numRuns: 1000 })(
     'editing one decoded register of any capability changes only that register',
-    (b, pick, value) => {
+    ({ bytes: b }, pick, value) => {
       const cs = decodeConfigSpace(b);
       // Every placed number field past the header (capability and extended capability registers).
       const regs = cs.layout

@@ -5,49 +5,22 @@ import { fc, test } from '@fast-check/vitest';
 import { decodeConfigSpace, encodeConfigSpace } from '../../src/pci/index.js';
 import { lookupAddress, notifyAddress, probeVirtio, VIRTIO_DIAGNOSTICS, virtioVendorCapDecoder } from '../../src/virtio/index.js';
 import { PCI_DIAGNOSTICS } from '../../src/pci/index.js';
+import { arbVirtioNoiseImage } from '../../src/arbitraries/index.js';
 
-/**
- * A 256-byte image of a virtio function whose capability list is a chain of vendor
- * capabilities (ID 9) at random places with random cfg_type, cap_len and bodies: the hook runs
- * on every one of them, short, long, overlapping or looping.
- */
-const virtioImage = fc
-  .record({
-    noise: fc.uint8Array({ minLength: 256, maxLength: 256 }),
-    device: fc.integer({ min: 0x1000, max: 0x107f }),
-    // 8-byte slots so the five header bytes written below never land on another capability's ID
-    // (overlap still comes from cap_len).
-    slots: fc.uniqueArray(fc.integer({ min: 8, max: 31 }), { minLength: 1, maxLength: 12 }),
-    types: fc.array(fc.constantFrom(1, 2, 3, 4, 5, 8, 9, 0, 7, 200), { minLength: 12, maxLength: 12 }),
-    lens: fc.array(fc.oneof(fc.constantFrom(16, 20, 24), fc.nat(40)), { minLength: 12, maxLength: 12 }),
-    bars: fc.array(fc.oneof(fc.nat(5), fc.nat(255)), { minLength: 12, maxLength: 12 }),
-  })
-  .map((r) => {
-    const b = r.noise.slice();
-    b[0] = 0xf4;
-    b[1] = 0x1a;
-    b[2] = r.device & 0xff;
-    b[3] = r.device >> 8;
-    b[6] |= 0x10;
-    b[0x0e] = 0;
-    const pos = r.slots.map((s) => s * 8);
-    b[0x34] = pos[0];
-    pos.forEach((p, i) => {
-      b[p] = 0x09;
-      b[p + 1] = i + 1 < pos.length ? pos[i + 1] : b[p + 1] & 1 ? pos[0] : 0; // sometimes a loop
-      b[p + 2] = r.lens[i];
-      b[p + 3] = r.types[i];
-      b[p + 4] = r.bars[i];
-    });
-    return b;
-  });
+// 256-byte images of a virtio function whose capability list is a chain of vendor capabilities
+// (ID 9) at random places with random cfg_type, cap_len, BAR and bodies: the hook runs on every
+// one of them, short, long, overlapping or looping (arbVirtioNoiseImage).
+const virtioImage = arbVirtioNoiseImage();
 
 const decode = (b: Uint8Array, length?: number) => decodeConfigSpace(b, { length, vendorCaps: [virtioVendorCapDecoder] });
 
 describe('the virtio hook over arbitrary virtio functions', () => {
-  test.prop([virtioImage], { numRuns: 1000 })('encode(decode(b)) == b with the hook, and only known codes come out', (b) => {
+  test.prop([virtioImage], { numRuns: 1000 })('encode(decode(b)) == b with the hook, and only known codes come out', ({ bytes: b, facts }) => {
     const cs = decode(b);
     expect(cs.capabilities.some((c) => c.vendor?.kind === 'virtio')).toBe(true);
+    // The walk follows the chain as written, and the hook saw every capability of it.
+    expect(cs.capabilities.map((c) => c.pos)).toEqual(facts.caps.map((c) => c.pos));
+    expect(cs.diagnostics.some((d) => d.code === 'CAP_LOOP')).toBe(facts.loops);
     expect(encodeConfigSpace(cs)).toEqual(b);
     const t = probeVirtio(cs, { numQueues: 3 });
     const known = { ...PCI_DIAGNOSTICS, ...VIRTIO_DIAGNOSTICS };
@@ -64,7 +37,7 @@ describe('the virtio hook over arbitrary virtio functions', () => {
 
   test.prop([virtioImage, fc.integer({ min: 0x40, max: 256 }), fc.uint8Array({ minLength: 256, maxLength: 256 })], { numRuns: 1000 })(
     'nothing is decoded from bytes past the known length: other bytes there change nothing',
-    (b, length, filler) => {
+    ({ bytes: b }, length, filler) => {
       const other = b.slice();
       other.set(filler.subarray(length), length);
       const a = decode(b, length);
