@@ -68,7 +68,7 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
   },
   EXTCAP_PTR_INVALID: {
     severity: 'error',
-    meaning: 'An extended capability next pointer is non-zero but below 0x100 or past the end of the 4096-byte space; the walk stops.',
+    meaning: 'An extended capability next pointer is non-zero but below 0x100, in conventional space (the 12-bit field cannot point past 0xffc); the walk stops.',
   },
   EXTCAP_LOOP: {
     severity: 'error',
