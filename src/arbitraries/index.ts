@@ -10,4 +10,5 @@ export * from './config-image.js';
 export * from './vring.js';
 export * from './common-cfg.js';
 export * from './noise-image.js';
+export * from './bar-registers.js';
 export * from './virtio-commands.js';
