@@ -1,8 +1,8 @@
 // lspci -x / -xxx / -xxxx text (the grammar pciutils' dump back-end reads with `lspci -F`),
 // with the friendlier extensions listed in docs/formats.md.
 import type { PciAddress } from '../pci/bus.js';
-import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
-import { fail, type Emit, type LineParser } from './parser.js';
+import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
 import { formatPciAddress } from '../pci/bus.js';
 
 // `BB:DD.F` or `DDDD:BB:DD.F` (domain of 4–6 hex digits); the function is checked separately
@@ -45,10 +45,6 @@ export function parseLspciHeader(text: string, lineNo: number, file?: string): L
   };
 }
 
-/** Value of each ASCII hex digit; -1 for every other character below 128. */
-const HEX_VALUE = new Int8Array(128).fill(-1);
-for (let c = 0; c < 128; c++) if (isHex(c)) HEX_VALUE[c] = hexVal(c);
-
 function leadingHexDigits(s: string): number {
   let i = 0;
   while (i < 9 && isHex(s.charCodeAt(i))) i++;
@@ -86,6 +82,82 @@ export class LspciParser implements LineParser {
     if (DATA.test(text)) this.data(text, 0, lineNo);
     else if (INDENTED_DATA.test(text)) this.data(text, /^[ \t]*/.exec(text)![0].length, lineNo);
     // Anything else (lspci -v text, prompts, prose) is ignored, as pciutils does.
+  }
+
+  /**
+   * Data lines at column 0 (offset, ": ", bytes of two hex digits each followed by one blank
+   * or the line end) and blank lines, straight from the bytes. Anything else (headers, an
+   * ASCII column, trailing blanks, errors, non-ASCII) stops it; the string path then reads
+   * that line and sets again the bytes this set before stopping.
+   */
+  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
+    const n = buf.length;
+    let pos = cursor.pos;
+    let line = cursor.line;
+    for (;;) {
+      if (pos >= n) break;
+      let z = pos;
+      if (buf[z] === 13) z++;
+      if (z < n && buf[z] === 10) {
+        // A blank line ends the function.
+        line++;
+        this.flush(emit);
+        pos = z + 1;
+        continue;
+      }
+      let offset = 0;
+      const digitsEnd = n - pos > 9 ? pos + 9 : n;
+      z = pos;
+      while (z < digitsEnd) {
+        const v = HEX_VALUE[buf[z]];
+        if (v < 0) break;
+        offset = offset * 16 + v;
+        z++;
+      }
+      if (z - pos < 2 || z - pos > 8 || z + 2 >= n || buf[z] !== 58 /* : */ || buf[z + 1] !== 32) break;
+      z += 2;
+      const b = (this.cur ??= new FunctionBuilder('lspci', null, '', this.file, line + 1));
+      let bytes = b.bytes;
+      let known = b.known;
+      let at = offset;
+      let ended = false;
+      for (;;) {
+        if (z + 2 < n) {
+          const hi = HEX_VALUE[buf[z]];
+          const lo = HEX_VALUE[buf[z + 1]];
+          const sep = buf[z + 2];
+          if ((hi | lo) >= 0 && (sep === 32 || sep === 10 || sep === 13)) {
+            if (at >= bytes.length) {
+              if (at >= CONFIG_SPACE_MAX) break;
+              b.set(at, 0); // grows to 4096
+              bytes = b.bytes;
+              known = b.known;
+            }
+            bytes[at] = hi * 16 + lo;
+            known[at] = 1;
+            at++;
+            z += sep === 32 ? 3 : 2;
+            continue;
+          }
+        }
+        // The end of the line, or something for the string path.
+        if (z < n && buf[z] === 10) ended = true;
+        else if (z + 1 < n && buf[z] === 13 && buf[z + 1] === 10) {
+          ended = true;
+          z++;
+        }
+        break;
+      }
+      if (at > offset) {
+        this.sawData = true;
+        if (at > b.length) b.length = at;
+      }
+      if (!ended) break;
+      line++;
+      pos = z + 1;
+    }
+    cursor.pos = pos;
+    cursor.line = line;
   }
 
   end(_lineNo: number, emit: Emit): void {

@@ -5,7 +5,7 @@ import { looksBinary, readBinaryDump } from './binary.js';
 import { classifyLine } from './detect.js';
 import { HexdumpParser } from './hexdump.js';
 import { LspciParser } from './lspci.js';
-import { fail, type LineParser } from './parser.js';
+import { fail, type LineCursor, type LineParser } from './parser.js';
 import type { DumpFormat, DumpFunction } from './types.js';
 import { XxdParser } from './xxd.js';
 
@@ -40,8 +40,14 @@ export class DumpReader {
   private readonly file?: string;
   private readonly wanted: 'auto' | DumpFormat;
   private mode: 'undecided' | 'text' | 'binary' | 'done' = 'undecided';
-  private decoder: TextDecoder | null = null;
+  /** Text of an unfinished line from string pushes. */
   private partial = '';
+  /** Bytes of an unfinished line from byte pushes (pieces, joined when its newline comes). */
+  private carry: Uint8Array[] = [];
+  private carryLength = 0;
+  /** True until the first byte of a byte push was placed in a line: a UTF-8 BOM there is dropped, as TextDecoder does. */
+  private bomPending = true;
+  private readonly cursor: LineCursor = { pos: 0, line: 0 };
   private lineNo = 0;
   private parser: LineParser | null = null;
   private chosen: DumpFormat | null = null;
@@ -76,6 +82,7 @@ export class DumpReader {
       if (this.wanted === 'binary') fail('DUMP_BINARY_TEXT', this.file, 1, 1, 'binary format asked for, but the input is text');
       if (this.mode === 'undecided') this.mode = 'text';
       if (this.mode === 'binary') throw new Error('DumpReader: text pushed into a binary read');
+      if (this.carryLength > 0) this.partial += this.carryText();
       this.text(chunk);
     } else if (chunk.length > 0) {
       if (this.mode === 'undecided') {
@@ -91,10 +98,9 @@ export class DumpReader {
         if (this.binaryLength > CONFIG_SPACE_MAX) {
           fail('DUMP_BINARY_TOO_LONG', this.file, 1, CONFIG_SPACE_MAX + 1, `binary image longer than the 4096 bytes of configuration space`);
         }
-        this.binaryChunks.push(chunk.slice());
+        this.binaryChunks.push(new Uint8Array(chunk)); // a copy (a Node Buffer's slice would be a view)
       } else {
-        this.decoder ??= new TextDecoder('utf-8');
-        this.text(this.decoder.decode(chunk, { stream: true }));
+        this.bytes(chunk);
       }
     }
     return this.take();
@@ -112,8 +118,12 @@ export class DumpReader {
       this.binaryChunks = [];
       this.emit(readBinaryDump(all, this.file));
     } else {
-      if (this.decoder) this.text(this.decoder.decode());
-      if (this.partial.length > 0) this.line(this.partial); // a last line without a newline
+      if (this.carryLength > 0) {
+        // A last line without a newline (nothing when it was only a BOM).
+        const buf = this.joinCarry();
+        const start = this.skipBom(buf, 0, buf.length);
+        if (this.partial.length > 0 || start < buf.length) this.byteLine(buf, start, buf.length);
+      } else if (this.partial.length > 0) this.line(this.partial); // a last line without a newline
       this.partial = '';
       if (!this.parser) {
         if (this.mode === 'undecided' || this.firstTextLine === 0) fail('DUMP_EMPTY', this.file, 1, 1, 'the input is empty');
@@ -157,9 +167,93 @@ export class DumpReader {
     else this.partial = s.slice(start);
   }
 
+  /**
+   * Split bytes into lines on the bytes themselves ('\n' never occurs inside a UTF-8
+   * character, so each line decodes alone exactly as the whole stream would).
+   */
+  private bytes(chunk: Uint8Array): void {
+    let start = 0;
+    if (this.carryLength > 0 || this.partial.length > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carry.push(new Uint8Array(chunk)); // a copy (a Node Buffer's slice would be a view)
+        this.carryLength += chunk.length;
+        return;
+      }
+      this.carry.push(chunk.subarray(0, nl + 1));
+      this.carryLength += nl + 1;
+      this.lines(this.joinCarry(), 0); // exactly one line, with its '\n'
+      start = nl + 1;
+    }
+    start = this.lines(chunk, start);
+    if (start < chunk.length) {
+      this.carry.push(new Uint8Array(chunk.subarray(start)));
+      this.carryLength = chunk.length - start;
+    }
+  }
+
+  /** Read the lines of `buf` that end with '\n', from `start`; returns where the unfinished rest begins. */
+  private lines(buf: Uint8Array, start: number): number {
+    const cursor = this.cursor;
+    for (;;) {
+      const p = this.parser;
+      if (p !== null && p.bytesLines !== undefined && !this.bomPending && this.partial.length === 0) {
+        cursor.pos = start;
+        cursor.line = this.lineNo;
+        p.bytesLines(buf, cursor, this.emit);
+        start = cursor.pos;
+        this.lineNo = cursor.line;
+      }
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) return start;
+      this.byteLine(buf, start, nl);
+      start = nl + 1;
+    }
+  }
+
+  /** The carried pieces as one array. */
+  private joinCarry(): Uint8Array {
+    let buf: Uint8Array;
+    if (this.carry.length === 1) buf = this.carry[0];
+    else {
+      buf = new Uint8Array(this.carryLength);
+      let at = 0;
+      for (const c of this.carry) {
+        buf.set(c, at);
+        at += c.length;
+      }
+    }
+    this.carry = [];
+    this.carryLength = 0;
+    return buf;
+  }
+
+  /** The carried bytes decoded (a string push follows them). */
+  private carryText(): string {
+    const buf = this.joinCarry();
+    return lineText(buf, this.skipBom(buf, 0, buf.length), buf.length);
+  }
+
+  /** Where text starts in the first bytes of a byte push: after a UTF-8 BOM, which TextDecoder drops. */
+  private skipBom(buf: Uint8Array, start: number, end: number): number {
+    if (!this.bomPending) return start;
+    this.bomPending = false;
+    return end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf ? start + 3 : start;
+  }
+
+  /** One line from bytes (without its '\n'), decoded for the string path. */
+  private byteLine(buf: Uint8Array, start: number, end: number): void {
+    start = this.skipBom(buf, start, end);
+    this.line(this.partial.length > 0 ? this.partial + lineText(buf, start, end) : lineText(buf, start, end));
+    this.partial = '';
+  }
+
   private line(raw: string): void {
     this.lineNo++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    this.textLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  }
+
+  private textLine(text: string): void {
     if (this.parser) {
       this.parser.line(text, this.lineNo, this.emit);
       return;
@@ -177,6 +271,18 @@ export class DumpReader {
     this.undecided = [];
     for (let i = 0; i < lines.length; i++) this.parser!.line(lines[i], first + i, this.emit);
   }
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Bytes of one line as text: ASCII directly, anything else through TextDecoder (invalid UTF-8 as U+FFFD). */
+function lineText(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 256) {
+    let i = start;
+    while (i < end && buf[i] < 0x80) i++;
+    if (i === end) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  }
+  return utf8.decode(buf.subarray(start, end));
 }
 
 /** Read a whole dump. */

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Parse-only time of a large lspci dump through DumpReader: the file read once, then pushed
+// as 1 MiB Uint8Array chunks (as a stream gives them) and as one decoded string, end() after.
+// No CLI, no output: what the reader costs alone.
+//
+//   node --expose-gc bench/reader.mjs [--functions 8000] [--rounds 7] [--dist ../dist]
+// Writes the dump with bench/cli.mjs's writer in a temporary directory and removes it after.
+import { readFileSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeDir, writeDump } from './cli.mjs';
+
+const CHUNK = 1 << 20;
+
+/** Best and median milliseconds of reading `data` through a fresh DumpReader, `rounds` times. */
+export function readerTimes(api, data, rounds) {
+  const ts = [];
+  let functions = 0;
+  for (let r = 0; r < rounds; r++) {
+    globalThis.gc?.();
+    const t0 = performance.now();
+    const reader = new api.DumpReader({});
+    let n = 0;
+    if (typeof data === 'string') n += reader.push(data).length;
+    else for (let i = 0; i < data.length; i += CHUNK) n += reader.push(data.subarray(i, i + CHUNK)).length;
+    n += reader.end().length;
+    ts.push(performance.now() - t0);
+    functions = n;
+  }
+  ts.sort((a, b) => a - b);
+  return { best: ts[0], median: ts[ts.length >> 1], functions };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { functions: { type: 'string' }, rounds: { type: 'string' }, dist: { type: 'string' } } });
+  const dist = resolve(values.dist ?? new URL('../dist', import.meta.url).pathname);
+  const api = await import(pathToFileURL(`${dist}/index.js`).href);
+  const n = Number(values.functions ?? 8000);
+  const rounds = Number(values.rounds ?? 7);
+  const dir = makeDir();
+  try {
+    const file = writeDump(api, dir, n);
+    const bytes = readFileSync(file);
+    const text = bytes.toString('utf8');
+    const mb = (bytes.length / 1e6).toFixed(1);
+    for (const [what, data] of [
+      ['bytes, 1 MiB chunks', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)],
+      ['one string', text],
+    ]) {
+      const t = readerTimes(api, data, rounds);
+      console.log(`DumpReader ${n} functions (${mb} MB), ${what}: best ${t.best.toFixed(0)} ms, median ${t.median.toFixed(0)} ms (${t.functions} functions)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
