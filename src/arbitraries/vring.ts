@@ -429,3 +429,105 @@ export function arbInvalidSplitRing(knobs: RingKnobs = {}, mutations: readonly R
 export function arbInvalidPackedRing(knobs: RingKnobs = {}, mutations: readonly RingMutation[] = PACKED_RING_MUTATIONS): fc.Arbitrary<InvalidRing<GeneratedPackedRing>> {
   return arbInvalid(arbPackedRing(knobs), mutations);
 }
+
+/** Knobs of arbVringBuffers. */
+export interface VringBuffersKnobs {
+  /** Fewest and most buffers (default 1 and 4). */
+  readonly minBuffers?: number;
+  readonly maxBuffers?: number;
+  /** Addresses below 2^addrBits (default 48). */
+  readonly addrBits?: number;
+  /** Longest buffer (default 0xffff). */
+  readonly maxLen?: number;
+}
+
+/**
+ * The buffers of one chain as a driver hands them to its ring code: device-readable ones first,
+ * then device-writable ones (as the spec requires of drivers), at any address and of any length
+ * (0 included). Nothing is placed in memory: this is the input of a driver's `publish`, not a ring.
+ */
+export function arbVringBuffers(knobs: VringBuffersKnobs = {}): fc.Arbitrary<VringBuffer[]> {
+  const buffer = fc.record({
+    addr: fc.bigInt({ min: 0n, max: (1n << BigInt(knobs.addrBits ?? 48)) - 1n }),
+    len: fc.integer({ min: 0, max: knobs.maxLen ?? 0xffff }),
+    write: fc.boolean(),
+  });
+  return fc
+    .array(buffer, { minLength: knobs.minBuffers ?? 1, maxLength: knobs.maxBuffers ?? 4 })
+    .map((bs) => [...bs.filter((b) => !b.write), ...bs.filter((b) => b.write)]);
+}
+
+/** One step of a driver/device conversation over a ring. */
+export type RingOperation =
+  | { readonly kind: 'publish'; readonly buffers: readonly VringBuffer[]; readonly indirect: boolean }
+  /** The device returns one chain it popped (`pick` among them; an in-order device takes the first) with `len` bytes written. */
+  | { readonly kind: 'serve'; readonly pick: number; readonly len: number }
+  /** The driver reads every used element. */
+  | { readonly kind: 'reap' };
+
+/** Knobs of arbRingOperations. */
+export interface RingOperationsKnobs {
+  /** Most operations (default 60). */
+  readonly maxOperations?: number;
+  /** Most buffers per published chain (default 5). */
+  readonly maxBuffers?: number;
+}
+
+/**
+ * Sequences of ring operations for a driver and a device sharing one ring: publish a chain
+ * (direct or through an indirect table), serve one popped chain, reap the used ring. They
+ * drive pcicfg's SplitVringDriver/Device and PackedVringDriver/Device or your own pair; the
+ * test keeps its own account of what is in flight.
+ */
+export function arbRingOperations(knobs: RingOperationsKnobs = {}): fc.Arbitrary<RingOperation[]> {
+  const op: fc.Arbitrary<RingOperation> = fc.oneof(
+    fc.record({ kind: fc.constant('publish' as const), buffers: arbVringBuffers({ maxBuffers: knobs.maxBuffers ?? 5 }), indirect: fc.boolean() }),
+    fc.record({ kind: fc.constant('serve' as const), pick: fc.nat(), len: fc.nat(0xffffffff) }),
+    fc.record({ kind: fc.constant('reap' as const) }),
+  );
+  return fc.array(op, { maxLength: knobs.maxOperations ?? 60 });
+}
+
+/** Knobs of arbDescriptorNoise. */
+export interface DescriptorNoiseKnobs {
+  /** Bytes of memory (default 1024). */
+  readonly memSize?: number;
+  /** Guest address of the memory's first byte (default 0x10000). */
+  readonly base?: bigint;
+  /** Most descriptors written from the start of memory (default 64; those past the end are dropped). */
+  readonly maxDescriptors?: number;
+}
+
+export interface DescriptorNoise {
+  /** Random bytes with `descriptors` written from `base` on. */
+  readonly memory: VringFlatMemory;
+  /** The split descriptor entries written, entry i at base + 16 i (as far as memory goes). */
+  readonly descriptors: readonly { readonly addr: bigint; readonly len: number; readonly flags: number; readonly next: number }[];
+}
+
+/**
+ * Memory for totality properties of ring walkers: random bytes with a table of split
+ * descriptors at its start whose fields are mostly troublesome: NEXT set with a small next
+ * index (so loops and long chains are common), INDIRECT and WRITE in any combination, lengths
+ * that are multiples of 16 or anything, addresses inside the memory or anywhere in 64 bits.
+ * Read as packed descriptors, the same bytes are just as hostile.
+ */
+export function arbDescriptorNoise(knobs: DescriptorNoiseKnobs = {}): fc.Arbitrary<DescriptorNoise> {
+  const memSize = knobs.memSize ?? 1024;
+  const base = knobs.base ?? 0x10000n;
+  const desc = fc.record({
+    addr: fc.oneof(fc.integer({ min: 0, max: memSize }).map((o) => base + BigInt(o)), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })),
+    len: fc.oneof(fc.constantFrom(0, 16, 32, 48, 64, 256, 1024), fc.integer({ min: 0, max: 0xffffffff })),
+    // Mostly NEXT with a small next index, so loops and long chains are common.
+    flags: fc.oneof({ arbitrary: fc.constantFrom(1, 3), weight: 4 }, fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 0xffff })),
+    next: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 7 }), weight: 4 }, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffff })),
+  });
+  return fc
+    .tuple(fc.array(desc, { minLength: 0, maxLength: knobs.maxDescriptors ?? 64 }), fc.uint8Array({ minLength: memSize, maxLength: memSize }))
+    .map(([ds, noise]) => {
+      const memory = new VringFlatMemory(noise.slice(), base);
+      const descriptors = ds.filter((_, i) => 16 * i + 16 <= memSize);
+      descriptors.forEach((d, i) => vringDesc.encode(d, memory.bytes, 16 * i));
+      return { memory, descriptors };
+    });
+}

@@ -20,6 +20,7 @@ import {
   packedVringRegions,
   type VringBuffer,
 } from '../../src/vring/index.js';
+import { arbRingOperations } from '../../src/arbitraries/index.js';
 import { labelAt } from '../../src/layout/index.js';
 
 const codes = (l: { diagnostics: readonly { code: string }[] }) => l.diagnostics.map((d) => d.code);
@@ -119,8 +120,6 @@ describe('packed ring: driver and device', () => {
     driver.reset();
     return { mem, driver, device: new PackedVringDevice(mem, addrs, n), tableAt: BASE + BigInt(l.total) };
   }
-  const buffer = fc.record({ addr: fc.bigInt({ min: 0n, max: (1n << 48n) - 1n }), len: fc.nat(0xffff), write: fc.boolean() });
-  const ordered = (bs: VringBuffer[]) => [...bs.filter((b) => !b.write), ...bs.filter((b) => b.write)];
 
   it('a chain crosses the end of a 3-entry ring and the counters flip', () => {
     const { driver, device } = setup(3);
@@ -157,13 +156,7 @@ describe('packed ring: driver and device', () => {
     expect(() => mem.read(0x1000n, 1)).toThrow(VringMemoryFault);
   });
 
-  const op = fc.oneof(
-    fc.record({ kind: fc.constant('publish' as const), bufs: fc.array(buffer, { minLength: 1, maxLength: 5 }), indirect: fc.boolean() }),
-    fc.record({ kind: fc.constant('serve' as const), len: fc.nat(0xffffffff) }),
-    fc.record({ kind: fc.constant('reap' as const) }),
-  );
-
-  test.prop([fc.integer({ min: 1, max: 9 }), fc.array(op, { maxLength: 80 })], { numRuns: 1000 })(
+  test.prop([fc.integer({ min: 1, max: 9 }), arbRingOperations({ maxOperations: 80, maxBuffers: 5 })], { numRuns: 1000 })(
     'driver and device agree over any sequence of operations, for any ring size',
     (n, ops) => {
       const { driver, device, tableAt } = setup(n);
@@ -175,7 +168,7 @@ describe('packed ring: driver and device', () => {
       const slotsOf = new Map<number, number>();
       for (const o of ops) {
         if (o.kind === 'publish') {
-          const bufs = ordered(o.bufs.slice(0, n));
+          const bufs = o.buffers.slice(0, n);
           const slots = o.indirect ? 1 : bufs.length;
           const id = driver.publish(bufs, o.indirect ? { indirectTable: tableAt + BigInt(16 * 5 * (tables++ % 64)) } : {});
           if (id === null) {

@@ -15,6 +15,7 @@ import {
   type VringDesc,
   type VringPackedDesc,
 } from '../../src/vring/index.js';
+import { arbDescriptorNoise } from '../../src/arbitraries/index.js';
 
 const BASE = 0x10000n;
 
@@ -97,28 +98,11 @@ describe('walkSplitChain', () => {
     expect(w.diagnostics[0].offset).toBe(0x110);
   });
 
-  // Descriptors that point mostly inside the memory, so indirect tables and chains get exercised.
+  // Random memory with a table of mostly troublesome descriptors at its start (arbDescriptorNoise).
   const n = fc.constantFrom(1, 2, 4, 8, 16, 32);
-  const memSize = 1024;
-  const addr = fc.oneof(
-    fc.integer({ min: 0, max: memSize }).map((o) => BASE + BigInt(o)),
-    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  );
-  const desc = fc.record({
-    addr,
-    len: fc.oneof(fc.constantFrom(0, 16, 32, 48, 64, 256, 1024), fc.integer({ min: 0, max: 0xffffffff })),
-    // Mostly NEXT with a small next index, so loops and long chains are common.
-    flags: fc.oneof({ arbitrary: fc.constantFrom(1, 3), weight: 4 }, fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 0xffff })),
-    next: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 7 }), weight: 4 }, fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffff })),
-  });
-
-  test.prop([n, fc.array(desc, { minLength: 0, maxLength: 64 }), fc.uint8Array({ minLength: memSize, maxLength: memSize }), fc.oneof({ arbitrary: fc.integer({ min: 0, max: 7 }), weight: 4 }, fc.integer({ min: -1, max: 40 })), fc.boolean()], { numRuns: 1000 })(
+  test.prop([n, arbDescriptorNoise({ memSize: 1024, base: BASE, maxDescriptors: 64 }), fc.oneof({ arbitrary: fc.integer({ min: 0, max: 7 }), weight: 4 }, fc.integer({ min: -1, max: 40 })), fc.boolean()], { numRuns: 1000 })(
     'terminates on arbitrary memory, never throws, and stays within the queue size',
-    (qs, descs, noise, head, indirectDesc) => {
-      const m = new VringFlatMemory(noise.slice(), BASE);
-      descs.forEach((x, i) => {
-        if (16 * i + 16 <= memSize) vringDesc.encode(x, m.bytes, 16 * i);
-      });
+    (qs, { memory: m }, head, indirectDesc) => {
       const w = walkSplitChain(m, BASE, qs, head, { indirectDesc });
       expect(w.buffers.length).toBeLessThanOrEqual(qs);
       // An incomplete walk ends with the error that stopped it.
