@@ -6,6 +6,9 @@ import { readU16, readU32, readU64 } from '../bytes/window.js';
 import type { Region } from '../layout/annotate.js';
 import { bitValue, type FieldInfo } from '../layout/struct.js';
 
+/** `00` … `ff`. */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
 /** Whether every byte of [from, from + size) is known (below `known`, and given by the dump when `mask` is set). */
 export function bytesKnown(known: number, mask: Uint8Array | null | undefined, from: number, size: number): boolean {
   if (from + size > known) return false;
@@ -20,19 +23,20 @@ export function bytesKnown(known: number, mask: Uint8Array | null | undefined, f
 export function fieldText(bytes: Uint8Array, known: number, at: number, f: FieldInfo, mask?: Uint8Array | null): string | null {
   const o = at + f.offset;
   if (!bytesKnown(known, mask, o, f.size)) return null;
+  // Little-endian registers read most significant byte first, two digits a byte.
   switch (f.kind) {
     case 'u8':
-      return '0x' + hexDigits(bytes[o], 2);
+      return '0x' + BYTE_HEX[bytes[o]];
     case 'u16':
-      return '0x' + hexDigits(readU16(bytes, o), 4);
+      return '0x' + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
     case 'u32':
-      return '0x' + hexDigits(readU32(bytes, o), 8);
+      return '0x' + BYTE_HEX[bytes[o + 3]] + BYTE_HEX[bytes[o + 2]] + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
     case 'u64':
       return '0x' + hexDigits(readU64(bytes, o), 16);
     case 'bytes': {
-      const parts: string[] = [];
-      for (let i = 0; i < f.size; i++) parts.push(hexDigits(bytes[o + i], 2));
-      return parts.join(' ');
+      let t = '';
+      for (let i = 0; i < f.size; i++) t = i ? t + ' ' + BYTE_HEX[bytes[o + i]] : BYTE_HEX[bytes[o]];
+      return t;
     }
   }
 }
@@ -135,28 +139,46 @@ export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: s
   return out;
 }
 
-/** One line per field of `r` (reserved fields only when not all zero). */
-const WIDTH = new WeakMap<readonly FieldInfo[], number>();
 const ZERO = /^(0x)?[0 ]*$/;
+// Field names padded to the width of their table's longest name, once per table.
+const PADDED = new WeakMap<readonly FieldInfo[], string[]>();
+
+function paddedNames(fields: readonly FieldInfo[]): string[] {
+  let p = PADDED.get(fields);
+  if (!p) {
+    const w = fields.reduce((m, f) => Math.max(m, f.name.length), 0);
+    PADDED.set(fields, (p = fields.map((f) => f.name.padEnd(w))));
+  }
+  return p;
+}
 
 /**
  * One line per field of `r` (reserved fields only when not all zero); fields named in `skip`
- * are left out (the names column keeps the width of them all).
+ * are left out (the names column keeps the width of them all). Lines are appended to `into`
+ * when given (and it is returned).
  */
-export function regionLines(bytes: Uint8Array, known: number, r: Region, indent: string, mask?: Uint8Array | null, skip?: ReadonlySet<string>): string[] {
-  const lines: string[] = [];
-  let w = WIDTH.get(r.fields);
-  if (w === undefined) WIDTH.set(r.fields, (w = r.fields.reduce((m, f) => Math.max(m, f.name.length), 0)));
-  for (const f of r.fields) {
-    if (f.offset >= r.length || skip?.has(f.name)) continue;
+export function regionLines(
+  bytes: Uint8Array,
+  known: number,
+  r: Region,
+  indent: string,
+  mask?: Uint8Array | null,
+  skip?: ReadonlySet<string>,
+  into: string[] = [],
+): string[] {
+  const names = paddedNames(r.fields);
+  const fields = r.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (f.offset >= r.length || (skip !== undefined && skip.has(f.name))) continue;
     const text = fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
-      lines.push(`${indent}${f.name.padEnd(w)}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
+      into.push(`${indent}${names[i]}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
       continue;
     }
     if (f.access === 'rsvd' && ZERO.test(text)) continue;
     const bits = bitsText(bytes, r.offset, f, r.struct);
-    lines.push(`${indent}${f.name.padEnd(w)}  ${text}${bits ? `  ${bits}` : ''}`);
+    into.push(bits ? `${indent}${names[i]}  ${text}  ${bits}` : `${indent}${names[i]}  ${text}`);
   }
-  return lines;
+  return into;
 }

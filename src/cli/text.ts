@@ -16,15 +16,25 @@ import { virtioLines } from './virtio-view.js';
 
 const h = (v: number, n: number) => hexDigits(v, n);
 
-// The dump's known-byte map of each decoded function (the PCI decoder only knows a length).
-const KNOWN = new WeakMap<ConfigSpace, Uint8Array | null>();
+// The dump's known-byte map of the function being printed (the PCI decoder only knows a length).
+let KNOWN: Uint8Array | null = null;
+
+const BY_NAME = new WeakMap<readonly FieldInfo[], Map<string, FieldInfo>>();
+
+/** A field of a structure by name (the maps are built once per field table). */
+function fieldNamed(fields: readonly FieldInfo[], name: string): FieldInfo | undefined {
+  let m = BY_NAME.get(fields);
+  if (!m) BY_NAME.set(fields, (m = new Map(fields.map((f) => [f.name, f]))));
+  return m.get(name);
+}
 
 /** A header register's value; null when it is not in the dump (past its length, or a hole). */
 function num(cs: ConfigSpace, name: string): number | null {
   const v = (cs.header as Record<string, unknown>)[name];
   if (typeof v !== 'number') return null;
-  const f = headerRegion(cs)?.fields.find((x) => x.name === name);
-  if (f && !bytesKnown(cs.length, KNOWN.get(cs), f.offset, f.size)) return null;
+  const r = headerRegion(cs);
+  const f = r && fieldNamed(r.fields, name);
+  if (f && !bytesKnown(cs.length, KNOWN, f.offset, f.size)) return null;
   return v;
 }
 
@@ -37,14 +47,16 @@ function barLine(b: Bar): string {
 }
 
 function headerRegion(cs: ConfigSpace): Region | undefined {
-  return cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
+  // The header is placed first; search only when it is not.
+  const r = cs.regions[0];
+  return r && r.offset === 0 && r.struct.startsWith('pci_') ? r : cs.regions.find((x) => x.offset === 0 && x.struct.startsWith('pci_'));
 }
 
 /** Named bits of a header register (`Control:` / `Status:` lines). */
 function headerBits(cs: ConfigSpace, name: string): string | null {
   const r = headerRegion(cs);
-  const f = r?.fields.find((x) => x.name === name);
-  if (!r || !f || !bytesKnown(cs.length, KNOWN.get(cs), r.offset + f.offset, f.size)) return null;
+  const f = r && fieldNamed(r.fields, name);
+  if (!r || !f || !bytesKnown(cs.length, KNOWN, r.offset + f.offset, f.size)) return null;
   return bitsText(cs.bytes, r.offset, f, r.struct);
 }
 
@@ -54,14 +66,25 @@ const HEX_INFO = /(address|addr|offset|mask|base|limit|_id|serial)/;
 
 /** A capability's derived values, leaving out what its register lines already show. */
 function infoText(info: Record<string, unknown>, shown: ReadonlySet<string>): string {
-  return Object.entries(info)
-    .filter(([k, v]) => v !== undefined && (typeof v !== 'object' || v === null) && !shown.has(k))
-    .map(([k, v]) =>
+  let out = '';
+  for (const k in info) {
+    const v = info[k];
+    if (v === undefined || (typeof v === 'object' && v !== null) || shown.has(k)) continue;
+    const t =
       typeof v === 'boolean'
         ? `${k}${v ? '+' : '-'}`
-        : `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : typeof v === 'number' && HEX_INFO.test(k) && v > 9 ? '0x' + v.toString(16) : String(v)}`,
-    )
-    .join(' ');
+        : `${k}=${typeof v === 'bigint' ? '0x' + v.toString(16) : typeof v === 'number' && v > 9 && hexInfo(k) ? '0x' + v.toString(16) : String(v)}`;
+    out = out ? out + ' ' + t : t;
+  }
+  return out;
+}
+
+const HEX_KEYS = new Map<string, boolean>();
+
+function hexInfo(k: string): boolean {
+  let b = HEX_KEYS.get(k);
+  if (b === undefined) HEX_KEYS.set(k, (b = HEX_INFO.test(k)));
+  return b;
 }
 
 /**
@@ -141,8 +164,10 @@ function bridgeLines(cs: ConfigSpace, T: string): string[] {
 }
 
 /** Regions of a capability (its own structure, vendor views, entries), in placement order. */
-function regionsIn(cs: ConfigSpace, from: number, to: number): Region[] {
-  return cs.regions.filter((r) => r.offset >= from && r.offset < to);
+function regionsIn(regions: readonly Region[], from: number, to: number): Region[] {
+  const out: Region[] = [];
+  for (const r of regions) if (r.offset >= from && r.offset < to) out.push(r);
+  return out;
 }
 
 /** `Class Mass storage controller / … [010000]`, or `Class 123456` when the code has no name. */
@@ -155,7 +180,7 @@ function classText(code: number): string {
 /** The text of one decoded function. */
 export function deviceText(dev: DecodedDevice): string[] {
   const { cs, input } = dev;
-  KNOWN.set(cs, input.known);
+  KNOWN = input.known;
   const out: string[] = [];
   const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
   out.push(`${slot} ${input.description || (cs.classCode !== null ? pciClassDescription(cs.classCode) : '')}`.trimEnd());
@@ -206,12 +231,14 @@ export function deviceText(dev: DecodedDevice): string[] {
 
   for (const c of cs.capabilities) {
     out.push(`${T}Capabilities: [${h(c.pos, 2)}] ${c.name}${c.vendor ? `: ${c.vendor.name}` : ''}`);
-    const regions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1)).filter((r) => !(c.vendor && r.struct === 'pci_vendor_cap'));
-    regions.forEach((r, i) => {
+    let regions = regionsIn(cs.regions, c.pos, c.pos + Math.max(c.length, 1));
+    if (c.vendor) regions = regions.filter((r) => r.struct !== 'pci_vendor_cap');
+    for (let i = 0; i < regions.length; i++) {
+      const r = regions[i];
       if (i > 0) out.push(`${T}${T}${r.label}:`);
       // The heading already says the ID and where the next capability is.
-      for (const l of regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, CAP_HEADER_FIELDS)) out.push(l);
-    });
+      regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, CAP_HEADER_FIELDS, out);
+    }
     const info = infoText(c.info, shownNames(regions));
     if (info) out.push(`${T}${T}${info}`);
   }
@@ -222,10 +249,8 @@ export function deviceText(dev: DecodedDevice): string[] {
   }
   for (const c of cs.extendedCapabilities) {
     out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
-    const eregions = regionsIn(cs, c.pos, c.pos + Math.max(c.length, 1));
-    for (const r of eregions) {
-      for (const l of regionLines(cs.bytes, cs.length, r, T + T, input.known, EXTCAP_HEADER_FIELDS)) out.push(l);
-    }
+    const eregions = regionsIn(cs.regions, c.pos, c.pos + Math.max(c.length, 1));
+    for (const r of eregions) regionLines(cs.bytes, cs.length, r, T + T, input.known, EXTCAP_HEADER_FIELDS, out);
     const info = infoText(c.info, shownNames(eregions));
     if (info) out.push(`${T}${T}${info}`);
   }

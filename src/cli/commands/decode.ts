@@ -1,15 +1,11 @@
 // `pcicfg decode`: every function of a dump, as text, JSON or an annotated hex dump.
 // Functions are decoded and printed one at a time (JSON included), so memory does not grow
 // with the number of functions.
-import { formatPciAddress } from '../../pci/bus.js';
 import { flag, intOption, parseCommandArgs, stringValue } from '../args.js';
-import { annotateLines } from '../annotate-text.js';
 import type { CommandContext } from '../context.js';
-import { decodeDevice, type DecodedDevice } from '../device.js';
-import { deviceJson } from '../device-json.js';
 import { CliUsageError } from '../errors.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs, type DeviceInput, type InputSpec } from '../input.js';
-import { deviceText } from '../text.js';
+import { renderDevice, type DecodeMode } from '../render.js';
 import { DEFAULT_QUEUES_SHOWN } from '../virtio-view.js';
 
 const OPTIONS = {
@@ -19,7 +15,7 @@ const OPTIONS = {
   queues: { type: 'string' },
 } as const;
 
-export type DecodeMode = 'text' | 'json' | 'annotate';
+export type { DecodeMode } from '../render.js';
 
 /** Print decoded functions from any source of inputs (also used by `qemu dump --decode`). */
 export async function printDevices(
@@ -31,28 +27,15 @@ export async function printDevices(
   let count = 0;
   if (mode === 'json') await ctx.out.write('{"devices":[');
   for await (const input of inputs) {
-    const dev = decodeDevice(input, queuesShown);
-    if (mode === 'json') {
-      await ctx.out.write((count ? ',\n' : '\n') + JSON.stringify(deviceJson(dev)));
-    } else {
-      // One write per function (not per line): thousands of functions, tens of lines each.
-      const lines = mode === 'text' ? deviceText(dev) : annotateText(dev);
-      await ctx.out.write((count ? '\n' : '') + lines.join('\n') + '\n');
-    }
+    // One write per function (not per line): thousands of functions, tens of lines each.
+    const text = renderDevice(input, mode, queuesShown);
+    await ctx.out.write(mode === 'json' ? (count ? ',\n' : '\n') + text : (count ? '\n' : '') + text);
     count++;
     // Let a slow reader drain what was written before decoding the next function.
     await ctx.out.flushIfLarge();
   }
   if (mode === 'json') await ctx.out.write(count ? '\n]}\n' : ']}\n');
   return count;
-}
-
-function annotateText(dev: DecodedDevice): string[] {
-  const slot = dev.input.slot ? formatPciAddress(dev.input.slot) : '(no slot)';
-  return [
-    `${slot} ${dev.input.description}`.trimEnd(),
-    ...annotateLines({ bytes: dev.cs.bytes, known: dev.input.known, length: dev.input.length, regions: dev.cs.regions }),
-  ];
 }
 
 export async function decodeCommand(argv: string[], ctx: CommandContext): Promise<number> {

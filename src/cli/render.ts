@@ -1,0 +1,27 @@
+// One function of `decode` output as one string (text, JSON or the annotated hex dump).
+import { formatPciAddress } from '../pci/bus.js';
+import { annotateLines } from './annotate-text.js';
+import { decodeDevice, type DecodedDevice } from './device.js';
+import { deviceJson } from './device-json.js';
+import type { DeviceInput } from './input.js';
+import { deviceText } from './text.js';
+
+export type DecodeMode = 'text' | 'json' | 'annotate';
+
+function annotateText(dev: DecodedDevice): string[] {
+  const slot = dev.input.slot ? formatPciAddress(dev.input.slot) : '(no slot)';
+  return [
+    `${slot} ${dev.input.description}`.trimEnd(),
+    ...annotateLines({ bytes: dev.cs.bytes, known: dev.input.known, length: dev.input.length, regions: dev.cs.regions }),
+  ];
+}
+
+/**
+ * A function's output without the separator between functions: text and annotate end with a
+ * newline, JSON is one line.
+ */
+export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number): string {
+  const dev = decodeDevice(input, queuesShown);
+  if (mode === 'json') return JSON.stringify(deviceJson(dev));
+  return (mode === 'text' ? deviceText(dev) : annotateText(dev)).join('\n') + '\n';
+}
