@@ -11,4 +11,5 @@ export * from './vring.js';
 export * from './common-cfg.js';
 export * from './noise-image.js';
 export * from './bar-registers.js';
+export * from './hierarchy.js';
 export * from './virtio-commands.js';

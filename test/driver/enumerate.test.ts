@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { enumeratePci, findCapabilityOnBus, PciResourceError } from '../../src/driver/enumerate.js';
 import type { AccessWidth, Bus, PciAddress } from '../../src/pci/bus.js';
+import { arbPciHierarchy, type PciHierarchyBar, type PciHierarchyDevice, type PciHierarchyFunction } from '../../src/arbitraries/index.js';
 
 // A tiny PCI hierarchy with register semantics of its own, written independently of the
 // enumerator: each config byte has a write mask (as QEMU keeps them), BARs answer sizing
 // through their masks, and type 1 functions route config cycles by the bus numbers
 // programmed in them (secondary ≤ bus ≤ subordinate), as real bridges do.
 
-type BarSpec = { kind: 'io' | 'mem32' | 'mem64'; size: bigint; pref: boolean };
-type FnSpec = { bars: BarSpec[]; romSize: bigint | null; bridge: BridgeSpec | null };
-type BridgeSpec = { io: boolean; pref: boolean; pref64: boolean; devices: DevSpec[] };
-type DevSpec = FnSpec[]; // functions of one device (index = function number)
+// The hierarchies are the public arbitraries' (arbPciHierarchy) descriptions.
+type BarSpec = PciHierarchyBar;
+type FnSpec = PciHierarchyFunction;
+type DevSpec = PciHierarchyDevice; // functions of one device (index = function number)
 
 class FakeFn {
   readonly cfg = new Uint8Array(256);
@@ -69,9 +70,9 @@ class FakeFn {
 class FakeBus implements Bus {
   readonly root: FakeFn[][];
   readonly all: FakeFn[] = [];
-  constructor(devices: DevSpec[]) {
+  constructor(devices: readonly DevSpec[]) {
     let id = 0;
-    const build = (devs: DevSpec[]): FakeFn[][] =>
+    const build = (devs: readonly DevSpec[]): FakeFn[][] =>
       devs.map((fns) =>
         fns.map((s) => {
           const f = new FakeFn(s, fns.length > 1, id++);
@@ -194,42 +195,11 @@ describe('enumeratePci over a fake bus', () => {
   });
 });
 
-// Random hierarchies: endpoints with up to three BARs, bridges up to two levels deep.
-const barArb: fc.Arbitrary<BarSpec> = fc.oneof(
-  fc.record({ kind: fc.constant('io' as const), size: fc.integer({ min: 2, max: 6 }).map((k) => 1n << BigInt(k)), pref: fc.constant(false) }),
-  fc.record({ kind: fc.constant('mem32' as const), size: fc.integer({ min: 4, max: 24 }).map((k) => 1n << BigInt(k)), pref: fc.boolean() }),
-  fc.record({ kind: fc.constant('mem64' as const), size: fc.integer({ min: 4, max: 24 }).map((k) => 1n << BigInt(k)), pref: fc.boolean() }),
-);
-const endpointArb: fc.Arbitrary<FnSpec> = fc.record({
-  bars: fc.array(barArb, { maxLength: 3 }),
-  romSize: fc.option(fc.integer({ min: 11, max: 18 }).map((k) => 1n << BigInt(k)), { nil: null }),
-  bridge: fc.constant(null),
-});
-const deviceArb = (fnArb: fc.Arbitrary<FnSpec>) => fc.array(fnArb, { minLength: 1, maxLength: 3 });
-const bridgeArb = (devices: fc.Arbitrary<DevSpec[]>): fc.Arbitrary<FnSpec> =>
-  fc.record({
-    bars: fc.array(barArb.filter((b) => b.kind !== 'mem64'), { maxLength: 1 }),
-    romSize: fc.constant(null),
-    bridge: fc.record({ io: fc.constant(true), pref: fc.boolean(), pref64: fc.boolean(), devices }),
-  });
-const leafBus = fc.array(deviceArb(endpointArb), { maxLength: 3 });
-const midBus = fc.array(deviceArb(fc.oneof({ weight: 3, arbitrary: endpointArb }, { weight: 1, arbitrary: bridgeArb(leafBus) })), { maxLength: 3 });
-// Large 64-bit prefetchable BARs (32 MiB..16 GiB) only fit with a 64-bit window; they sit on bus 0.
-const bigBarArb: fc.Arbitrary<BarSpec> = fc.record({ kind: fc.constant('mem64' as const), size: fc.integer({ min: 25, max: 34 }).map((k) => 1n << BigInt(k)), pref: fc.constant(true) });
-const bigEndpointArb: fc.Arbitrary<FnSpec> = fc.record({ bars: fc.array(fc.oneof(barArb, bigBarArb), { maxLength: 3 }), romSize: fc.constant(null), bridge: fc.constant(null) });
-const topArbWith = (ep: fc.Arbitrary<FnSpec>) =>
-  fc
-    .array(deviceArb(fc.oneof({ weight: 2, arbitrary: ep }, { weight: 1, arbitrary: bridgeArb(midBus) })), { minLength: 1, maxLength: 5 })
-    .filter((devs) => countBridges(devs) <= 3); // each bridge with I/O costs 4 KiB of the 16 KiB port space
-const topArb = fc.oneof(
-  topArbWith(endpointArb).map((devs) => ({ devs, mem64: false })),
-  topArbWith(bigEndpointArb).map((devs) => ({ devs, mem64: true })),
-);
+// Random hierarchies: endpoints with up to three BARs, bridges up to two levels deep, at most
+// three bridges (each with I/O costs 4 KiB of the 16 KiB port space); large 64-bit BARs only in
+// hierarchies that get a 64-bit window.
+const topArb = arbPciHierarchy({ maxDepth: 2, maxBridges: 3 }).map((h) => ({ devs: h.devices, mem64: h.needsMem64 }));
 const MEM64 = { base: 0x80_0000_0000n, limit: 0x100_0000_0000n };
-
-function countBridges(devs: DevSpec[]): number {
-  return devs.flat().reduce((n, f) => n + (f.bridge ? 1 + countBridges(f.bridge.devices) : 0), 0);
-}
 
 /** Windows decoded from the fake's registers (independently of what enumeratePci returned). */
 function windowsOf(f: FakeFn) {
