@@ -10,6 +10,7 @@ import { checkModelDescription, type ModelBarRegion, type ModelCapEntry, type Mo
 import { VirtioPciDevice } from '../model/device.js';
 import { SparseGuestMemory } from '../model/memory.js';
 import type { PciAddress } from '../pci/bus.js';
+import { cloudHypervisorPreset, kvmtoolPreset, qemuVirtioPreset, type QemuPresetOptions } from '../model/presets.js';
 
 /** VIRTIO_F_NOTIFICATION_DATA as a feature mask. */
 export const NOTIFICATION_DATA_FEATURE = 1n << 38n;
@@ -245,3 +246,105 @@ export const arbBlkDevice: fc.Arbitrary<RandomBlkDevice> = fc
       request: { queue: p.request.queue % queues.length, sector: p.request.sector, count: p.request.count },
     };
   });
+
+/** A preset layout by name: how to build it and what it is. */
+interface PresetEntry {
+  readonly name: string;
+  readonly make: (o: QemuPresetOptions) => VirtioModelDescription;
+  /** Has the legacy interface (I/O BAR0) besides the modern one. */
+  readonly transitional: boolean;
+  /** A PCI Express endpoint (4 KiB config space). */
+  readonly pcie: boolean;
+}
+
+/** The layouts of real implementations the model reproduces (docs/model.md), by name. */
+export const MODEL_PRESET_LAYOUTS: readonly PresetEntry[] = [
+  { name: 'qemu-modern', make: (o) => qemuVirtioPreset(o), transitional: false, pcie: false },
+  { name: 'qemu-page-per-vq', make: (o) => qemuVirtioPreset({ ...o, pagePerVq: true }), transitional: false, pcie: false },
+  { name: 'qemu-modern-pio-notify', make: (o) => qemuVirtioPreset({ ...o, modernPioNotify: true }), transitional: false, pcie: false },
+  { name: 'qemu-transitional', make: (o) => qemuVirtioPreset({ ...o, transitional: true }), transitional: true, pcie: false },
+  { name: 'qemu-transitional-pio-notify', make: (o) => qemuVirtioPreset({ ...o, transitional: true, modernPioNotify: true }), transitional: true, pcie: false },
+  { name: 'qemu-pcie', make: (o) => qemuVirtioPreset({ ...o, pcie: true }), transitional: false, pcie: true },
+  { name: 'cloud-hypervisor', make: (o) => cloudHypervisorPreset(o), transitional: false, pcie: false },
+  { name: 'kvmtool', make: (o) => kvmtoolPreset(o), transitional: false, pcie: false },
+];
+
+export interface PresetDevice {
+  /** A preset layout with the drawn queues. */
+  readonly description: VirtioModelDescription;
+  /** Backend options: packed rings offered or not, one request queue per virtqueue. */
+  readonly blk: ModelBlkOptions;
+  /** How the driver is asked to bring it up: the legacy path (only on a transitional preset) or the modern one, with the features to negotiate. */
+  readonly driver: { readonly legacy: boolean; readonly packed: boolean; readonly eventIdx: boolean; readonly indirect: boolean };
+  /** A request to make: queue (an existing one), first sector, sector count. */
+  readonly request: { readonly queue: number; readonly sector: number; readonly count: number };
+  readonly facts: { readonly preset: string; readonly transitional: boolean; readonly pcie: boolean; readonly queueSizes: readonly number[] };
+}
+
+/** Knobs of arbPresetDevice. */
+export interface PresetDeviceKnobs {
+  /** Preset names to draw from (default every one of MODEL_PRESET_LAYOUTS). */
+  readonly presets?: readonly string[];
+  /** Most queues (default 8); sizes are powers of two from 1 to 1024. */
+  readonly maxQueues?: number;
+}
+
+/** virtio-blk functions in the layout of a real implementation, with power-of-two queues, and how to drive them. */
+export function arbPresetDevice(knobs: PresetDeviceKnobs = {}): fc.Arbitrary<PresetDevice> {
+  const presets = knobs.presets ? MODEL_PRESET_LAYOUTS.filter((p) => knobs.presets!.includes(p.name)) : MODEL_PRESET_LAYOUTS;
+  if (presets.length === 0) throw new RangeError('arbPresetDevice: no preset of that name');
+  return fc
+    .record({
+      preset: fc.constantFrom(...presets),
+      legacyPath: fc.boolean(),
+      queueExps: fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: knobs.maxQueues ?? 8 }),
+      packed: fc.boolean(),
+      eventIdx: fc.boolean(),
+      indirect: fc.boolean(),
+      request: fc.record({ queue: fc.nat(), sector: fc.nat(62), count: fc.integer({ min: 1, max: 2 }) }),
+    })
+    .map((p): PresetDevice => {
+      const queues = p.queueExps.map((e) => ({ size: 2 ** e }));
+      return {
+        description: p.preset.make({ queues }),
+        blk: { packed: p.packed, numQueues: queues.length },
+        driver: { legacy: p.preset.transitional && p.legacyPath, packed: p.packed, eventIdx: p.eventIdx, indirect: p.indirect },
+        request: { queue: p.request.queue % queues.length, sector: p.request.sector, count: p.request.count },
+        facts: { preset: p.preset.name, transitional: p.preset.transitional, pcie: p.preset.pcie, queueSizes: queues.map((q) => q.size) },
+      };
+    });
+}
+
+/** Knobs of arbModelBars. */
+export interface ModelBarsKnobs {
+  /** Fewest BARs (default 1). */
+  readonly minBars?: number;
+  /** Largest 64-bit BAR as a power of two (default 40: 1 TiB). */
+  readonly maxMem64Log?: number;
+}
+
+/**
+ * BAR sets the device model accepts (checkModelBars): each of the six slots empty, I/O (4 bytes
+ * to 64 KiB), 32-bit (16 bytes to 2 GiB) or 64-bit (16 bytes up to 2^maxMem64Log, taking the
+ * next slot as its upper half; never in slot 5), memory BARs prefetchable or not. The BARs are
+ * their own facts: what sizing with all-ones must give back.
+ */
+export function arbModelBars(knobs: ModelBarsKnobs = {}): fc.Arbitrary<ModelBar[]> {
+  const maxLog64 = knobs.maxMem64Log ?? 40;
+  return fc
+    .array(fc.record({ kind: fc.constantFrom<'none' | ModelBar['kind']>('none', 'io', 'mem32', 'mem64'), sizeLog: fc.nat(maxLog64), prefetchable: fc.boolean() }), { minLength: 6, maxLength: 6 })
+    .map((slots) => {
+      const bars: ModelBar[] = [];
+      for (let i = 0; i < 6; i++) {
+        const s = slots[i];
+        if (s.kind === 'none') continue;
+        const kind = s.kind === 'mem64' && i === 5 ? 'mem32' : s.kind;
+        const [min, max] = kind === 'io' ? [2, 16] : kind === 'mem32' ? [4, 31] : [4, maxLog64];
+        const size = 1n << BigInt(Math.min(max, Math.max(min, s.sizeLog)));
+        bars.push({ index: i, kind, size, prefetchable: kind !== 'io' && s.prefetchable });
+        if (kind === 'mem64') i++;
+      }
+      return bars;
+    })
+    .filter((bars) => bars.length >= (knobs.minBars ?? 1));
+}

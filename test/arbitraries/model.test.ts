@@ -1,8 +1,8 @@
 import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
-import type { VirtioModelDescription } from '../../src/model/index.js';
+import { checkModelBars, checkModelDescription, type VirtioModelDescription } from '../../src/model/index.js';
 import { notifyAddress } from '../../src/virtio/index.js';
-import { arbBlkDevice, arbModelDescription, expectedModelNotify, modelMachine, openVirtioTarget } from '../../src/arbitraries/index.js';
+import { arbBlkDevice, arbModelBars, arbModelDescription, arbPresetDevice, expectedModelNotify, MODEL_PRESET_LAYOUTS, modelMachine, openVirtioTarget } from '../../src/arbitraries/index.js';
 
 const serious = (ds: readonly { code: string; severity: string }[]) => ds.filter((d) => d.severity !== 'info').map((d) => d.code);
 
@@ -35,5 +35,31 @@ describe('model descriptions', () => {
     const region = d.regions.notify[d.caps.find((c) => c.kind === 'notify')!.notify ?? 0];
     d.queues.forEach((q, i) => expect((q.notifyOff ?? i) * region.multiplier + 4).toBeLessThanOrEqual(region.length));
     await checkMachine(d, x.blk);
+  });
+});
+
+describe('preset devices and BAR sets', () => {
+  test.prop([arbPresetDevice()], { numRuns: 500 })('arbPresetDevice: a preset layout the model accepts, with the drawn queues and a driver plan that fits it', (p) => {
+    checkModelDescription(p.description);
+    expect(MODEL_PRESET_LAYOUTS.map((x) => x.name)).toContain(p.facts.preset);
+    expect(p.description.queues.map((q) => q.size)).toEqual(p.facts.queueSizes);
+    for (const s of p.facts.queueSizes) expect(s >= 1 && s <= 1024 && (s & (s - 1)) === 0).toBe(true);
+    expect(p.description.legacy !== undefined).toBe(p.facts.transitional);
+    expect((p.description.configSpaceSize ?? 256) === 4096).toBe(p.facts.pcie);
+    if (p.driver.legacy) expect(p.facts.transitional).toBe(true);
+    expect(p.request.queue).toBeLessThan(p.facts.queueSizes.length);
+    expect(p.blk.numQueues).toBe(p.facts.queueSizes.length);
+  });
+
+  test.prop([arbModelBars({ maxMem64Log: 36 })], { numRuns: 1000 })('arbModelBars: sets the model accepts, in slot order, within the size ranges', (bars) => {
+    expect(() => checkModelBars(bars)).not.toThrow();
+    expect(bars.length).toBeGreaterThanOrEqual(1);
+    const slots = bars.flatMap((b) => (b.kind === 'mem64' ? [b.index, b.index + 1] : [b.index]));
+    expect(slots).toEqual([...slots].sort((a, b) => a - b));
+    for (const b of bars) {
+      const [min, max] = b.kind === 'io' ? [4n, 1n << 16n] : b.kind === 'mem32' ? [16n, 1n << 31n] : [16n, 1n << 36n];
+      expect(b.size >= min && b.size <= max).toBe(true);
+      if (b.kind === 'io') expect(b.prefetchable).toBe(false);
+    }
   });
 });

@@ -13,10 +13,11 @@ import { ModelBus } from '../../src/model/bus.js';
 import { VirtioBlkModelBackend } from '../../src/model/blk.js';
 import { VirtioPciDevice } from '../../src/model/device.js';
 import type { VirtioModelDescription } from '../../src/model/description.js';
-import { cloudHypervisorPreset, kvmtoolPreset, qemuVirtioPreset, type QemuPresetOptions } from '../../src/model/presets.js';
+import { cloudHypervisorPreset, qemuVirtioPreset, type QemuPresetOptions } from '../../src/model/presets.js';
 import type { AccessWidth, Bus, PciAddress } from '../../src/pci/bus.js';
 import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../../src/virtio/common-cfg.js';
 import { expectedNotify, modelMachine, patternDisk, randomDevice, SLOT, type ModelMachine } from './model-machine.js';
+import { arbPresetDevice } from '../../src/arbitraries/index.js';
 
 const F_INDIRECT_DESC = 28;
 const F_PACKED = 34;
@@ -103,43 +104,24 @@ describe('driver against random model devices', () => {
   });
 });
 
-type PresetCase = { name: string; make: (o: QemuPresetOptions) => VirtioModelDescription; legacy: boolean };
-const PRESETS: PresetCase[] = [
-  { name: 'qemu-modern', make: (o) => qemuVirtioPreset(o), legacy: false },
-  { name: 'qemu-page-per-vq', make: (o) => qemuVirtioPreset({ ...o, pagePerVq: true }), legacy: false },
-  { name: 'qemu-modern-pio-notify', make: (o) => qemuVirtioPreset({ ...o, modernPioNotify: true }), legacy: false },
-  { name: 'qemu-transitional', make: (o) => qemuVirtioPreset({ ...o, transitional: true }), legacy: true },
-  { name: 'qemu-transitional-pio-notify', make: (o) => qemuVirtioPreset({ ...o, transitional: true, modernPioNotify: true }), legacy: true },
-  { name: 'qemu-pcie', make: (o) => qemuVirtioPreset({ ...o, pcie: true }), legacy: false },
-  { name: 'cloud-hypervisor', make: (o) => cloudHypervisorPreset(o), legacy: false },
-  { name: 'kvmtool', make: (o) => kvmtoolPreset(o), legacy: false },
-];
-
-const presetRun = fc.record({
-  preset: fc.constantFrom(...PRESETS),
-  legacyPath: fc.boolean(),
-  queueExps: fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 8 }),
-  packed: fc.boolean(),
-  eventIdx: fc.boolean(),
-  indirect: fc.boolean(),
-  request: fc.record({ queue: fc.nat(), sector: fc.nat(62), count: fc.integer({ min: 1, max: 2 }) }),
-});
+// Every preset layout (arbPresetDevice), with power-of-two queues, driven on its modern path or,
+// for a transitional preset, possibly on its legacy path.
+const presetRun = arbPresetDevice();
 
 describe('driver against every preset', () => {
   test.prop([presetRun], { numRuns: 1000 })('doorbells, kicks and reads on every preset (modern and, for transitional presets, legacy path)', async (p) => {
-    const queues = p.queueExps.map((e) => ({ size: 2 ** e }));
-    const d = p.preset.make({ queues });
-    const m = modelMachine(d, { packed: p.packed, numQueues: queues.length });
-    const legacy = p.preset.legacy && p.legacyPath;
+    const queues = p.description.queues;
+    const m = modelMachine(p.description, p.blk);
+    const legacy = p.driver.legacy;
     const opts: VirtioDriverOptions = legacy
-      ? { transport: 'legacy', queues: queues.length, eventIdx: p.eventIdx, indirect: p.indirect }
-      : { transport: 'modern', packed: p.packed, eventIdx: p.eventIdx, indirect: p.indirect };
+      ? { transport: 'legacy', queues: queues.length, eventIdx: p.driver.eventIdx, indirect: p.driver.indirect }
+      : { transport: 'modern', packed: p.driver.packed, eventIdx: p.driver.eventIdx, indirect: p.driver.indirect };
     const drv = await openVirtioPci(m.bus, opts);
     expect(drv.path).toBe(legacy ? 'legacy' : 'modern');
-    expect(drv.queues.length).toBe(queues.length);
-    expect(drv.config.length).toBe(p.preset.name === 'qemu-pcie' ? 4096 : 256); // ModelBus reaches 4 KiB, read for PCIe functions
-    if (!legacy) expect(drv.queues[0].format).toBe(p.packed ? 'packed' : 'split');
-    await checkDriver(m, drv, { ...p.request, queue: p.request.queue % queues.length });
+    expect(drv.queues.length).toBe(p.facts.queueSizes.length);
+    expect(drv.config.length).toBe(p.facts.pcie ? 4096 : 256); // ModelBus reaches 4 KiB, read for PCIe functions
+    if (!legacy) expect(drv.queues[0].format).toBe(p.driver.packed ? 'packed' : 'split');
+    await checkDriver(m, drv, p.request);
   });
 
   it('QEMU layout numbers: doorbell of queue 3 at BAR4 + 0x3000 + 3 × 4, page-per-vq at + 3 × 4096, PIO notify at BAR2', async () => {
