@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { decodeConfigSpace } from '../../src/pci/index.js';
 import { notifyAddress, probeVirtio, virtioVendorCapDecoder } from '../../src/virtio/index.js';
 import { SplitVringDevice } from '../../src/vring/index.js';
-import { arbConfigImage, arbInvalidConfigImage, arbSplitRing, arbTransport, barSizesOf } from '../../src/arbitraries/index.js';
+import { arbBarRegisters, arbCapChainImage, arbConfigImage, arbInvalidConfigImage, arbSplitRing, arbTransport, barSizesOf } from '../../src/arbitraries/index.js';
 
 const SEEDS = [1, 2, 3];
 
@@ -77,5 +77,29 @@ describe('a failing case shrinks to a small value with the fault in it', () => {
     const faulty = ring.chains.filter((c) => c.indirectTable !== null && c.buffers.length >= 3);
     expect(faulty.map((c) => c.buffers.length)).toEqual([3]);
     expect(ring.queueSize).toBeLessThanOrEqual(32); // (4 is the smallest ring that takes three buffers)
+  });
+  it.each(SEEDS)('chain over noise: loop detection that misses loops of three or more (seed %i)', (seed) => {
+    const buggyLoops = (b: Uint8Array) => {
+      const cs = decodeConfigSpace(b);
+      return cs.diagnostics.some((d) => d.code === 'CAP_LOOP') && cs.capabilities.length < 3;
+    };
+    const r = fc.check(fc.property(arbCapChainImage(), (g) => buggyLoops(g.bytes) === g.facts.loops), { numRuns: 1000, seed });
+    expect(r.failed).toBe(true);
+    const g = r.counterexample![0];
+    // Three capabilities, the last pointing back to the first; the extended list down to the one at 0x100.
+    expect(g.facts.caps).toHaveLength(3);
+    expect(g.facts.loops).toBe(true);
+    expect(g.facts.extCaps).toHaveLength(1);
+  });
+
+  it.each(SEEDS)('BAR registers: a reader that takes an all-ones upper half for an unused register (seed %i)', (seed) => {
+    const buggyBars = (b: Uint8Array) => decodeConfigSpace(b).bars.filter((x) => x.rawUpper !== 0xffffffff);
+    const r = fc.check(fc.property(arbBarRegisters(), (g) => buggyBars(g.bytes).length === g.facts.bars.length), { numRuns: 1000, seed });
+    expect(r.failed).toBe(true);
+    const g = r.counterexample![0];
+    // One 64-bit BAR with an all-ones upper half; every other slot shrinks to an unused 0.
+    expect(g.facts.bars).toHaveLength(1);
+    expect(g.facts.bars[0]).toMatchObject({ kind: 'mem64', rawUpper: 0xffffffff });
+    expect(g.registers.filter((x, i) => i !== g.facts.bars[0].index && i !== g.facts.bars[0].index + 1)).toEqual(g.registers.map(() => 0).slice(2));
   });
 });
