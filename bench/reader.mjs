@@ -3,13 +3,17 @@
 // as 1 MiB Uint8Array chunks (as a stream gives them) and as one decoded string, end() after.
 // No CLI, no output: what the reader costs alone.
 //
-//   node --expose-gc bench/reader.mjs [--functions 8000] [--rounds 7] [--dist ../dist]
-// Writes the dump with bench/cli.mjs's writer in a temporary directory and removes it after.
-import { readFileSync, rmSync } from 'node:fs';
+//   node --expose-gc bench/reader.mjs [--functions 8000] [--rounds 7] [--dist ../dist] [--formats lspci,hexdump,xxd]
+// Writes the lspci dump with bench/cli.mjs's writer in a temporary directory (hexdump -C and
+// xxd: the same images, one dump after another) and removes it after.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeDir, writeDump } from './cli.mjs';
+import { buildCorpus } from '../scripts/fuzz/corpus.mjs';
+import { Rng } from '../scripts/fuzz/rng.mjs';
 
 const CHUNK = 1 << 20;
 
@@ -33,23 +37,34 @@ export function readerTimes(api, data, rounds) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { functions: { type: 'string' }, rounds: { type: 'string' }, dist: { type: 'string' } } });
+  const { values } = parseArgs({ options: { functions: { type: 'string' }, rounds: { type: 'string' }, dist: { type: 'string' }, formats: { type: 'string' } } });
   const dist = resolve(values.dist ?? new URL('../dist', import.meta.url).pathname);
   const api = await import(pathToFileURL(`${dist}/index.js`).href);
   const n = Number(values.functions ?? 8000);
   const rounds = Number(values.rounds ?? 7);
   const dir = makeDir();
   try {
-    const file = writeDump(api, dir, n);
-    const bytes = readFileSync(file);
-    const text = bytes.toString('utf8');
-    const mb = (bytes.length / 1e6).toFixed(1);
-    for (const [what, data] of [
-      ['bytes, 1 MiB chunks', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)],
-      ['one string', text],
-    ]) {
-      const t = readerTimes(api, data, rounds);
-      console.log(`DumpReader ${n} functions (${mb} MB), ${what}: best ${t.best.toFixed(0)} ms, median ${t.median.toFixed(0)} ms (${t.functions} functions)`);
+    for (const format of (values.formats ?? 'lspci').split(',')) {
+      let file;
+      if (format === 'lspci') file = writeDump(api, dir, n);
+      else {
+        const corpus = buildCorpus(api, new Rng(2026, 11));
+        const write = format === 'hexdump' ? api.writeHexdumpC : api.writeXxd;
+        const parts = [];
+        for (let i = 0; i < n; i++) parts.push(write({ bytes: corpus[i % corpus.length].bytes, length: corpus[i % corpus.length].bytes.length }));
+        file = join(dir, `dump-${n}.${format}`);
+        writeFileSync(file, parts.join(''));
+      }
+      const bytes = readFileSync(file);
+      const text = bytes.toString('utf8');
+      const mb = (bytes.length / 1e6).toFixed(1);
+      for (const [what, data] of [
+        ['bytes, 1 MiB chunks', new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)],
+        ['one string', text],
+      ]) {
+        const t = readerTimes(api, data, rounds);
+        console.log(`DumpReader ${format} ${n} functions (${mb} MB), ${what}: best ${t.best.toFixed(0)} ms, median ${t.median.toFixed(0)} ms (${t.functions} functions)`);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

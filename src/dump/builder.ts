@@ -12,6 +12,8 @@ export class FunctionBuilder {
   bytes = new Uint8Array(256).fill(0xff);
   known = new Uint8Array(256);
   length = 0;
+  /** True while every byte below `length` is known (no holes to look for at the end). */
+  dense = true;
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(
@@ -27,7 +29,10 @@ export class FunctionBuilder {
     if (offset >= this.bytes.length) this.grow();
     this.bytes[offset] = value;
     this.known[offset] = 1;
-    if (offset >= this.length) this.length = offset + 1;
+    if (offset >= this.length) {
+      if (offset > this.length) this.dense = false;
+      this.length = offset + 1;
+    }
   }
 
   /** Forget a byte (hexdump word padding past the end offset). */
@@ -35,6 +40,7 @@ export class FunctionBuilder {
     if (offset >= this.bytes.length) return;
     this.bytes[offset] = 0xff;
     this.known[offset] = 0;
+    this.dense = false;
     if (offset + 1 === this.length) {
       let l = offset;
       while (l > 0 && this.known[l - 1] !== 1) l--;
@@ -62,7 +68,7 @@ export class FunctionBuilder {
     let holes = 0;
     const known = this.known;
     // Typed-array indexOf finds the holes' edges much faster than a loop over every byte.
-    for (let i = known.indexOf(0); i >= 0 && i < this.length; i = known.indexOf(0, i)) {
+    for (let i = this.dense ? -1 : known.indexOf(0); i >= 0 && i < this.length; i = known.indexOf(0, i)) {
       let j = known.indexOf(1, i);
       if (j < 0 || j > this.length) j = this.length;
       holes++;

@@ -1,7 +1,7 @@
 // `hexdump -C` (canonical: bytes and an |ASCII| column) and plain `hexdump` / `hexdump -x`
 // (16-bit words), both with the `*` squeezed-line marker and the final offset line.
-import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
-import { fail, type Emit, type LineParser } from './parser.js';
+import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^[0-9a-fA-F]{7,8}(?=$|\s)/;
@@ -42,6 +42,70 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
       const firstBad = this.variant === 'words' ? tokens[Math.floor((CONFIG_SPACE_MAX - offset) / 2)] ?? tokens[0] : tokens[Math.max(0, CONFIG_SPACE_MAX - offset)] ?? tokens[0];
       fail('DUMP_OFFSET_RANGE', this.file, lineNo, offset >= CONFIG_SPACE_MAX ? 1 : firstBad.col, `byte at offset 0x${Math.max(offset, CONFIG_SPACE_MAX).toString(16)} is beyond the 4096 bytes of configuration space`);
     }
+    this.store(b, offset, bytes);
+  }
+
+  /**
+   * Lines of bytes or words with an |ASCII| column or none, and blank lines, straight from the
+   * bytes. Anything else (offset-only lines, '*', errors, non-ASCII before the column) stops
+   * it, before it changes anything, and goes to the string path.
+   */
+  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
+    let pos = cursor.pos;
+    let line = cursor.line;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > pos && !this.plainLine(buf, pos, end, line + 1, emit)) break;
+      line++;
+      pos = nl + 1;
+    }
+    cursor.pos = pos;
+    cursor.line = line;
+  }
+
+  /** One line from bytes, or false (nothing changed) when the string path must read it. */
+  private plainLine(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
+    let i = start;
+    let offset = 0;
+    while (i < end && i - start < 9) {
+      const v = HEX_VALUE[buf[i]];
+      if (v < 0) break;
+      offset = offset * 16 + v;
+      i++;
+    }
+    if (i - start < 7 || i - start > 8 || i === end || (buf[i] !== 32 && buf[i] !== 9)) return false;
+    let variant = this.variant;
+    const bytes: number[] = [];
+    while (i < end) {
+      const c = buf[i];
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
+      if (c === 124 /* | */) {
+        if (variant !== 'bytes') return false;
+        break; // the ASCII column (with no byte before it, an error: see below)
+      }
+      let j = i;
+      let v = 0;
+      while (j < end && HEX_VALUE[buf[j]] >= 0) v = v * 16 + HEX_VALUE[buf[j++]];
+      if (j < end && buf[j] !== 32 && buf[j] !== 9) return false;
+      if (variant === null) variant = j - i === 2 ? 'bytes' : j - i === 4 ? 'words' : null;
+      if (variant === 'bytes' && j - i === 2) bytes.push(v);
+      else if (variant === 'words' && j - i === 4) bytes.push(v & 0xff, v >> 8);
+      else return false;
+      i = j;
+    }
+    if (bytes.length === 0 || offset + bytes.length > CONFIG_SPACE_MAX) return false;
+    this.variant = variant;
+    if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
+    this.store(this.builder(lineNo), offset, bytes);
+    return true;
+  }
+
+  private store(b: FunctionBuilder, offset: number, bytes: number[]): void {
     this.repeat.resolve(b, offset);
     for (let i = 0; i < bytes.length; i++) b.set(offset + i, bytes[i]);
     this.repeat.remember(offset, bytes);

@@ -117,6 +117,7 @@ export class LspciParser implements LineParser {
       if (z - pos < 2 || z - pos > 8 || z + 2 >= n || buf[z] !== 58 /* : */ || buf[z + 1] !== 32) break;
       z += 2;
       const b = (this.cur ??= new FunctionBuilder('lspci', null, '', this.file, line + 1));
+      if (offset > b.length) b.dense = false;
       let bytes = b.bytes;
       let known = b.known;
       let at = offset;
@@ -129,6 +130,7 @@ export class LspciParser implements LineParser {
           if ((hi | lo) >= 0 && (sep === 32 || sep === 10 || sep === 13)) {
             if (at >= bytes.length) {
               if (at >= CONFIG_SPACE_MAX) break;
+              if (at > b.length) b.length = at;
               b.set(at, 0); // grows to 4096
               bytes = b.bytes;
               known = b.known;

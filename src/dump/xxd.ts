@@ -1,7 +1,7 @@
 // `xxd` text: `OFFSET: ` then groups of bytes (2 per group by default, any group size with
 // -g), two spaces and the ASCII column; `*` from `xxd -a`; and `xxd -p` (bare hex lines).
-import { CONFIG_SPACE_MAX, FunctionBuilder, hexVal, isHex, showChar } from './builder.js';
-import { fail, type Emit, type LineParser } from './parser.js';
+import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^([0-9a-fA-F]+): /;
@@ -36,6 +36,74 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       this.plainLine(t, text.indexOf(t), lineNo);
     }
     // Anything else (prompts, file names, blank lines) is ignored.
+  }
+
+  /**
+   * Offset lines (`OFFSET: ` then groups, then two spaces and the ASCII column), `xxd -p`
+   * lines and blank lines, straight from the bytes. Anything else ('*', errors, non-ASCII in
+   * the hex area, a second CR) stops it, before it changes anything, for the string path.
+   */
+  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
+    let pos = cursor.pos;
+    let line = cursor.line;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > pos && !this.plainBytes(buf, pos, end, line + 1, emit)) break;
+      line++;
+      pos = nl + 1;
+    }
+    cursor.pos = pos;
+    cursor.line = line;
+  }
+
+  /** One line from bytes, or false (nothing changed) when the string path must read it. */
+  private plainBytes(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
+    let i = start;
+    while (i < end && HEX_VALUE[buf[i]] >= 0) i++;
+    if (i === end) {
+      // xxd -p: hex digits only
+      if (this.variant === 'offsets' || (end - start) % 2 !== 0 || this.plainNext + (end - start) / 2 > CONFIG_SPACE_MAX) return false;
+      this.variant = 'plain';
+      const b = this.builder(lineNo);
+      for (let k = start; k < end; k += 2) b.set(this.plainNext++, HEX_VALUE[buf[k]] * 16 + HEX_VALUE[buf[k + 1]]);
+      this.sawData = true;
+      return true;
+    }
+    if (i === start || i - start > 8 || i + 1 >= end || buf[i] !== 58 /* : */ || buf[i + 1] !== 32 || this.variant === 'plain') return false;
+    let offset = 0;
+    for (let k = start; k < i; k++) offset = offset * 16 + HEX_VALUE[buf[k]];
+    const from = i + 2;
+    // The hex area ends at the first two spaces (before the ASCII column) or the end of the line.
+    let areaEnd = from;
+    while (areaEnd < end && !(buf[areaEnd] === 32 && areaEnd + 1 < end && buf[areaEnd + 1] === 32)) areaEnd++;
+    const bytes: number[] = [];
+    i = from;
+    while (i < areaEnd) {
+      if (buf[i] === 32) {
+        if (i === from) return false;
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < areaEnd && HEX_VALUE[buf[j]] >= 0) j++;
+      if ((j < areaEnd && buf[j] !== 32) || (j - i) % 2 !== 0) return false;
+      for (let k = i; k < j; k += 2) bytes.push(HEX_VALUE[buf[k]] * 16 + HEX_VALUE[buf[k + 1]]);
+      i = j;
+    }
+    if (bytes.length === 0 || offset + bytes.length > CONFIG_SPACE_MAX) return false;
+    this.variant = 'offsets';
+    if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
+    this.store(this.builder(lineNo), offset, bytes);
+    return true;
+  }
+
+  private store(b: FunctionBuilder, offset: number, bytes: number[]): void {
+    this.repeat.resolve(b, offset);
+    for (let k = 0; k < bytes.length; k++) b.set(offset + k, bytes[k]);
+    this.repeat.remember(offset, bytes);
+    this.sawData = true;
   }
 
   private builder(lineNo: number): FunctionBuilder {
@@ -75,11 +143,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       fail('DUMP_OFFSET_RANGE', this.file, lineNo, bad <= 0 ? 1 : cols[bad], `byte at offset 0x${Math.max(offset, CONFIG_SPACE_MAX).toString(16)} is beyond the 4096 bytes of configuration space`);
     }
     if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
-    const b = this.builder(lineNo);
-    this.repeat.resolve(b, offset);
-    for (let k = 0; k < bytes.length; k++) b.set(offset + k, bytes[k]);
-    this.repeat.remember(offset, bytes);
-    this.sawData = true;
+    this.store(this.builder(lineNo), offset, bytes);
   }
 
   private plainLine(t: string, indent: number, lineNo: number): void {

@@ -79,7 +79,20 @@ const arbText: fc.Arbitrary<string> = fc.oneof(
 // rows that run past 0x1000, trailing blanks, ASCII columns, headers, blank lines, prose.
 const hex = (v: number, digits: number) => v.toString(16).padStart(digits, '0');
 const arbRow = fc.tuple(fc.integer({ min: 0, max: 0x1010 }), fc.integer({ min: 1, max: 9 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 }));
+// A line put together from an offset, a separator, hex groups of any width with blanks of
+// any kind between them, and a tail: what all three grammars read, and their near misses.
+const arbGroups = fc.array(fc.tuple(fc.integer({ min: 0, max: 0xffffff }), fc.constantFrom(2, 2, 2, 4, 4, 1, 3, 6), fc.constantFrom(' ', ' ', ' ', '  ', '\t', '')), { maxLength: 20 });
+const arbMixedLine = fc
+  .tuple(
+    fc.integer({ min: 0, max: 0x1010 }),
+    fc.constantFrom(2, 3, 7, 8, 8, 1, 9),
+    fc.constantFrom(': ', ': ', '  ', ' ', ':  ', ':', '\t', ': \t'),
+    arbGroups,
+    fc.constantFrom('', '', ' ', '  ', '\t', '  |ab.|', ' |', '|', '  ..ab', '  "x"', '\f', ' \u00a0', '\r'),
+  )
+  .map(([off, digits, sep, groups, tail]) => hex(off, digits) + sep + groups.map(([v, w, gap], i) => (i > 0 ? gap : '') + hex(v, w).slice(-w)).join('') + tail);
 const arbLine: fc.Arbitrary<string> = fc.oneof(
+  arbMixedLine,
   arbRow.map(([off, digits, bytes]) => `${hex(off, digits)}: ${bytes.map((b) => hex(b, 2)).join(' ')}`),
   fc.tuple(arbRow, fc.constantFrom(' ', '  ', '\t', ' \t ', '  |ab.|', '  "x"', ' |', '\f')).map(([[off, digits, bytes], tail]) => `${hex(off, digits)}: ${bytes.map((b) => hex(b, 2)).join(' ')}${tail}`),
   arbRow.map(([off, _d, bytes]) => `${hex(off, 8)}  ${bytes.map((b) => hex(b, 2)).join(' ')}  |${'.'.repeat(bytes.length)}|`),
@@ -87,7 +100,7 @@ const arbLine: fc.Arbitrary<string> = fc.oneof(
   arbRow.map(([off, _d, bytes]) => `${hex(off, 8)}: ${bytes.map((b) => hex(b, 2)).join('')}  ${'.'.repeat(bytes.length)}`),
   arbRow.map(([, , bytes]) => bytes.map((b) => hex(b, 2)).join('')),
   fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 9 }), arbDescription).map(([bus, dev, fn, d]) => `0000:${hex(bus, 2)}:${hex(dev, 2)}.${fn} ${d}`),
-  fc.constantFrom('', ' ', '*', 'prose', '  indented: 01', '\t00: 01 02', hex(0x100, 8), hex(0x40, 7)),
+  fc.constantFrom('', ' ', '*', ' * ', 'prose', '  indented: 01', '\t00: 01 02', hex(0x100, 8), hex(0x40, 7), `${hex(0x1000, 8)} `),
 );
 const arbLines = fc.array(arbLine, { minLength: 1, maxLength: 30 }).map((ls) => ls.join('\n') + '\n');
 
