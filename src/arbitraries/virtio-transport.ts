@@ -161,6 +161,10 @@ export interface TransportFacts {
   readonly legacyNotify: { readonly space: 'io'; readonly address: bigint } | null;
   /** Width of a doorbell write: 4 with VIRTIO_F_NOTIFICATION_DATA, else 2. */
   readonly notifyWidth: 2 | 4;
+  /** Every shared-memory region (cfg_type 8), in list order, with its id. */
+  readonly sharedMemory: readonly (StructureFact & { readonly id: number })[];
+  /** The MSI-X table (16 bytes per entry) and pending-bit array (8 bytes per 64 entries), or null without MSI-X. */
+  readonly msix: { readonly table: StructureFact & { readonly entries: number }; readonly pba: StructureFact } | null;
 }
 
 /** Facts of a transport (see TransportFacts). */
@@ -174,6 +178,11 @@ export function transportFacts(g: GenTransport): TransportFacts {
   };
   const n = fact(2);
   const mult = expectedCap(g, 2)?.multiplier ?? 0;
+  const at = (bar: number, offset: bigint, length: bigint): StructureFact => {
+    const b = barOf(bar)!;
+    return { bar, space: b.kind === 'io' ? 'io' : 'mem', offset, length, address: b.address + offset };
+  };
+  const m = g.msix;
   const legacyBar = g.transitional ? barOf(0) : undefined;
   return {
     kind: g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : 'modern',
@@ -185,6 +194,14 @@ export function transportFacts(g: GenTransport): TransportFacts {
     notifyAddresses: n ? g.queueNotifyOffs.map((off, queue) => ({ queue, queueNotifyOff: off, space: n.space, address: n.address + BigInt(off) * BigInt(mult) })) : [],
     legacyNotify: legacyBar ? { space: 'io', address: legacyBar.address + 16n } : null,
     notifyWidth: g.features & (1n << BigInt(VIRTIO_F_NOTIFICATION_DATA)) ? 4 : 2,
+    sharedMemory: g.caps.filter((c) => c.cfg_type === 8 && barOf(c.bar)).map((c) => ({ ...at(c.bar, c.offset, c.length), id: c.id ?? 0 })),
+    msix:
+      m && barOf(m.tableBar) && barOf(m.pbaBar)
+        ? {
+            table: { ...at(m.tableBar, BigInt(m.tableOffset), BigInt(16 * m.size)), entries: m.size },
+            pba: at(m.pbaBar, BigInt(m.pbaOffset), BigInt(8 * Math.ceil(m.size / 64))),
+          }
+        : null,
   };
 }
 
@@ -284,6 +301,10 @@ export function arbTransport(knobs: TransportKnobs = {}): fc.Arbitrary<Generated
         if (k === 'mem64') i++;
       }
       if (kinds.length === 0) kinds.push({ index: r.transitional ? 1 : 0, kind: 'mem32' });
+      // The MSI-X table and PBA live in memory space (PCI Local Bus spec 6.8.2.4): give them a
+      // memory BAR, turning the first I/O one into a 32-bit memory BAR when there is none.
+      if (r.msix && kinds.every((k) => k.kind === 'io')) kinds[0] = { index: kinds[0].index, kind: 'mem32' };
+      const memKinds = kinds.filter((k) => k.kind !== 'io');
       const width = r.nd ? 4n : 2n;
       let mult = r.multPick;
       if (r.nd && mult % 4 !== 0) mult = 4;
@@ -318,7 +339,8 @@ export function arbTransport(knobs: TransportKnobs = {}): fc.Arbitrary<Generated
       // Lay out each BAR's structures one after another.
       const cursor = new Map<number, bigint>();
       const placed = pl.map((p) => {
-        const k = kinds[p.barSlot % kinds.length];
+        const pool = p.kind.startsWith('msix') ? memKinds : kinds;
+        const k = pool[p.barSlot % pool.length];
         const align = p.kind === 'notify' ? width : p.kind === 'isr' ? 1n : p.kind.startsWith('msix') ? 8n : 4n;
         const offset = alignUp((cursor.get(k.index) ?? 0n) + BigInt(p.gap), align);
         cursor.set(k.index, offset + p.length);

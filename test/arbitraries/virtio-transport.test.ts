@@ -39,6 +39,14 @@ describe('arbTransport', () => {
     }
     if (g.facts.legacyNotify) expect(t.legacy?.bar?.address).toBe(g.facts.legacyNotify.address - 16n);
     else expect(t.legacy).toBeNull();
+    // Shared memory and MSI-X where the facts say.
+    expect(t.sharedMemory.map((r) => ({ bar: r.bar.index, space: r.bar.space, offset: r.offset, length: r.length, address: r.address, id: r.cap.id }))).toEqual(g.facts.sharedMemory);
+    if (g.facts.msix) {
+      const m = g.facts.msix;
+      expect(t.msix).toMatchObject({ tableSize: m.table.entries, table: { bir: m.table.bar, offset: Number(m.table.offset), address: m.table.address, length: Number(m.table.length) } });
+      expect(t.msix).toMatchObject({ pba: { bir: m.pba.bar, offset: Number(m.pba.offset), address: m.pba.address, length: Number(m.pba.length) } });
+      expect([m.table.space, m.pba.space]).toEqual(['mem', 'mem']);
+    } else expect(t.msix).toBeNull();
   });
 
   test.prop([arbLegacyTransport()], { numRuns: 1000 })('legacy-only devices probe as legacy-only with BAR0 + 16 as doorbell', (g) => {

@@ -88,33 +88,27 @@ describe('lookupAddress on every structure kind', () => {
     (g, kind, frac) => {
       const cs2 = decode(g);
       const devs = [{ slot: 'g', config: cs2, queueNotifyOffs: g.queueNotifyOffs }];
-      const barOf = (i: number) => g.bars.find((b) => b.index === i)!;
-      let bar: number;
-      let start: bigint;
-      let length: bigint;
-      let want: string;
-      if (kind === 'msix_table' || kind === 'msix_pba') {
-        const m = g.msix!;
-        bar = kind === 'msix_table' ? m.tableBar : m.pbaBar;
-        start = BigInt(kind === 'msix_table' ? m.tableOffset : m.pbaOffset);
-        length = BigInt(kind === 'msix_table' ? m.size * 16 : Math.ceil(m.size / 64) * 8);
-        want = kind;
-      } else {
-        const type = { common: 1, notify: 2, isr: 3, device: 4, shm: 8 }[kind];
-        const c = g.caps.find((x) => x.cfg_type === type);
-        fc.pre(c !== undefined);
-        bar = c!.bar;
-        start = c!.offset;
-        length = c!.length;
-        want = { common: 'common_cfg', notify: 'notify', isr: 'isr', device: 'device_cfg', shm: 'shared_memory' }[kind];
-      }
+      // Where each structure is, from the transport's facts.
+      const f = g.facts;
+      const where = {
+        common: f.common,
+        isr: f.isr,
+        device: f.device,
+        notify: f.notify,
+        shm: f.sharedMemory[0] ?? null,
+        msix_table: f.msix?.table ?? null,
+        msix_pba: f.msix?.pba ?? null,
+      }[kind];
+      expect(where, kind).not.toBeNull();
+      const { bar, offset: start, length } = where!;
+      const want = { common: 'common_cfg', notify: 'notify', isr: 'isr', device: 'device_cfg', shm: 'shared_memory', msix_table: 'msix_table', msix_pba: 'msix_pba' }[kind];
       const rel = BigInt(Math.floor(frac * Number(length)));
-      const b = barOf(bar);
-      const space = b.kind === 'io' ? 'io' : 'mem';
-      const hits = lookupAddress(devs, b.address + start + rel, space);
+      const { space, address } = where!;
+      const barAddress = address - start;
+      const hits = lookupAddress(devs, address + rel, space);
       const hit = hits.find((h) => h.structure === want && h.offsetInStructure === rel);
       expect(hit, `${want} +${rel}`).toBeDefined();
-      expect(hit!).toMatchObject({ bar, barAddress: b.address, offsetInBar: start + rel, space });
+      expect(hit!).toMatchObject({ bar, barAddress, offsetInBar: start + rel, space });
       if (want === 'common_cfg') {
         const s = commonCfgStruct(commonCfgLayoutFor(length));
         expect(hit!.field).toBe(rel < BigInt(s.size) ? s.fieldAt(Number(rel))!.name : null);
@@ -126,7 +120,7 @@ describe('lookupAddress on every structure kind', () => {
       if (want === 'msix_pba') expect(hit!.entry).toBe(Number(rel) * 8);
       if (want === 'shared_memory') expect(hit!.shmId).toBe(0);
       // One byte past the structure is not that structure at that offset.
-      const past = lookupAddress(devs, b.address + start + length, space);
+      const past = lookupAddress(devs, address + length, space);
       expect(past.some((h) => h.structure === want && h.offsetInStructure === length)).toBe(false);
     },
   );
