@@ -228,3 +228,43 @@ export function arbVirtioNoiseImage(knobs: VirtioNoiseImageKnobs = {}): fc.Arbit
       return { bytes: b, facts: { deviceId: r.device, caps, loops: pos.length > 0 && r.loop } };
     });
 }
+
+export interface VirtioCapNoiseKnobs {
+  /** Bytes of noise (default 64). */
+  readonly size?: number;
+  /** Largest offset of the capability (default size - 24, so its header and body fit). */
+  readonly maxPos?: number;
+  /** Largest cap_len (default 24: every length from empty to a 64-bit capability). */
+  readonly maxCapLen?: number;
+  /** cfg_type values to draw (default the defined ones, and 0, 6, 7, 200). */
+  readonly cfgTypes?: readonly number[];
+}
+
+export interface GeneratedVirtioCapNoise {
+  readonly bytes: Uint8Array;
+  /** Where the capability is and the cap_len and cfg_type written there (its next pointer and body are noise). */
+  readonly facts: { readonly pos: number; readonly capLen: number; readonly cfgType: number };
+}
+
+/**
+ * One virtio vendor capability header (ID 9, cap_len, cfg_type) at any byte offset of random
+ * bytes, for properties of a single-capability decoder: short capabilities, unaligned ones,
+ * unknown cfg_types.
+ */
+export function arbVirtioCapNoise(knobs: VirtioCapNoiseKnobs = {}): fc.Arbitrary<GeneratedVirtioCapNoise> {
+  const size = knobs.size ?? 64;
+  return fc
+    .record({
+      noise: fc.uint8Array({ minLength: size, maxLength: size }),
+      cfgType: fc.constantFrom(...(knobs.cfgTypes ?? [1, 2, 3, 4, 5, 8, 9, 0, 6, 7, 200])),
+      capLen: fc.integer({ min: 0, max: knobs.maxCapLen ?? 24 }),
+      pos: fc.integer({ min: 0, max: knobs.maxPos ?? size - 24 }),
+    })
+    .map((r) => {
+      const b = r.noise.slice();
+      b[r.pos] = PCI_CAP_ID.VNDR;
+      b[r.pos + 2] = r.capLen;
+      b[r.pos + 3] = r.cfgType;
+      return { bytes: b, facts: { pos: r.pos, capLen: r.capLen, cfgType: r.cfgType } };
+    });
+}

@@ -5,7 +5,7 @@ import { describe, expect } from 'vitest';
 import { test } from '@fast-check/vitest';
 import { decodeConfigSpace } from '../../src/pci/index.js';
 import { virtioVendorCapDecoder } from '../../src/virtio/index.js';
-import { arbCapChainImage, arbVirtioNoiseImage, NOISE_CAP_IDS, NOISE_EXT_CAP_IDS } from '../../src/arbitraries/index.js';
+import { arbCapChainImage, arbVirtioCapNoise, arbVirtioNoiseImage, NOISE_CAP_IDS, NOISE_EXT_CAP_IDS } from '../../src/arbitraries/index.js';
 
 const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
@@ -103,5 +103,14 @@ describe('arbVirtioNoiseImage', () => {
     expect(g.facts.loops).toBe(false);
     expect(g.bytes[0] | (g.bytes[1] << 8)).toBe(0x1af4);
     expect(g.bytes[6] & 0x10).toBe(0x10);
+  });
+});
+
+describe('arbVirtioCapNoise', () => {
+  test.prop([arbVirtioCapNoise({ size: 48, maxPos: 30, maxCapLen: 20, cfgTypes: [2, 7] })], { numRuns: 500 })('the header the facts name is at their offset, within the knobs', (g) => {
+    const { pos, capLen, cfgType } = g.facts;
+    expect(g.bytes.length).toBe(48);
+    expect(pos >= 0 && pos <= 30 && capLen <= 20 && [2, 7].includes(cfgType)).toBe(true);
+    expect([g.bytes[pos], g.bytes[pos + 2], g.bytes[pos + 3]]).toEqual([0x09, capLen, cfgType]);
   });
 });
