@@ -12,4 +12,5 @@ export * from './common-cfg.js';
 export * from './noise-image.js';
 export * from './bar-registers.js';
 export * from './hierarchy.js';
+export * from './identity.js';
 export * from './virtio-commands.js';

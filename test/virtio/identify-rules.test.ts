@@ -4,31 +4,24 @@
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { identifyVirtio, VIRTIO_DEVICE_TYPES } from '../../src/virtio/index.js';
+import { arbPciIdentity } from '../../src/arbitraries/index.js';
 
 const TRANSITIONAL: Record<number, number> = { 0x1000: 1, 0x1001: 2, 0x1002: 5, 0x1003: 3, 0x1004: 8, 0x1005: 4, 0x1009: 9 };
 
-const ids = fc.record({
-  vendor: fc.oneof(fc.constant(0x1af4), fc.nat(0xffff)),
-  device: fc.oneof(fc.integer({ min: 0x0fff, max: 0x1080 }), fc.constantFrom(0x0fff, 0x1000, 0x103f, 0x1040, 0x107f, 0x1080, ...Object.keys(TRANSITIONAL).map(Number)), fc.nat(0xffff)),
-  revision: fc.oneof(fc.constant(0), fc.nat(0xff)),
-  subsystem: fc.oneof(fc.integer({ min: 0, max: 0x50 }), fc.constantFrom(0x3f, 0x40), fc.nat(0xffff)),
-  known: fc.oneof(fc.constant(64), fc.integer({ min: 0, max: 64 })),
-});
-
-function image(r: { vendor: number; device: number; revision: number; subsystem: number }): Uint8Array {
-  const b = new Uint8Array(64);
-  const dv = new DataView(b.buffer);
-  dv.setUint16(0, r.vendor, true);
-  dv.setUint16(2, r.device, true);
-  b[8] = r.revision;
-  dv.setUint16(0x2c, 0x1af4, true);
-  dv.setUint16(0x2e, r.subsystem, true);
-  return b;
-}
+// Vendor, device, revision and subsystem IDs around the rules' edges (arbPciIdentity), and any
+// number of known bytes (usually the whole header).
+const ids = fc.tuple(arbPciIdentity(), fc.oneof(fc.constant(64), fc.integer({ min: 0, max: 64 }))).map(([g, known]) => ({
+  bytes: g.bytes,
+  vendor: g.facts.vendorId,
+  device: g.facts.deviceId,
+  revision: g.facts.revision,
+  subsystem: g.facts.subsystemId,
+  known,
+}));
 
 describe('identifyVirtio', () => {
   test.prop([ids], { numRuns: 1000 })('follows the spec for any IDs, and never reads past the known bytes', (r) => {
-    const id = identifyVirtio(image(r), r.known);
+    const id = identifyVirtio(r.bytes, r.known);
     const codes = id.diagnostics.map((d) => d.code).sort();
     if (r.known < 4) {
       expect(id.isVirtio).toBe(false);
