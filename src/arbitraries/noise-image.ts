@@ -72,6 +72,11 @@ export interface CapChainImageKnobs {
   readonly links?: 'list' | 'any';
   /** With 'list' links: whether the last capability points back to the first (default drawn). */
   readonly loop?: boolean;
+  /**
+   * Bytes each standard capability must have before 0x100 (default 4): 12 keeps a whole MSI-X
+   * capability inside conventional config space, for instance.
+   */
+  readonly capSpan?: number;
 }
 
 /** Offsets a walk from `first` visits by `nextOf`, up to 0 or the first repeated offset. */
@@ -102,7 +107,7 @@ export function arbCapChainImage(knobs: CapChainImageKnobs = {}): fc.Arbitrary<G
   const links = knobs.links ?? 'list';
   return fc
     .record({
-      std: fc.uniqueArray(fc.integer({ min: 0x10, max: 0x3f }), { minLength: minCaps, maxLength: maxCaps }),
+      std: fc.uniqueArray(fc.integer({ min: 0x10, max: Math.floor((0x100 - Math.max(4, knobs.capSpan ?? 4)) / 4) }), { minLength: minCaps, maxLength: maxCaps }),
       stdIds: fc.array(idArb(knobs.capIds ?? NOISE_CAP_IDS, fc.nat(0xfe)), { minLength: maxCaps, maxLength: maxCaps }),
       stdTargets: fc.array(fc.nat(), { minLength: links === 'any' ? maxCaps : 0, maxLength: links === 'any' ? maxCaps : 0 }),
       ext: fc.uniqueArray(fc.integer({ min: 0x41, max: 0x3ff }), { minLength: 0, maxLength: maxExt }),

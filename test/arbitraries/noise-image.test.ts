@@ -70,6 +70,10 @@ describe('arbCapChainImage', () => {
     },
   );
 
+  test.prop([arbCapChainImage({ size: 256, capSpan: 12, maxCaps: 12 })], { numRuns: 200 })('knobs: capSpan keeps every capability that far from 0x100', (g) => {
+    for (const c of g.facts.caps) expect(c.pos).toBeLessThanOrEqual(0x100 - 12);
+  });
+
   test.prop([arbCapChainImage({ maxCaps: 0, extCapIds: 'any', maxExtCaps: 200, links: 'any', background: 'zero' })], { numRuns: 200 })(
     "knobs: extended 'any' links loop too",
     (g) => {

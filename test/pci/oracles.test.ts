@@ -6,6 +6,7 @@ import { decodeConfigSpace, encodeConfigSpace, pciHeaderType0, pciHeaderType1, p
 import { flattenType0, type0Parser, type0Struct, unflattenType0 } from './oracles/type0.js';
 import { flattenType1, type1Parser, type1Struct, unflattenType1 } from './oracles/type1.js';
 import { msixDerived, msixParser, msixStruct } from './oracles/msix.js';
+import { arbCapChainImage } from '../../src/arbitraries/index.js';
 
 const plain = (o: Record<string, unknown>) => ({ ...o }); // drop restructure's hidden properties
 
@@ -44,18 +45,8 @@ describe('type 1 header oracles', () => {
 });
 
 describe('MSI-X capability oracles', () => {
-  // A type 0 image whose capability list is one MSI-X capability at an arbitrary position.
-  const msixImage = fc
-    .tuple(fc.uint8Array({ minLength: 256, maxLength: 256 }), fc.integer({ min: 0x10, max: 0x3d }))
-    .map(([b, slot]) => {
-      const pos = slot * 4;
-      b[0x0e] = 0;
-      b[0x06] |= 0x10;
-      b[0x34] = pos;
-      b[pos] = 0x11;
-      b[pos + 1] = 0;
-      return { b, pos };
-    });
+  // A type 0 image whose capability list is one MSI-X capability, whole, at an arbitrary position.
+  const msixImage = arbCapChainImage({ size: 256, headerType: 0, capIds: [0x11], minCaps: 1, maxCaps: 1, loop: false, capSpan: 12 }).map((g) => ({ b: g.bytes, pos: g.facts.caps[0].pos }));
 
   test.prop([msixImage], { numRuns: 1000 })('binary-parser and restructure agree with the MSI-X decoder', ({ b, pos }) => {
     const cs = decodeConfigSpace(b);
