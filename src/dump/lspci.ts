@@ -51,6 +51,12 @@ function leadingHexDigits(s: string): number {
   return i;
 }
 
+/** Grow a builder to 4096 bytes before a direct write at `at` (256 <= at < 4096). */
+function growTo4096(b: FunctionBuilder, at: number): void {
+  if (at > b.length) b.length = at;
+  b.set(at, 0);
+}
+
 export class LspciParser implements LineParser {
   private cur: FunctionBuilder | null = null;
   private seen = new Set<string>();
@@ -94,72 +100,70 @@ export class LspciParser implements LineParser {
     const n = buf.length;
     let pos = cursor.pos;
     let line = cursor.line;
-    for (;;) {
-      if (pos >= n) break;
-      let z = pos;
-      if (buf[z] === 13) z++;
-      if (z < n && buf[z] === 10) {
-        // A blank line ends the function.
-        line++;
-        this.flush(emit);
-        pos = z + 1;
-        continue;
+    while (pos < n) {
+      let next: number;
+      const c = buf[pos];
+      if (c === 10 || (c === 13 && pos + 1 < n && buf[pos + 1] === 10)) {
+        this.flush(emit); // a blank line ends the function
+        next = c === 10 ? pos + 1 : pos + 2;
+      } else {
+        next = this.dataBytes(buf, pos, line + 1);
+        if (next < 0) break;
       }
-      let offset = 0;
-      const digitsEnd = n - pos > 9 ? pos + 9 : n;
-      z = pos;
-      while (z < digitsEnd) {
-        const v = HEX_VALUE[buf[z]];
-        if (v < 0) break;
-        offset = offset * 16 + v;
-        z++;
-      }
-      if (z - pos < 2 || z - pos > 8 || z + 2 >= n || buf[z] !== 58 /* : */ || buf[z + 1] !== 32) break;
-      z += 2;
-      const b = (this.cur ??= new FunctionBuilder('lspci', null, '', this.file, line + 1));
-      if (offset > b.length) b.dense = false;
-      let bytes = b.bytes;
-      let known = b.known;
-      let at = offset;
-      let ended = false;
-      for (;;) {
-        if (z + 2 < n) {
-          const hi = HEX_VALUE[buf[z]];
-          const lo = HEX_VALUE[buf[z + 1]];
-          const sep = buf[z + 2];
-          if ((hi | lo) >= 0 && (sep === 32 || sep === 10 || sep === 13)) {
-            if (at >= bytes.length) {
-              if (at >= CONFIG_SPACE_MAX) break;
-              if (at > b.length) b.length = at;
-              b.set(at, 0); // grows to 4096
-              bytes = b.bytes;
-              known = b.known;
-            }
-            bytes[at] = hi * 16 + lo;
-            known[at] = 1;
-            at++;
-            z += sep === 32 ? 3 : 2;
-            continue;
-          }
-        }
-        // The end of the line, or something for the string path.
-        if (z < n && buf[z] === 10) ended = true;
-        else if (z + 1 < n && buf[z] === 13 && buf[z + 1] === 10) {
-          ended = true;
-          z++;
-        }
-        break;
-      }
-      if (at > offset) {
-        this.sawData = true;
-        if (at > b.length) b.length = at;
-      }
-      if (!ended) break;
       line++;
-      pos = z + 1;
+      pos = next;
     }
     cursor.pos = pos;
     cursor.line = line;
+  }
+
+  /**
+   * One data line from `pos`: where the next line starts, or -1 for the string path. Kept
+   * apart from the loop over lines so the engine optimises it early and cheaply.
+   */
+  private dataBytes(buf: Uint8Array, pos: number, lineNo: number): number {
+    const n = buf.length;
+    let z = pos;
+    let offset = 0;
+    const digitsEnd = n - pos > 9 ? pos + 9 : n;
+    while (z < digitsEnd) {
+      const v = HEX_VALUE[buf[z]];
+      if (v < 0) break;
+      offset = offset * 16 + v;
+      z++;
+    }
+    if (z - pos < 2 || z - pos > 8 || z + 2 >= n || buf[z] !== 58 /* : */ || buf[z + 1] !== 32) return -1;
+    z += 2;
+    const b = (this.cur ??= new FunctionBuilder('lspci', null, '', this.file, lineNo));
+    if (offset > b.length) b.dense = false;
+    let bytes = b.bytes;
+    let known = b.known;
+    let at = offset;
+    while (z + 2 < n) {
+      const hi = HEX_VALUE[buf[z]];
+      const lo = HEX_VALUE[buf[z + 1]];
+      const sep = buf[z + 2];
+      if ((hi | lo) < 0 || (sep !== 32 && sep !== 10 && sep !== 13)) break;
+      if (at >= bytes.length) {
+        if (at >= CONFIG_SPACE_MAX) break;
+        growTo4096(b, at);
+        bytes = b.bytes;
+        known = b.known;
+      }
+      bytes[at] = hi * 16 + lo;
+      known[at] = 1;
+      at++;
+      z += sep === 32 ? 3 : 2;
+    }
+    if (at > offset) {
+      this.sawData = true;
+      if (at > b.length) b.length = at;
+    }
+    // The end of the line, or something for the string path.
+    const c = z < n ? buf[z] : 0;
+    if (c === 10) return z + 1;
+    if (c === 13 && z + 1 < n && buf[z + 1] === 10) return z + 2;
+    return -1;
   }
 
   end(_lineNo: number, emit: Emit): void {
