@@ -82,6 +82,7 @@ export class DumpReader {
       if (this.wanted === 'binary') fail('DUMP_BINARY_TEXT', this.file, 1, 1, 'binary format asked for, but the input is text');
       if (this.mode === 'undecided') this.mode = 'text';
       if (this.mode === 'binary') throw new Error('DumpReader: text pushed into a binary read');
+      // Bytes of an unfinished line come first (an incomplete UTF-8 character there reads as U+FFFD).
       if (this.carryLength > 0) this.partial += this.carryText();
       this.text(chunk);
     } else if (chunk.length > 0) {
@@ -250,10 +251,7 @@ export class DumpReader {
 
   private line(raw: string): void {
     this.lineNo++;
-    this.textLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
-  }
-
-  private textLine(text: string): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (this.parser) {
       this.parser.line(text, this.lineNo, this.emit);
       return;

@@ -171,6 +171,13 @@ describe('byte path = string path', () => {
     expectSame(Uint8Array.from(ks.flatMap((k) => PIECES[k])), cuts, format);
   });
 
+  it('strings and bytes may be mixed in one read', () => {
+    const parts: Array<string | Uint8Array> = [enc.encode('0000:00:04.0 caf\u00e9\n00: 0'), '1 02\n10', enc.encode(': 03 04\r\n\n'), '00:05.0 x\n00: 05\n'];
+    const mixed = outcome((r) => parts.flatMap((p) => r.push(p)), 'auto');
+    expect(mixed).toEqual(viaString(enc.encode(parts.map((p) => (typeof p === 'string' ? p : new TextDecoder().decode(p))).join('')), 'auto'));
+    expect('functions' in mixed && mixed.functions.map((f) => f.description)).toEqual(['caf\u00e9', 'x']);
+  });
+
   it('a BOM is dropped only at the start of the bytes, even when cut inside it', () => {
     const text = enc.encode('\ufeff00:04.0 x\n00: 01 02\n\ufeff00: 03\n');
     for (let cut = 0; cut <= 8; cut++) expectSame(text, [cut, cut + 1], 'auto');
