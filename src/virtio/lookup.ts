@@ -60,6 +60,11 @@ export interface VirtioAddressHit {
   readonly allQueues?: boolean;
   /** Notify: true when queue numbers come from the assumption off = index. */
   readonly assumedNotifyOff?: boolean;
+  /**
+   * Notify: true when notify_off_multiplier is not in the image (a cut dump, or a cap_len too
+   * short with nothing at cap+16): which queue the address kicks cannot be told.
+   */
+  readonly multiplierUnknown?: boolean;
   /** MSI-X table: entry number; PBA: first pending bit of the byte. */
   readonly entry?: number;
   /** Shared memory: the region id. */
@@ -198,9 +203,13 @@ function queueList(d: VirtioLookupDevice): { offs: readonly number[]; assumed: b
 }
 
 function notifyQueues(cap: VirtioCap, rel: bigint, d: VirtioLookupDevice, t: VirtioTransport) {
-  const mult = cap.notify_off_multiplier ?? cap.multiplierAtCap16 ?? 0;
+  const mult = cap.notify_off_multiplier ?? cap.multiplierAtCap16;
   const width = BigInt(t.notificationData ? 4 : 2);
   const q = queueList(d);
+  if (mult === null) {
+    // Not 0 (every queue) and not any other value: the probe reports VIRTIO_NOTIFY_MULTIPLIER_UNAVAILABLE.
+    return { allQueues: false, queueNotifyOff: null, queues: [], assumedNotifyOff: false, multiplierUnknown: true };
+  }
   if (mult === 0) {
     return { allQueues: true, queueNotifyOff: null, queues: q ? q.offs.map((_, i) => i) : [], assumedNotifyOff: q?.assumed ?? false };
   }

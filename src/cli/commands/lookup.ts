@@ -35,6 +35,7 @@ function hitJson(h: VirtioAddressHit): Record<string, unknown> {
   if (h.queueNotifyOff !== undefined) o.queue_notify_off = h.queueNotifyOff;
   if (h.allQueues !== undefined) o.all_queues = h.allQueues;
   if (h.assumedNotifyOff !== undefined) o.assumed_notify_off = h.assumedNotifyOff;
+  if (h.multiplierUnknown) o.multiplier_unknown = true;
   if (h.entry !== undefined) o.entry = h.entry;
   if (h.shmId !== undefined) o.shm_id = h.shmId;
   return o;
@@ -53,7 +54,8 @@ function hitText(h: VirtioAddressHit): string[] {
   );
   if (h.entry !== undefined) out.push(`  ${h.structure === 'msix_table' ? 'MSI-X vector' : 'first pending bit'} ${h.entry}`);
   if (h.structure === 'notify' || h.structure === 'legacy') {
-    if (h.allQueues) out.push('  kicks every queue (the value written selects the queue)');
+    if (h.multiplierUnknown) out.push('  which queue: unknown (notify_off_multiplier is not in the image)');
+    else if (h.allQueues) out.push('  kicks every queue (the value written selects the queue)');
     else if (h.queues && h.queues.length) {
       out.push(
         `  kicks queue${h.queues.length > 1 ? 's' : ''} ${h.queues.join(', ')}` +
