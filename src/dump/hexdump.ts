@@ -51,18 +51,16 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
    * it, before it changes anything, and goes to the string path.
    */
   bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
-    let pos = cursor.pos;
-    let line = cursor.line;
+    // The cursor is updated line by line (see LspciParser.bytesLines for why).
     for (;;) {
+      const pos = cursor.pos;
       const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
+      if (nl < 0) return;
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > pos && !this.plainLine(buf, pos, end, line + 1, emit)) break;
-      line++;
-      pos = nl + 1;
+      if (end > pos && !this.plainLine(buf, pos, end, cursor.line + 1, emit)) return;
+      cursor.line++;
+      cursor.pos = nl + 1;
     }
-    cursor.pos = pos;
-    cursor.line = line;
   }
 
   /** One line from bytes, or false (nothing changed) when the string path must read it. */

@@ -98,23 +98,23 @@ export class LspciParser implements LineParser {
    */
   bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
     const n = buf.length;
-    let pos = cursor.pos;
-    let line = cursor.line;
-    while (pos < n) {
+    // The cursor is updated line by line, not once after the loop: code after a long loop has
+    // no type feedback when the engine optimises inside the loop, and V8 then deoptimises at
+    // every exit from it.
+    while (cursor.pos < n) {
+      const pos = cursor.pos;
       let next: number;
       const c = buf[pos];
       if (c === 10 || (c === 13 && pos + 1 < n && buf[pos + 1] === 10)) {
         this.flush(emit); // a blank line ends the function
         next = c === 10 ? pos + 1 : pos + 2;
       } else {
-        next = this.dataBytes(buf, pos, line + 1);
-        if (next < 0) break;
+        next = this.dataBytes(buf, pos, cursor.line + 1);
+        if (next < 0) return;
       }
-      line++;
-      pos = next;
+      cursor.line++;
+      cursor.pos = next;
     }
-    cursor.pos = pos;
-    cursor.line = line;
   }
 
   /**

@@ -44,18 +44,16 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
    * the hex area, a second CR) stops it, before it changes anything, for the string path.
    */
   bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
-    let pos = cursor.pos;
-    let line = cursor.line;
+    // The cursor is updated line by line (see LspciParser.bytesLines for why).
     for (;;) {
+      const pos = cursor.pos;
       const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
+      if (nl < 0) return;
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > pos && !this.plainBytes(buf, pos, end, line + 1, emit)) break;
-      line++;
-      pos = nl + 1;
+      if (end > pos && !this.plainBytes(buf, pos, end, cursor.line + 1, emit)) return;
+      cursor.line++;
+      cursor.pos = nl + 1;
     }
-    cursor.pos = pos;
-    cursor.line = line;
   }
 
   /** One line from bytes, or false (nothing changed) when the string path must read it. */
