@@ -80,6 +80,27 @@ function noisy(s: Struct<any>, noise: Uint8Array, at: number, overrides: Record<
   return s.toBytes({ ...(s.decode(src) as Record<string, unknown>), ...overrides } as never);
 }
 
+function largestMemBar(bars: readonly ArbBar[]): ArbBar | null {
+  let best: ArbBar | null = null;
+  for (const b of bars) if (b.kind !== 'io' && (!best || b.size > best.size)) best = b;
+  return best;
+}
+
+/**
+ * An MSI-X capability whose table and PBA fit a memory BAR of the function (fewer entries when
+ * the BAR is small); without a memory BAR of at least 32 bytes there is no valid place, and a
+ * power-management capability stands in for it.
+ */
+function fitMsix(c: ArbCapSpec, bars: readonly ArbBar[]): ArbCapSpec {
+  if (c.kind !== 'msix') return c;
+  const bar = largestMemBar(bars);
+  if (!bar || bar.size < 32n) return { kind: 'pm' };
+  // 16 bytes per entry, then the PBA: one bit per entry in 8-byte units.
+  let n = c.tableSize;
+  while (n > 1 && BigInt(n * 16 + Math.ceil(n / 64) * 8) > bar.size) n = Math.max(1, n >> 1);
+  return n === c.tableSize ? c : { kind: 'msix', tableSize: n };
+}
+
 function capBytes(c: ArbCapSpec, noise: Uint8Array, salt: number, bars: readonly ArbBar[]): Uint8Array {
   const head = { cap_next: 0 };
   switch (c.kind) {
@@ -91,11 +112,12 @@ function capBytes(c: ArbCapSpec, noise: Uint8Array, salt: number, bars: readonly
       return noisy(msiStructFor(control), noise, salt, { ...head, cap_id: PCI_CAP_ID.MSI, message_control: control });
     }
     case 'msix': {
-      // Table and PBA in a memory BAR of the function when it has one.
-      const mem = bars.filter((b) => b.kind !== 'io');
-      const bir = mem.length ? mem[salt % mem.length].index : 0;
+      // fitMsix chose a table size that fits the largest memory BAR: table at its start, PBA
+      // right after it (the PCI spec maps both into memory space, without overlap).
+      const bar = largestMemBar(bars)!;
       const control = (c.tableSize - 1) | (noise[salt % noise.length] & 0xc0) << 8;
-      return noisy(pciMsixCap, noise, salt, { ...head, cap_id: PCI_CAP_ID.MSIX, message_control: control, table: bir, pba: (0x800 | bir) >>> 0 });
+      const pbaOffset = c.tableSize * 16;
+      return noisy(pciMsixCap, noise, salt, { ...head, cap_id: PCI_CAP_ID.MSIX, message_control: control, table: bar.index, pba: (pbaOffset | bar.index) >>> 0 });
     }
     case 'pcie': {
       const flags = 2 | (c.portType << 4) | ((noise[salt % noise.length] & 0x3f) << 8);
@@ -153,7 +175,7 @@ function placeExtChain(img: Uint8Array, blobs: readonly Uint8Array[], plan: Chai
 export function buildConfigImage(spec: ConfigImageSpec): GeneratedConfigImage {
   const img = new Uint8Array(spec.size);
   const noise = spec.noise.length ? spec.noise : new Uint8Array(1);
-  let caps = spec.caps;
+  let caps = spec.caps.map((c) => fitMsix(c, spec.bars));
   let blobs = caps.map((c, i) => capBytes(c, noise, 17 * i + 64, spec.bars));
   let at = placeCapChain(img, blobs, spec.capPlan);
   while (!at) {

@@ -7,6 +7,7 @@ import { decodeBarRegisters, decodeExpansionRom } from './bars.js';
 import { PCI_STD_HEADER_SIZEOF, walkCapabilities } from './capabilities.js';
 import { walkExtendedCapabilities } from './ext-capabilities.js';
 import { barCountFor, capPointerOffsetFor, headerStructFor, romOffsetFor } from './header.js';
+import { checkMsixPlacement } from './msix-check.js';
 import { DecodeState } from './place.js';
 import type { Capability, ConfigSpace, DecodeOptions, ExtendedCapability, PciHeaderFields } from './types.js';
 
@@ -58,6 +59,8 @@ export function decodeConfigSpace(bytes: Uint8Array, opts: DecodeOptions = {}): 
       st.report('CAPS_WITHOUT_STATUS_BIT', ptrOff, `capability pointer is ${hex(img[ptrOff], 2)} but Status bit 4 is clear; list not walked`);
     }
   }
+
+  checkMsixPlacement(st, capabilities, bars, barCountFor(layout));
 
   let extendedCapabilities: ExtendedCapability[] = [];
   if (length > 0x100) extendedCapabilities = walkExtendedCapabilities(st);

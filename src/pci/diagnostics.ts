@@ -28,6 +28,27 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
     severity: 'info',
     meaning: 'A BAR size was supplied for a BAR register that holds no BAR (unused, or the upper half of a 64-bit BAR); it is ignored.',
   },
+  MSIX_BIR_RESERVED: {
+    severity: 'error',
+    meaning: 'The Table BIR or PBA BIR of an MSI-X capability is 6 or 7, which the PCI spec reserves; the table or PBA is in no BAR.',
+  },
+  MSIX_BIR_NO_BAR: {
+    severity: 'error',
+    meaning:
+      'The Table BIR or PBA BIR of an MSI-X capability names a BAR register that holds no BAR: one that reads 0 (not implemented, or a 32-bit memory BAR left unassigned), or the upper half of a 64-bit BAR. Linux cannot map the table there.',
+  },
+  MSIX_BIR_IO: {
+    severity: 'error',
+    meaning: 'The Table BIR or PBA BIR of an MSI-X capability names an I/O BAR; the PCI spec maps the MSI-X table and PBA into memory space only.',
+  },
+  MSIX_OUTSIDE_BAR: {
+    severity: 'error',
+    meaning: 'The MSI-X table (16 bytes per entry) or PBA (one bit per entry, in 8-byte units) runs past the end of its BAR; only reported when the BAR size is known.',
+  },
+  MSIX_TABLE_PBA_OVERLAP: {
+    severity: 'error',
+    meaning: 'The MSI-X table and PBA are in the same BAR and their byte ranges overlap, which the PCI spec forbids (they may share a 4 KiB page, not bytes).',
+  },
   CAPS_WITHOUT_STATUS_BIT: {
     severity: 'warning',
     meaning:
