@@ -197,10 +197,12 @@ void sink;
 
 // Notes kept with the figures: how they were taken and what the profiles said. Written by
 // hand (dated); the tables above them are regenerated on every --write.
-const NOTES = `## Notes (analysis of 2026-11-25)
+const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
 
-- **Machine load.** These figures were taken on a 2-core machine shared with other jobs (load
-  average 5-10 during the run). Absolute rates vary by 2-3x from run to run there; the
+- **Machine load.** The machine has 2 cores and is shared with other jobs. On 2026-11-25 the
+  figures were taken at load average 5-10; on 2026-12-03 nothing else of this project ran (the
+  load above is the benchmark's own), but the host's speed still varied: lspci alone took 1.27 s
+  on the 8000-function dump at 07:49 UTC and 1.9 s in this run. Absolute rates vary by 2-3x from run to run there; the
   structure comparisons interleave the decoders' rounds so that load falls on all of them
   alike, which keeps the ratios steadier than the rates.
 - **Structure decode.** The field-table decoder builds each value by copying a per-structure
@@ -214,27 +216,35 @@ const NOTES = `## Notes (analysis of 2026-11-25)
   the JIT specialises per field name, while a table-driven decoder stores through a shared,
   megamorphic site per field kind. Closing that gap needs generated code (\`new Function\`),
   which DESIGN.md rules out for the core (it must run under a strict Content-Security-Policy).
-- **pcicfg decode vs lspci.** pciutils is C and prints about half as many lines per function
-  (pcicfg shows every register with its bits, the virtio transport and the queue doorbells).
-  Node's start-up alone is about 50-80 ms here against lspci's 20 ms for one function. At scale
-  the cost per added function is the gap that matters: see the growth line in the goals (pcicfg
-  about 1.5x lspci's cost per function). A CPU profile of \`pcicfg decode\` on 4000 functions
-  (quiet machine, after the CLI's own optimisations of 2026-11-25): src/cli 34%, Node built-ins
-  and I/O 14%, the dump reader 13%, the PCI decoder 11%, GC 10%, virtio 10%, layout 7%. The
-  field-table decoder, the capability walk and the lspci reader were made faster that day (git
-  log of src/layout/struct.ts, src/pci/capabilities.ts, src/dump/lspci.ts); no single place is
-  left that would bring pcicfg to 0.8x lspci's time: it would take less work per printed line
-  across the CLI and the decoders, or less output.
-- **Start-up and warm-up.** The time of \`pcicfg decode\` is close to start-up + n x a per-function
-  cost, but the first thousand or so functions run before V8 has optimised the hot code, and on a
-  loaded machine its background compiler gets little CPU: the intercept of the line is far larger
-  than Node's start-up. V8 flags tried on 1000 functions (\`--max-semi-space-size=64\`,
-  \`--max-lazy\`, \`--sparkplug\`, \`--always-sparkplug\`) changed nothing measurable (0.78-0.84 s
-  of user CPU time either way).
-- **Doorbell dispatch.** A profile of \`VirtioPciDevice.barWrite\` on a doorbell: 44% of the time is
-  in \`programmedModelBars\` (every BAR decoded again from config space, with bigint arithmetic, to
-  put the bus address into the kick log) and 28% in GC; the dispatch itself (\`queuesAt\`, one Map
-  lookup) is under 1%.
+- **pcicfg decode vs lspci (2026-12-03).** The goal of at most 0.8x lspci's wall time is still
+  missed (see the goals above); the gap narrowed from about 1.75x (8000 functions, 2026-11-25) to
+  the ratio in table (c). pciutils is C and prints about half as many lines per function (pcicfg
+  shows every register with its bits, the virtio transport and the queue doorbells: 101 lines per
+  function on these dumps against lspci's 51, 52 MB of text against 23 MB at 8000 functions).
+  What changed on 2026-12-03: the dump reader splits lines on the bytes and reads plain lspci data
+  lines straight from them (Node 20's streaming TextDecoder alone took about 390 ms of the 8000-
+  function run; reading the dump went from about 880 ms to under 300 ms cold), and the text
+  renderer looks up header fields through maps, reads registers through a byte-to-hex table and
+  appends lines in place (text rendering of 4000 functions about 30% faster). A CPU profile of
+  the 8000-function run afterwards: src/cli 31%, dump reader 13%, GC 12%, PCI 11%, virtio 11%,
+  Node built-ins and I/O 13%, layout 7%; no single place is left that is worth the remaining 2x.
+- **Tried and dropped (2026-12-03): worker threads.** Rendering batches of functions in
+  worker_threads (main thread reading, parsing and writing in order, replies taken synchronously
+  with receiveMessageOnPort so the workers are never starved) gave identical output but no gain
+  on this 2-core machine: V8 already uses the second core for concurrent GC and compilation
+  (user+sys CPU is about 1.3x the wall time of a single-threaded run), and each worker adds its own
+  warm-up and heap (+1.3 s of CPU at 8000 functions). 1 worker: 2.78-2.86 s against 2.62-2.79 s
+  without; 2 workers: 3.45-3.73 s. V8 flags (\`--max-semi-space-size=32/64\`,
+  \`--single-threaded-gc\`) changed nothing beyond noise either.
+- **Start-up.** Node itself starts in about 40-80 ms here; loading the decode command's module
+  graph (about 100 modules: compile, stat and open per file) takes another 60-130 ms, so
+  \`pcicfg decode\` of one function takes about 0.19 s against lspci's 0.02 s. This is most of
+  the gap at 1000 functions. A bundled single-file CLI would cut the module loading; it is not done
+  (it would add a bundler to the build that \`npm install\` runs).
+- **Doorbell dispatch.** On 2026-11-25 a profile of \`VirtioPciDevice.barWrite\` on a doorbell
+  showed 44% of the time in decoding every BAR again from config space (bigint arithmetic) to put
+  the bus address into the kick log; since then a doorbell write reads only the kicked BAR's base
+  (table (d) is after that change).
 - **Peak memory.** pcicfg reads and prints function by function. Its live heap stays small
   (heapUsed sampled every 250 ms while decoding 16000 functions: 11-30 MiB throughout), but its
   peak RSS rises over the first thousands of functions as V8 and the allocator size themselves
