@@ -1,7 +1,7 @@
 // `hexdump -C` (canonical: bytes and an |ASCII| column) and plain `hexdump` / `hexdump -x`
 // (16-bit words), both with the `*` squeezed-line marker and the final offset line.
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
-import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
+import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^[0-9a-fA-F]{7,8}(?=$|\s)/;
@@ -45,26 +45,8 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
     this.store(b, offset, bytes);
   }
 
-  /**
-   * Lines of bytes or words with an |ASCII| column or none, and blank lines, straight from the
-   * bytes. Anything else (offset-only lines, '*', errors, non-ASCII before the column) stops
-   * it, before it changes anything, and goes to the string path.
-   */
-  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
-    // The cursor is updated line by line (see LspciParser.bytesLines for why).
-    for (;;) {
-      const pos = cursor.pos;
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0) return;
-      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > pos && !this.plainLine(buf, pos, end, cursor.line + 1, emit)) return;
-      cursor.line++;
-      cursor.pos = nl + 1;
-    }
-  }
-
   /** One line from bytes, or false (nothing changed) when the string path must read it. */
-  private plainLine(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
+  protected lineFromBytes(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
     let i = start;
     let offset = 0;
     while (i < end && i - start < 9) {

@@ -1,6 +1,6 @@
 // The `*` marker of hexdump and `xxd -a`: the previous line repeats until the next offset.
 import type { FunctionBuilder } from './builder.js';
-import type { Emit } from './parser.js';
+import type { Emit, LineCursor } from './parser.js';
 
 export class RepeatTracker {
   private last: { offset: number; bytes: number[] } | null = null;
@@ -47,6 +47,26 @@ export abstract class RepeatingDumpParser {
   end(lineNo: number, emit: Emit): void {
     this.flush(emit, lineNo);
   }
+
+  /**
+   * Plain lines straight from the bytes (what each format calls plain is its `lineFromBytes`);
+   * the first line that is not stops it, unchanged, for the string path. The cursor is
+   * updated line by line (see LspciParser.bytesLines for why).
+   */
+  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
+    for (;;) {
+      const pos = cursor.pos;
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) return;
+      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > pos && !this.lineFromBytes(buf, pos, end, cursor.line + 1, emit)) return;
+      cursor.line++;
+      cursor.pos = nl + 1;
+    }
+  }
+
+  /** One line from bytes, or false (nothing changed) when the string path must read it. */
+  protected abstract lineFromBytes(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean;
 
   protected flush(emit: Emit, lineNo: number): void {
     if (this.cur) {

@@ -1,7 +1,7 @@
 // `xxd` text: `OFFSET: ` then groups of bytes (2 per group by default, any group size with
 // -g), two spaces and the ASCII column; `*` from `xxd -a`; and `xxd -p` (bare hex lines).
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
-import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
+import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 
 const OFFSET = /^([0-9a-fA-F]+): /;
@@ -38,26 +38,8 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     // Anything else (prompts, file names, blank lines) is ignored.
   }
 
-  /**
-   * Offset lines (`OFFSET: ` then groups, then two spaces and the ASCII column), `xxd -p`
-   * lines and blank lines, straight from the bytes. Anything else ('*', errors, non-ASCII in
-   * the hex area, a second CR) stops it, before it changes anything, for the string path.
-   */
-  bytesLines(buf: Uint8Array, cursor: LineCursor, emit: Emit): void {
-    // The cursor is updated line by line (see LspciParser.bytesLines for why).
-    for (;;) {
-      const pos = cursor.pos;
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0) return;
-      const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      if (end > pos && !this.plainBytes(buf, pos, end, cursor.line + 1, emit)) return;
-      cursor.line++;
-      cursor.pos = nl + 1;
-    }
-  }
-
   /** One line from bytes, or false (nothing changed) when the string path must read it. */
-  private plainBytes(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
+  protected lineFromBytes(buf: Uint8Array, start: number, end: number, lineNo: number, emit: Emit): boolean {
     let i = start;
     while (i < end && HEX_VALUE[buf[i]] >= 0) i++;
     if (i === end) {
