@@ -47,9 +47,7 @@ function barLine(b: Bar): string {
 }
 
 function headerRegion(cs: ConfigSpace): Region | undefined {
-  // The header is placed first; search only when it is not.
-  const r = cs.regions[0];
-  return r && r.offset === 0 && r.struct.startsWith('pci_') ? r : cs.regions.find((x) => x.offset === 0 && x.struct.startsWith('pci_'));
+  return cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
 }
 
 /** Named bits of a header register (`Control:` / `Status:` lines). */

@@ -35,7 +35,7 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
   MSIX_BIR_NO_BAR: {
     severity: 'error',
     meaning:
-      'The Table BIR or PBA BIR of an MSI-X capability names a BAR register that holds no BAR: one that reads 0 (not implemented, or a 32-bit memory BAR left unassigned), or the upper half of a 64-bit BAR. Linux cannot map the table there.',
+      'The Table BIR or PBA BIR of an MSI-X capability names a BAR register that holds no BAR: one that reads 0 (not implemented, or a 32-bit memory BAR left unassigned), the upper half of a 64-bit BAR, or BIR 2-5 of a bridge, which has two BARs. Linux cannot map the table there.',
   },
   MSIX_BIR_IO: {
     severity: 'error',

@@ -8,6 +8,7 @@ export * from './bars.js';
 export * from './capabilities.js';
 export * from './ext-capabilities.js';
 export * from './config-space.js';
+export { msixLayout, type MsixLayout, type MsixPlacement } from './msix-check.js';
 export type { CapDecodeContext as PciCapDecodeContext, CapDecoder as PciCapDecoder, CapPart as PciCapPart } from './caps/common.js';
 export { pciCapHeader } from './caps/header.js';
 export * from './caps/pm.js';

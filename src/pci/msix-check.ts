@@ -7,30 +7,63 @@ import { PCI_CAP_ID } from './cap-ids.js';
 import type { DecodeState } from './place.js';
 import type { Bar, Capability } from './types.js';
 
-interface Placement {
+/** Where the table or PBA of an MSI-X capability is: its register, BIR, offset and length in bytes. */
+export interface MsixPlacement {
   readonly what: 'table' | 'PBA';
+  /** Config-space offset of the Table or PBA register. */
   readonly reg: number;
   readonly bir: number;
-  readonly offset: bigint;
-  readonly length: bigint;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface MsixLayout {
+  /** Table size (the register holds N-1). */
+  readonly entries: number;
+  readonly enabled: boolean;
+  readonly functionMask: boolean;
+  readonly table: MsixPlacement;
+  /** Null when the capability is cut before its PBA register. */
+  readonly pba: MsixPlacement | null;
+}
+
+/**
+ * The registers of the MSI-X capability at `pos` (16 bytes per table entry, one PBA bit per
+ * entry in 8-byte units); null when the capability is cut before its Table register.
+ */
+export function msixLayout(bytes: Uint8Array, pos: number, capLength: number, known: number): MsixLayout | null {
+  if (capLength < 8 || pos + 8 > known) return null;
+  const control = readU16(bytes, pos + 2);
+  const entries = (control & 0x7ff) + 1;
+  const place = (what: 'table' | 'PBA', reg: number, length: number): MsixPlacement => {
+    const v = readU32(bytes, reg);
+    return { what, reg, bir: v & 7, offset: (v & ~7) >>> 0, length };
+  };
+  return {
+    entries,
+    enabled: (control & 0x8000) !== 0,
+    functionMask: (control & 0x4000) !== 0,
+    table: place('table', pos + 4, entries * 16),
+    pba: capLength >= 12 && pos + 12 <= known ? place('PBA', pos + 8, Math.ceil(entries / 64) * 8) : null,
+  };
 }
 
 export function checkMsixPlacement(st: DecodeState, capabilities: readonly Capability[], bars: readonly Bar[], barSlots: number): void {
   for (const c of capabilities) {
-    // Only registers the capability holds (a capability cut at 0x100 or at the known length has no PBA register).
-    if (c.id !== PCI_CAP_ID.MSIX || c.length < 8 || c.pos + 8 > st.length) continue;
-    const entries = (readU16(st.bytes, c.pos + 2) & 0x7ff) + 1;
-    const place = (what: 'table' | 'PBA', reg: number, length: number): Placement => {
-      const v = readU32(st.bytes, reg);
-      return { what, reg, bir: v & 7, offset: BigInt((v & ~7) >>> 0), length: BigInt(length) };
-    };
-    const table = place('table', c.pos + 4, entries * 16);
-    const pba = c.length >= 12 && c.pos + 12 <= st.length ? place('PBA', c.pos + 8, Math.ceil(entries / 64) * 8) : null;
-    const ok: Placement[] = [];
+    if (c.id !== PCI_CAP_ID.MSIX) continue;
+    // Only registers the capability holds (one cut at 0x100 or at the known length may have no PBA register).
+    const m = msixLayout(st.bytes, c.pos, c.length, st.length);
+    if (!m) continue;
+    const { table, pba } = m;
+    const ok: MsixPlacement[] = [];
     for (const p of pba ? [table, pba] : [table]) {
       const where = `MSI-X ${p.what} of the capability at ${hex(c.pos, 2)}`;
-      if (p.bir > 5 || p.bir >= barSlots) {
+      if (p.bir > 5) {
         st.report('MSIX_BIR_RESERVED', p.reg, `${where}: BIR ${p.bir} is reserved`);
+        continue;
+      }
+      if (p.bir >= barSlots) {
+        st.report('MSIX_BIR_NO_BAR', p.reg, `${where}: BIR ${p.bir} names no BAR (this header has ${barSlots})`);
         continue;
       }
       const bar = bars.find((b) => b.index === p.bir);
@@ -45,7 +78,7 @@ export function checkMsixPlacement(st: DecodeState, capabilities: readonly Capab
         st.report('MSIX_BIR_IO', p.reg, `${where}: BIR ${p.bir} is an I/O BAR; MSI-X structures are in memory space`);
         continue;
       }
-      if (bar.size !== null && p.offset + p.length > bar.size) {
+      if (bar.size !== null && BigInt(p.offset + p.length) > bar.size) {
         st.report('MSIX_OUTSIDE_BAR', p.reg, `${where}: ${hex(p.offset)} + ${hex(p.length)} bytes runs past BAR ${p.bir} (${hex(bar.size)} bytes)`);
       }
       ok.push(p);

@@ -4,8 +4,9 @@
 // vp_modern_map_capability and the spec make, each reported as a diagnostic.
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { hex } from '../bytes/hex.js';
-import { readU16, readU32 } from '../bytes/window.js';
+import { readU16 } from '../bytes/window.js';
 import type { Bar, BarKind, ConfigSpace } from '../pci/types.js';
+import { msixLayout, type MsixPlacement } from '../pci/msix-check.js';
 import {
   decodeVirtioCap,
   VIRTIO_PCI_CAP_BAR,
@@ -251,25 +252,20 @@ export function checkNotifyBound(
 
 function readMsix(cs: ConfigSpace, opts: ProbeOptions): VirtioMsix | null {
   const c = cs.capabilities.find((x) => x.id === PCI_CAP_ID_MSIX);
-  if (!c || c.pos + 12 > cs.length) return null;
-  const ctrl = readU16(cs.bytes, c.pos + 2);
-  const t = readU32(cs.bytes, c.pos + 4);
-  const p = readU32(cs.bytes, c.pos + 8);
-  const tableSize = (ctrl & 0x7ff) + 1;
-  const region = (reg: number, length: number): VirtioMsixRegion => {
-    const bir = reg & 7;
-    const offset = (reg & ~7) >>> 0;
-    const r = bir <= 5 ? resolveVirtioBar(cs, bir, null, opts) : null;
+  const m = c ? msixLayout(cs.bytes, c.pos, c.length, cs.length) : null;
+  if (!c || !m || !m.pba) return null;
+  const region = (p: MsixPlacement): VirtioMsixRegion => {
+    const r = p.bir <= 5 ? resolveVirtioBar(cs, p.bir, null, opts) : null;
     const bar = r && r.ok ? r.bar : null;
-    return { bir, offset, bar, address: bar ? bar.address + BigInt(offset) : null, length };
+    return { bir: p.bir, offset: p.offset, bar, address: bar ? bar.address + BigInt(p.offset) : null, length: p.length };
   };
   return {
     capPos: c.pos,
-    tableSize,
-    enabled: (ctrl & 0x8000) !== 0,
-    functionMask: (ctrl & 0x4000) !== 0,
-    table: region(t, tableSize * 16),
-    pba: region(p, Math.ceil(tableSize / 64) * 8),
+    tableSize: m.entries,
+    enabled: m.enabled,
+    functionMask: m.functionMask,
+    table: region(m.table),
+    pba: region(m.pba),
   };
 }
 

@@ -53,6 +53,14 @@ describe('MSI-X table and PBA placement', () => {
     expect(d?.message).toContain('upper half of 64-bit BAR 4');
   });
 
+  it('a bridge has two BARs: BIR 2-5 name none', () => {
+    const b = image({ 0: 0xfebd1000 }, 3, 0x3, 0x800);
+    b[0x0e] = 1;
+    expect(msixCodes(b)).toEqual([['MSIX_BIR_NO_BAR', 0x44]]);
+    // Not "a BAR register that reads 0": offset 0x1c of a bridge is the I/O base/limit.
+    expect(decodeConfigSpace(b).diagnostics.find((d) => d.code === 'MSIX_BIR_NO_BAR')?.message).toContain('names no BAR (this header has 2)');
+  });
+
   it('an I/O BAR', () => {
     expect(msixCodes(image(bars, 3, 0x0, 0x801))).toEqual([['MSIX_BIR_IO', 0x44]]);
   });
