@@ -9,7 +9,6 @@ const OFFSET = /^[0-9a-fA-F]{7,8}(?=$|\s)/;
 export class HexdumpParser extends RepeatingDumpParser implements LineParser {
   /** 'bytes' for -C, 'words' for plain hexdump; fixed by the first data line. */
   private variant: 'bytes' | 'words' | null = null;
-  sawData = false;
 
   constructor(private readonly file?: string) {
     super();
@@ -83,13 +82,6 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
     if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
     this.store(this.builder(lineNo), offset, bytes);
     return true;
-  }
-
-  private store(b: FunctionBuilder, offset: number, bytes: number[]): void {
-    this.repeat.resolve(b, offset);
-    for (let i = 0; i < bytes.length; i++) b.set(offset + i, bytes[i]);
-    this.repeat.remember(offset, bytes);
-    this.sawData = true;
   }
 
   private builder(lineNo: number): FunctionBuilder {

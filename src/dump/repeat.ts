@@ -43,6 +43,15 @@ export class RepeatTracker {
 export abstract class RepeatingDumpParser {
   protected cur: FunctionBuilder | null = null;
   protected readonly repeat = new RepeatTracker();
+  sawData = false;
+
+  /** A line's bytes at `offset`: a pending `*` is filled up to it first, then remembered for the next. */
+  protected store(b: FunctionBuilder, offset: number, bytes: number[]): void {
+    this.repeat.resolve(b, offset);
+    for (let i = 0; i < bytes.length; i++) b.set(offset + i, bytes[i]);
+    this.repeat.remember(offset, bytes);
+    this.sawData = true;
+  }
 
   end(lineNo: number, emit: Emit): void {
     this.flush(emit, lineNo);

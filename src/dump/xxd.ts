@@ -11,7 +11,6 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
   /** Next offset for `xxd -p` lines, which carry none. */
   private plainNext = 0;
   private variant: 'offsets' | 'plain' | null = null;
-  sawData = false;
 
   constructor(private readonly file?: string) {
     super();
@@ -77,13 +76,6 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
     this.store(this.builder(lineNo), offset, bytes);
     return true;
-  }
-
-  private store(b: FunctionBuilder, offset: number, bytes: number[]): void {
-    this.repeat.resolve(b, offset);
-    for (let k = 0; k < bytes.length; k++) b.set(offset + k, bytes[k]);
-    this.repeat.remember(offset, bytes);
-    this.sawData = true;
   }
 
   private builder(lineNo: number): FunctionBuilder {
