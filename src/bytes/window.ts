@@ -97,3 +97,14 @@ export class ByteWindow {
     return this.has(o, size) ? this.bytes.slice(o, o + size) : null;
   }
 }
+
+/** The pieces one after another in a new array (`total` is the sum of their lengths). */
+export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 // Output with back-pressure: a multi-thousand-function dump is printed function by function,
 // so what is waiting in memory never grows with the input.
+import { concatBytes } from '../bytes/window.js';
 
 /** What `main` writes to: process.stdout/stderr, or a capture object in tests. */
 export interface CliWritable {
@@ -107,11 +108,5 @@ export async function readAll(stream: CliReadable): Promise<Uint8Array> {
     parts.push(b);
     total += b.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }

@@ -1,5 +1,6 @@
 // Reading a dump: format detection, then line-by-line parsing that emits each function as
 // soon as it is complete. Memory holds one function at a time, whatever the dump's size.
+import { concatBytes } from '../bytes/window.js';
 import { CONFIG_SPACE_MAX } from './builder.js';
 import { looksBinary, readBinaryDump } from './binary.js';
 import { classifyLine } from './detect.js';
@@ -110,12 +111,7 @@ export class DumpReader {
   end(): DumpFunction[] {
     if (this.mode === 'done') return [];
     if (this.mode === 'binary') {
-      const all = new Uint8Array(this.binaryLength);
-      let at = 0;
-      for (const c of this.binaryChunks) {
-        all.set(c, at);
-        at += c.length;
-      }
+      const all = concatBytes(this.binaryChunks, this.binaryLength);
       this.binaryChunks = [];
       this.emit(readBinaryDump(all, this.file));
     } else {
@@ -214,16 +210,7 @@ export class DumpReader {
 
   /** The carried pieces as one array. */
   private joinCarry(): Uint8Array {
-    let buf: Uint8Array;
-    if (this.carry.length === 1) buf = this.carry[0];
-    else {
-      buf = new Uint8Array(this.carryLength);
-      let at = 0;
-      for (const c of this.carry) {
-        buf.set(c, at);
-        at += c.length;
-      }
-    }
+    const buf = this.carry.length === 1 ? this.carry[0] : concatBytes(this.carry, this.carryLength);
     this.carry = [];
     this.carryLength = 0;
     return buf;
