@@ -115,12 +115,12 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
     }
     return j;
   });
-  const notify = t.notify ? { ...locationJson(t.notify)!, notify_off_multiplier: t.notify.multiplier, multiplier_source: t.notify.multiplierSource } : null;
+  const notify = t.notify ? Object.assign(locationJson(t.notify)!, { notify_off_multiplier: t.notify.multiplier, multiplier_source: t.notify.multiplierSource }) : null;
   const queues: Record<string, unknown>[] = [];
   for (let q = 0; q < v.queuesShown; q++) {
     const n = queueNotify(t, q);
     // false: past the notify region, so with queue_notify_off = index the queue likely does not exist.
-    if (n) queues.push({ ...notifyJson(n, q), in_notify_region: t.notify ? n.address - t.notify.address + BigInt(n.width) <= t.notify.length : true });
+    if (n) queues.push(Object.assign(notifyJson(n, q), { in_notify_region: t.notify ? n.address - t.notify.address + BigInt(n.width) <= t.notify.length : true }));
   }
   const idKnown = identityKnown(dev);
   return {
@@ -133,7 +133,7 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
     isr: locationJson(t.isr),
     device: locationJson(t.device),
     pci_cfg: t.pciCfg ? capJson(t.pciCfg) : null,
-    shared_memory: t.sharedMemory.map((s) => ({ ...locationJson(s)!, id: s.cap.id })),
+    shared_memory: t.sharedMemory.map((s) => Object.assign(locationJson(s)!, { id: s.cap.id })),
     vendor_data: t.vendorData.map(capJson),
     legacy: t.legacy
       ? {

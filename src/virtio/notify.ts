@@ -91,7 +91,7 @@ export function notifyAddress(transport: VirtioTransport, queueNotifyOff: number
  * taken as queue_notify_off (what QEMU and cloud-hypervisor report), and the result is flagged.
  */
 export function notifyAddressForQueue(transport: VirtioTransport, queueIndex: number, opts: Omit<NotifyOptions, 'assumed'> = {}): NotifyAddress | null {
-  return notifyAddress(transport, queueIndex, { ...opts, assumed: true });
+  return notifyAddress(transport, queueIndex, Object.assign({}, opts, { assumed: true }));
 }
 
 /** The 32-bit notification value with VIRTIO_F_NOTIFICATION_DATA, as a field table. */

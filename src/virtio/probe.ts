@@ -385,7 +385,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
     if (multiplier === null) {
       diagnostics.push(vdiag('VIRTIO_NOTIFY_MULTIPLIER_UNAVAILABLE', n.cap.pos, `notify cap at ${hex(n.cap.pos, 2)} has no readable notify_off_multiplier`));
     } else {
-      notify = { ...n, multiplier, multiplierSource: source };
+      notify = Object.assign({}, n, { multiplier, multiplierSource: source });
       diagnostics.push(...checkNotifyMultiplier(multiplier, nd, n.cap.pos + VIRTIO_PCI_NOTIFY_CAP_MULT));
       const offs = opts.queueNotifyOffs ?? (opts.numQueues !== undefined ? Array.from({ length: opts.numQueues }, (_, i) => i) : []);
       const assumed = opts.queueNotifyOffs === undefined;
@@ -433,5 +433,6 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
     legacy = { bar, msixEnabled, deviceConfigOffset: legacyDeviceConfigOffset(msixEnabled) };
   }
 
-  return { ...empty, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy };
+  // Not `{ ...empty, kind, … }`: fields added after a spread are slow on Node 20.
+  return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, diagnostics };
 }
