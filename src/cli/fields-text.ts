@@ -9,6 +9,9 @@ import { bitValue, type FieldInfo } from '../layout/struct.js';
 /** `00` … `ff`. */
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
 
+/** How many bytes of a longer `bytes` field the text output shows. */
+export const BYTES_SHOWN = 64;
+
 /** Whether every byte of [from, from + size) is known (below `known`, and given by the dump when `mask` is set). */
 export function bytesKnown(known: number, mask: Uint8Array | null | undefined, from: number, size: number): boolean {
   if (from + size > known) return false;
@@ -171,7 +174,14 @@ export function regionLines(
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (f.offset >= r.length || (skip !== undefined && skip.has(f.name))) continue;
-    const text = fieldText(bytes, known, r.offset, f, mask);
+    // A long opaque payload (vendor data, DVSEC bodies: up to 4 KiB) would be one line of
+    // thousands of characters: its first bytes are shown, --annotate shows all of them.
+    const long = f.kind === 'bytes' && f.size > BYTES_SHOWN;
+    const text = long
+      ? bytesKnown(known, mask, r.offset + f.offset, f.size)
+        ? `${fieldText(bytes, known, r.offset, { ...f, size: BYTES_SHOWN }, mask)} … (${f.size} bytes; --annotate shows every byte)`
+        : null
+      : fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
       into.push(`${indent}${names[i]}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
       continue;

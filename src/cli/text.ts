@@ -116,6 +116,23 @@ function namesOf(fields: readonly FieldInfo[]): ReadonlySet<string> {
 
 const CAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['cap_id', 'cap_next', 'cap_vndr']);
 const EXTCAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['header']);
+/**
+ * A virtio capability's fields that its line under "Virtio:" already gives (virtioLines): in
+ * the capability list only the rest (pci_cfg_data, reserved bytes that are not zero) is shown.
+ */
+const VIRTIO_LISTED_FIELDS: ReadonlySet<string> = new Set([
+  ...CAP_HEADER_FIELDS,
+  'cap_len',
+  'cfg_type',
+  'bar',
+  'id',
+  'offset',
+  'length',
+  'offset_hi',
+  'length_hi',
+  'notify_off_multiplier',
+  'vendor_id',
+]);
 
 /** lspci's bridge summary: bus numbers and the three forwarding windows. */
 function bridgeLines(cs: ConfigSpace, T: string): string[] {
@@ -227,15 +244,24 @@ export function deviceText(dev: DecodedDevice): string[] {
   for (const b of cs.bars) out.push(T + barLine(b));
   if (cs.rom && cs.rom.raw !== 0) out.push(`${T}Expansion ROM at ${cs.rom.address.toString(16).padStart(8, '0')} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
 
+  const virtioCaps = dev.virtio ? dev.virtio.transport.caps : null;
   for (const c of cs.capabilities) {
-    out.push(`${T}Capabilities: [${h(c.pos, 2)}] ${c.name}${c.vendor ? `: ${c.vendor.name}` : ''}`);
     let regions = regionsIn(cs.regions, c.pos, c.pos + Math.max(c.length, 1));
     if (c.vendor) regions = regions.filter((r) => r.struct !== 'pci_vendor_cap');
+    // A virtio capability whose bytes are all known has its fields on its line under "Virtio:";
+    // printing them here too doubled the output of a virtio function.
+    const listed =
+      c.vendor !== undefined &&
+      regions.length > 0 &&
+      virtioCaps !== null &&
+      virtioCaps.some((v) => v.pos === c.pos) &&
+      bytesKnown(cs.length, input.known, regions[0].offset, regions[0].length);
+    out.push(`${T}Capabilities: [${h(c.pos, 2)}] ${c.name}${c.vendor ? `: ${c.vendor.name}` : ''}${listed ? ' (fields under Virtio below)' : ''}`);
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       if (i > 0) out.push(`${T}${T}${r.label}:`);
       // The heading already says the ID and where the next capability is.
-      regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, CAP_HEADER_FIELDS, out);
+      regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, listed && i === 0 ? VIRTIO_LISTED_FIELDS : CAP_HEADER_FIELDS, out);
     }
     const info = infoText(c.info, shownNames(regions));
     if (info) out.push(`${T}${T}${info}`);

@@ -112,4 +112,41 @@ describe('decode text', () => {
     expect(r.stdout).toMatch(/pci_header_type0\.expansion_rom = 0xfeb40001 {2}enable\+ address=0xfeb40000\n/);
     expect(await decodeText(b)).toContain('\tExpansion ROM at feb40000 [enabled]\n');
   });
+
+  it("a virtio capability's fields are printed once, under Virtio, unless some of its bytes are missing", async () => {
+    const t = await decodeText(exampleBytes());
+    const list = t.slice(t.indexOf('\tCapabilities: [84]'), t.indexOf('\tVirtio:'));
+    expect(list.trimEnd().split('\n')).toEqual([
+      '\tCapabilities: [84] Vendor Specific: virtio pci_cfg (fields under Virtio below)',
+      '\t\tpci_cfg_data  00 00 00 00',
+      '\tCapabilities: [70] Vendor Specific: virtio notify (fields under Virtio below)',
+      '\tCapabilities: [60] Vendor Specific: virtio device (fields under Virtio below)',
+      '\tCapabilities: [50] Vendor Specific: virtio isr (fields under Virtio below)',
+      '\tCapabilities: [40] Vendor Specific: virtio common (fields under Virtio below)',
+    ]);
+    expect(t).toContain('\t\t[70] notify (cfg_type 2: Notifications) bar=4 offset=0x3000 length=0x1000 notify_off_multiplier=4 cap_len=20\n');
+    // The dump leaves out 0x78-0x7b (the notify cap's offset): its register list is back, the
+    // missing field marked.
+    const known = new Uint8Array(256).fill(1).fill(0, 0x78, 0x7c);
+    const r = await runCli(['decode', '-'], writeLspciFunction({ bytes: exampleBytes(), length: 256, known, slot, description: 'x' }));
+    const cap = r.stdout.slice(r.stdout.indexOf('Capabilities: [70]'), r.stdout.indexOf('Capabilities: [60]'));
+    expect(cap).toMatch(/^Capabilities: \[70\] Vendor Specific: virtio notify\n/);
+    expect(cap).toMatch(/\t\tbar +0x04\n/);
+    expect(cap).toMatch(/\t\tnotify_off_multiplier  0x00000004\n/);
+    expect(cap).toMatch(/\t\toffset +<not given by the dump>\n/);
+  });
+
+  it('a byte field longer than 64 bytes shows its first 64 and its length; --annotate has every byte', async () => {
+    // A vendor-specific capability (not virtio) with 93 data bytes 0x00, 0x01, …
+    const b = image(256, [
+      [0x00, [0x86, 0x80, 0x34, 0x12, 0x00, 0x00, 0x10, 0x00]],
+      [0x34, [0x40]],
+      [0x40, [0x09, 0x00, 0x60, ...Array.from({ length: 0x5d }, (_, i) => i)]],
+    ]);
+    const t = await decodeText(b);
+    const first = Array.from({ length: 64 }, (_, i) => i.toString(16).padStart(2, '0')).join(' ');
+    expect(t).toContain(`\t\tdata      ${first} … (93 bytes; --annotate shows every byte)\n`);
+    const a = (await runCli(['decode', '-', '--annotate'], writeLspciFunction({ bytes: b, length: 256, slot }))).stdout;
+    expect(a).toContain('  093-09f  50 51 52 53 54 55 56 57 58 59 5a 5b 5c           …\n');
+  });
 });
