@@ -29,6 +29,7 @@ import { vdiag } from './diag.js';
 import { hasFeature, VIRTIO_F_NOTIFICATION_DATA, type Features } from './features.js';
 import { identifyVirtio, type VirtioIdentity, type VirtioPciKind } from './ids.js';
 import { legacyDeviceConfigOffset } from './legacy.js';
+import { hookedVirtioCap } from './vendor-hook.js';
 
 export const PCI_CAP_ID_VNDR = 0x09;
 export const PCI_CAP_ID_MSIX = 0x11;
@@ -311,7 +312,8 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   const caps: VirtioCap[] = [];
   for (const c of cs.capabilities) {
     if (c.id !== PCI_CAP_ID_VNDR) continue;
-    const cap = decodeVirtioCap(cs.bytes, c.pos, cs.length);
+    // Decoded already when the PCI decoder ran with virtioVendorCapDecoder (as the CLI does).
+    const cap = hookedVirtioCap(c.vendor, cs.bytes, cs.length) ?? decodeVirtioCap(cs.bytes, c.pos, cs.length);
     caps.push(cap);
     diagnostics.push(...cap.diagnostics);
   }
