@@ -179,7 +179,7 @@ export function regionLines(
     const long = f.kind === 'bytes' && f.size > BYTES_SHOWN;
     const text = long
       ? bytesKnown(known, mask, r.offset + f.offset, f.size)
-        ? `${fieldText(bytes, known, r.offset, { ...f, size: BYTES_SHOWN }, mask)} … (${f.size} bytes; --annotate shows every byte)`
+        ? `${fieldText(bytes, known, r.offset, { ...f, size: BYTES_SHOWN }, mask)} ... (${f.size} bytes; --annotate shows every byte)`
         : null
       : fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {

@@ -156,8 +156,10 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
   };
 }
 
+// Text output stays in Latin-1 (no arrows): one character above U+00FF makes V8 hold a whole
+// function's output as a two-byte string, twice the memory and a slower write.
 const loc = (l: VirtioStructureLocation) =>
-  `BAR${l.bar.index} + ${hex0x(l.offset)}, ${hex0x(l.length)} bytes → ${hex0x(l.address)}${l.bar.space === 'io' ? ' (I/O port)' : ''}`;
+  `BAR${l.bar.index} + ${hex0x(l.offset)}, ${hex0x(l.length)} bytes at ${hex0x(l.address)}${l.bar.space === 'io' ? ' (I/O port)' : ''}`;
 
 /** The text block printed after the capabilities. */
 export function virtioLines(dev: DecodedDevice, indent: string): string[] {

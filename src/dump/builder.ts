@@ -4,13 +4,14 @@ import { diag, type Diagnostic } from '../bytes/diagnostic.js';
 import { formatPciAddress, type PciAddress } from '../pci/bus.js';
 import { DUMP_DIAGNOSTICS } from './diagnostics.js';
 import type { DumpFormat, DumpFunction } from './types.js';
+import { allocBytes } from '../bytes/slab.js';
 
 export const CONFIG_SPACE_MAX = 4096;
 const MAX_HOLE_DIAGNOSTICS = 8;
 
 export class FunctionBuilder {
-  bytes = new Uint8Array(256).fill(0xff);
-  known = new Uint8Array(256);
+  bytes = allocBytes(256).fill(0xff);
+  known = allocBytes(256);
   length = 0;
   /** True while every byte below `length` is known (no holes to look for at the end). */
   dense = true;
@@ -49,8 +50,8 @@ export class FunctionBuilder {
   }
 
   private grow(): void {
-    const b = new Uint8Array(CONFIG_SPACE_MAX).fill(0xff);
-    const k = new Uint8Array(CONFIG_SPACE_MAX);
+    const b = allocBytes(CONFIG_SPACE_MAX).fill(0xff);
+    const k = allocBytes(CONFIG_SPACE_MAX);
     b.set(this.bytes);
     k.set(this.known);
     this.bytes = b;

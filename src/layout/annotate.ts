@@ -38,8 +38,13 @@ export function labelAt(regions: readonly Region[], at: number): ByteLabel | und
 }
 
 /** Byte ranges of `[0, length)` covered by no region: reported, never silently lost. */
+// One mask for every call (nothing in between can call again): a fresh 4 KiB typed array per
+// image cost more than the marking (see src/bytes/slab.ts).
+let scratch = new Uint8Array(4096);
+
 export function unclaimed(regions: readonly Region[], length: number): Array<{ offset: number; length: number }> {
-  const claimed = new Uint8Array(length);
+  if (scratch.length < length) scratch = new Uint8Array(length);
+  const claimed = scratch.fill(0, 0, length);
   for (const r of regions) {
     const end = Math.min(length, r.offset + r.length);
     for (let i = Math.max(0, r.offset); i < end; i++) claimed[i] = 1;

@@ -2,6 +2,7 @@
 // encode, the annotation field list, register semantics and the TypeScript type all derive
 // from that one table.
 import { readU16, readU32, readU64, writeU16, writeU32, writeU64 } from '../bytes/window.js';
+import { copyBytes } from '../bytes/slab.js';
 
 /** Register semantics of a field, as the device model applies them. */
 export type Access = 'ro' | 'rw' | 'rw1c' | 'wo' | 'rsvd';
@@ -131,7 +132,7 @@ function reader(f: FieldInfo): Reader {
       };
     case 'bytes':
       return (b, at, out) => {
-        out[name] = b.slice(at + o, at + o + size);
+        out[name] = copyBytes(b, at + o, at + o + size);
       };
   }
 }
@@ -279,7 +280,7 @@ export class Struct<F extends AnyFields> {
           v = readU64Fast(b, o);
           break;
         default:
-          v = b.slice(o, o + sizes[i]);
+          v = copyBytes(b, o, o + sizes[i]);
       }
       out[names[i]] = v;
     }

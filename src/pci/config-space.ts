@@ -10,6 +10,7 @@ import { barCountFor, capPointerOffsetFor, headerStructFor, romOffsetFor } from 
 import { checkMsixPlacement } from './msix-check.js';
 import { DecodeState } from './place.js';
 import type { Capability, ConfigSpace, DecodeOptions, ExtendedCapability, PciHeaderFields } from './types.js';
+import { copyBytes } from '../bytes/slab.js';
 
 export const PCI_STATUS_CAP_LIST = 0x10;
 export const PCI_HEADER_TYPE_MASK = 0x7f;
@@ -25,7 +26,7 @@ export function decodeConfigSpace(bytes: Uint8Array, opts: DecodeOptions = {}): 
   if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
     throw new RangeError(`decodeConfigSpace: length ${length} outside 0..${bytes.length}`);
   }
-  const img = bytes.slice();
+  const img = copyBytes(bytes);
   const st = new DecodeState(img, length);
   if (length < PCI_STD_HEADER_SIZEOF) {
     st.report('IMAGE_TOO_SHORT', length, `only ${length} bytes known; the standard header needs 64`);

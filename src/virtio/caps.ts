@@ -6,6 +6,7 @@ import { hex } from '../bytes/hex.js';
 import { region, type Region } from '../layout/annotate.js';
 import { bytes, reserved, struct, u16, u32, u8, type FieldInfo, type Struct } from '../layout/struct.js';
 import { vdiag } from './diag.js';
+import { copyBytes } from '../bytes/slab.js';
 
 /** cfg_type values (Linux VIRTIO_PCI_CAP_*). */
 export const VIRTIO_PCI_CAP_COMMON_CFG = 1;
@@ -224,11 +225,11 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
     : null;
 
   const extraStart = pos + s.size;
-  const extra = end > extraStart ? bytes.slice(extraStart, end) : new Uint8Array(0);
+  const extra = end > extraStart ? copyBytes(bytes, extraStart, end) : new Uint8Array(0);
   // A field cut by cap_len or by the end of the image: its bytes are kept, not interpreted.
   const covered = s.fields.reduce((m: number, f: FieldInfo) => (f.name in fields ? Math.max(m, f.offset + f.size) : m), 0);
   const fragmentEnd = Math.min(end, extraStart);
-  const fragment = fragmentEnd > pos + covered ? bytes.slice(pos + covered, fragmentEnd) : new Uint8Array(0);
+  const fragment = fragmentEnd > pos + covered ? copyBytes(bytes, pos + covered, fragmentEnd) : new Uint8Array(0);
   const label = `virtio ${rawType === null ? 'cap' : virtioCfgTypeName(rawType)}@${hex(pos, 2)}`;
   const regions: Region[] = [region(s, pos, label, Math.max(0, Math.min(end - pos, s.size)))];
   if (extra.length > 0) regions.push(region(extraStruct(extra.length), extraStart, `${label} extra data`));

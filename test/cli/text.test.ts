@@ -145,7 +145,7 @@ describe('decode text', () => {
     ]);
     const t = await decodeText(b);
     const first = Array.from({ length: 64 }, (_, i) => i.toString(16).padStart(2, '0')).join(' ');
-    expect(t).toContain(`\t\tdata      ${first} … (93 bytes; --annotate shows every byte)\n`);
+    expect(t).toContain(`\t\tdata      ${first} ... (93 bytes; --annotate shows every byte)\n`);
     const a = (await runCli(['decode', '-', '--annotate'], writeLspciFunction({ bytes: b, length: 256, slot }))).stdout;
     expect(a).toContain('  093-09f  50 51 52 53 54 55 56 57 58 59 5a 5b 5c           …\n');
   });
