@@ -217,17 +217,30 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   megamorphic site per field kind. Closing that gap needs generated code (\`new Function\`),
   which DESIGN.md rules out for the core (it must run under a strict Content-Security-Policy).
 - **pcicfg decode vs lspci (2026-12-03).** The goal of at most 0.8x lspci's wall time is still
-  missed (see the goals above); the gap narrowed from about 1.75x (8000 functions, 2026-11-25) to
-  the ratio in table (c). pciutils is C and prints about half as many lines per function (pcicfg
-  shows every register with its bits, the virtio transport and the queue doorbells: 101 lines per
-  function on these dumps against lspci's 51, 52 MB of text against 23 MB at 8000 functions).
-  What changed on 2026-12-03: the dump reader splits lines on the bytes and reads plain lspci data
-  lines straight from them (Node 20's streaming TextDecoder alone took about 390 ms of the 8000-
-  function run; reading the dump went from about 880 ms to under 300 ms cold), and the text
-  renderer looks up header fields through maps, reads registers through a byte-to-hex table and
-  appends lines in place (text rendering of 4000 functions about 30% faster). A CPU profile of
-  the 8000-function run afterwards: src/cli 31%, dump reader 13%, GC 12%, PCI 11%, virtio 11%,
-  Node built-ins and I/O 13%, layout 7%; no single place is left that is worth the remaining 2x.
+  missed (see the goals above), at every size. Where the time goes now: start-up (about 0.15 s,
+  against lspci's 0.02 s), then **JIT warm-up**: the first 500 functions of the 8000-function
+  dump take about 0.3 s (600 µs each) while pcicfg runs interpreted, and TurboFan spends about
+  1.1 s of CPU optimizing some 170 functions on the second core over the run; once warm, a
+  function costs about 105 µs against lspci's 159 (a 16000-function dump: 2.45 s against lspci's
+  2.55 s). So at 8000 functions the steady state is already under lspci and the fixed costs are
+  the gap; the 0.8x goal would need both the fixed costs and the per-function cost cut again.
+  V8 flags did not shorten the warm-up (\`--maglev\`, \`--always-sparkplug\`,
+  \`--no-lazy-feedback-allocation\`, \`--interrupt-budget\`, less inlining: all within noise).
+- **What changed later on 2026-12-03 (8000 functions from 1.39-1.7x to 1.19-1.25x lspci).**
+  (1) Node 20 (V8 11.3) takes about 1 µs for every property added to an object after a spread
+  (\`{ ...base, more }\`): identifyVirtio took 5.8 µs a call for that alone (now 0.03 µs), and
+  probeVirtio's result had eleven such fields; whole-image decode with the probe went from 16.8 k/s
+  to about 59 k/s (table b). (2) Each virtio capability was decoded twice (by the PCI decoder's
+  vendor hook and again by the probe); the probe now takes the hook's result. (3) V8 gives every
+  typed array over 64 bytes its own backing store, about 3 µs each: the dump reader's image and
+  mask, the decoder's copy and long byte fields now come from shared 256 KiB slabs. (4) The text
+  output prints a virtio capability's fields once (on its line under Virtio) instead of twice,
+  and shows the first 64 bytes of longer opaque fields (\`--annotate\` shows all): 52.2 MB of text
+  at 8000 functions became 36.7 MB (lspci: 23.2 MB), 101 lines per function became about 69
+  (lspci: 51). Part of the speed-up is this smaller output. (5) Output stays Latin-1 (no arrow
+  character), so V8 holds a function's text as a one-byte string. (6) The CLI is bundled (below).
+  Tried and not kept: a WeakMap from capability to decoded virtio structure (40k entries made
+  every GC slower than decoding again).
 - **Tried and dropped (2026-12-03): worker threads.** Rendering batches of functions in
   worker_threads (main thread reading, parsing and writing in order, replies taken synchronously
   with receiveMessageOnPort so the workers are never starved) gave identical output but no gain
@@ -236,23 +249,26 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   warm-up and heap (+1.3 s of CPU at 8000 functions). 1 worker: 2.78-2.86 s against 2.62-2.79 s
   without; 2 workers: 3.45-3.73 s. V8 flags (\`--max-semi-space-size=32/64\`,
   \`--single-threaded-gc\`) changed nothing beyond noise either.
-- **Start-up.** Node itself starts in about 40-80 ms here; loading the decode command's module
-  graph (about 100 modules: compile, stat and open per file) takes another 60-130 ms, so
-  \`pcicfg decode\` of one function takes about 0.19 s against lspci's 0.02 s. This is most of
-  the gap at 1000 functions. A bundled single-file CLI would cut the module loading; it is not done
-  (it would add a bundler to the build that \`npm install\` runs).
+- **Start-up.** Node itself starts in about 40-80 ms here. Loading the command's ~100 modules
+  took another 60-130 ms; since 2026-12-03 bin/pcicfg.js runs a rolldown bundle of the CLI
+  (dist/cli-bundle, a few files), and \`pcicfg decode\` of one function takes about 0.155 s
+  instead of 0.215 s, against lspci's 0.02 s. This is most of the gap at 1000 functions.
 - **Doorbell dispatch.** On 2026-11-25 a profile of \`VirtioPciDevice.barWrite\` on a doorbell
   showed 44% of the time in decoding every BAR again from config space (bigint arithmetic) to put
   the bus address into the kick log; since then a doorbell write reads only the kicked BAR's base
   (table (d) is after that change).
-- **Peak memory.** pcicfg reads and prints function by function. Its live heap stays small
-  (heapUsed sampled every 250 ms while decoding 16000 functions: 11-30 MiB throughout), but its
-  peak RSS rises over the first thousands of functions as V8 and the allocator size themselves
-  up, then levels off: in a run at 12:06 UTC on a quiet machine 111 / 140 / 161 / 183 MiB at
-  1000 / 2000 / 4000 / 8000 functions, and 201 MiB at 16000 (a single run by hand). Under heavy load earlier the same day it stayed near
-  100-105 MiB up to 8000; the plateau rose after the CLI moved to 1 MiB reads and one write per
-  function (external buffers up to about 50 MiB in the samples). lspci reads every function
-  first: its RSS grows with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
+- **Peak memory.** pcicfg reads and prints function by function; its live heap stays small
+  (heapUsed sampled every 100 ms while decoding 16000 functions: 7-30 MiB throughout). Peak RSS
+  still rises with the run's length because V8 grows its young generation (heapTotal 16 -> 60
+  MiB) and keeps the pages: 100-117 / 135-150 / 165-173 MiB at 4000 / 8000 / 16000 functions on
+  2026-12-03 (before that day's changes: 120-124 / 139-143 / 177). Table (c) is one run per
+  size, which is why the +25% check flips between runs. With the young generation capped
+  (\`NODE_OPTIONS=--max-semi-space-size=4\`) RSS is flat at 94-99 MiB from 4000 to 16000
+  functions, text and --json, and the wall time stays within noise of the default; a flag set at
+  run time from bin/pcicfg.js does not take effect (the heap is sized at start-up), and a
+  \`#!/usr/bin/env -S node …\` line is not portable (busybox, BSD env, npm's Windows shims), so
+  the CLI leaves it to the user (docs/cli.md). lspci reads every function first: its RSS grows
+  with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
 - **Fuzzing throughput.** \`npm run fuzz\` with its default 1 000 000 inputs, one worker, final tree
   (seeds from the model presets and from pcicfg/arbitraries), seed 20261125, load average about
   1: 105.6 s of wall time (9474 inputs/s, mean 105 µs per input, slowest input 11.8 ms, none over
