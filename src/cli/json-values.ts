@@ -1,12 +1,12 @@
 // The JSON value convention of the CLI (docs/cli.md): numbers that always fit in 32 bits are
 // JSON numbers; addresses, sizes and 64-bit values are lowercase "0x…" strings; byte arrays
 // are plain lowercase hex strings, in memory order ("f41a0110" is f4 1a 01 10).
-import { hex, hexDigits } from '../bytes/hex.js';
+import { Buffer } from 'node:buffer';
+import { hex } from '../bytes/hex.js';
 
 export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += hexDigits(b[i], 2);
-  return s;
+  const v = b.subarray(start, end);
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
 }
 
 /** Parse a byte-array hex string (whitespace allowed between bytes); null when malformed. */
@@ -40,8 +40,21 @@ export function jsonValue(v: unknown): unknown {
         return o;
       }
       {
+        // A record of plain values (most `info` objects) is copied whole: growing a new object
+        // key by key is slow once it has more than a few properties.
+        const r = v as Record<string, unknown>;
+        let plain = true;
+        for (const k in r) {
+          const x = r[k];
+          const t = typeof x;
+          if (x !== null && t !== 'number' && t !== 'string' && t !== 'boolean') {
+            plain = false;
+            break;
+          }
+        }
+        if (plain) return Object.assign({}, r);
         const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        for (const [k, x] of Object.entries(r)) {
           if (x !== undefined && typeof x !== 'function') o[k] = jsonValue(x);
         }
         return o;

@@ -1,13 +1,24 @@
 // The `raw` field of a device in JSON: the image as the dump gave it, byte for byte, with
 // bytes the dump did not give written as `--` (unknown is neither 0xff nor 0).
-import { hexDigits } from '../bytes/hex.js';
-
-const HEX2 = Array.from({ length: 256 }, (_, i) => hexDigits(i, 2));
+import { Buffer } from 'node:buffer';
 
 export function rawToJson(bytes: Uint8Array, known: Uint8Array | null, length: number): string {
-  const parts = new Array<string>(length);
-  for (let i = 0; i < length; i++) parts[i] = known && known[i] !== 1 ? '--' : HEX2[bytes[i]];
-  return parts.join('');
+  // Node's hex encoder, then '--' over the holes: a string per byte joined was most of the
+  // time of `decode --json` on a 4096-byte function.
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('hex');
+  if (!known) return hex;
+  let hole = known.subarray(0, length).indexOf(0);
+  if (hole < 0) return hex;
+  let out = '';
+  let at = 0;
+  while (hole >= 0 && hole < length) {
+    let end = known.subarray(0, length).indexOf(1, hole);
+    if (end < 0) end = length;
+    out += hex.slice(2 * at, 2 * hole) + '--'.repeat(end - hole);
+    at = end;
+    hole = end < length ? known.subarray(0, length).indexOf(0, end) : -1;
+  }
+  return out + hex.slice(2 * at);
 }
 
 /**
