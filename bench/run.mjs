@@ -226,7 +226,12 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   the gap; the 0.8x goal would need both the fixed costs and the per-function cost cut again.
   V8 flags did not shorten the warm-up (\`--maglev\`, \`--always-sparkplug\`,
   \`--no-lazy-feedback-allocation\`, \`--interrupt-budget\`, less inlining: all within noise).
-- **What changed later on 2026-12-03 (8000 functions from 1.39-1.7x to 1.19-1.25x lspci).**
+- **Three full runs after the changes (2026-12-03, finished at 10:38, 10:59 and 11:02 UTC)** gave 1.19x, 1.00x
+  and 1.15x lspci at 8000 functions and 1.58x, 1.64x, 1.54x at 4000; lspci alone took 1.31, 1.71
+  and 1.52 s on the same 8000-function file, so the host's speed moves the ratio by more than
+  the last changes did. The tables above are the last run. \`decode --json\` renders about 20%
+  faster from the second run on (Node's hex encoder for \`raw\` and byte fields, plain records copied whole).
+- **What changed later on 2026-12-03 (8000 functions from 1.39-1.7x to 1.0-1.25x lspci).**
   (1) Node 20 (V8 11.3) takes about 1 µs for every property added to an object after a spread
   (\`{ ...base, more }\`): identifyVirtio took 5.8 µs a call for that alone (now 0.03 µs), and
   probeVirtio's result had eleven such fields; whole-image decode with the probe went from 16.8 k/s
