@@ -228,18 +228,26 @@ export class Struct<F extends AnyFields> {
       .sort((a, b) => a.offset - b.offset);
     const end = fields.reduce((m, f) => Math.max(m, f.offset + f.size), 0);
     this.size = size ?? end;
-    // Every byte is claimed by exactly one field: that is what makes encode byte-exact.
+    // Every byte is claimed by exactly one field: that is what makes encode byte-exact. Checked
+    // on the ranges (fields are in offset order, so a field overlaps an earlier one exactly when
+    // it starts below the furthest end so far) rather than byte by byte: a loop over each byte
+    // of the 4 KiB structures that dumps create at run time made V8 optimize this constructor,
+    // tens of milliseconds of compiling while the decoders waited for theirs.
     const byByte: FieldInfo[] = new Array(this.size);
+    let claimed = 0;
+    let gap = -1;
     for (const f of fields) {
-      for (let i = f.offset; i < f.offset + f.size; i++) {
-        if (i >= this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
-        if (byByte[i]) throw new Error(`${name}.${f.name} overlaps ${name}.${byByte[i].name} at byte ${i}`);
-        byByte[i] = f;
-      }
+      if (f.size === 0) continue;
+      if (f.offset < 0) throw new Error(`${name}.${f.name} starts before the structure (offset ${f.offset})`);
+      if (f.offset >= this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
+      if (f.offset < claimed) throw new Error(`${name}.${f.name} overlaps ${name}.${byByte[f.offset].name} at byte ${f.offset}`);
+      if (f.offset + f.size > this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
+      if (gap < 0 && f.offset > claimed) gap = claimed;
+      byByte.fill(f, f.offset, f.offset + f.size);
+      claimed = f.offset + f.size;
     }
-    for (let i = 0; i < this.size; i++) {
-      if (!byByte[i]) throw new Error(`${name}: byte ${i} is claimed by no field (declare it reserved)`);
-    }
+    if (gap < 0 && claimed < this.size) gap = claimed;
+    if (gap >= 0) throw new Error(`${name}: byte ${gap} is claimed by no field (declare it reserved)`);
     this.fields = fields;
     this.byByte = byByte;
     this.byName = new Map(fields.map((f) => [f.name, f]));

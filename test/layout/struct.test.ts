@@ -37,6 +37,34 @@ describe('struct', () => {
     expect(() => struct('overlap', { a: u16(0), b: u8(1) })).toThrow(/overlaps/);
   });
 
+  // The declaration check works on ranges; it must say what a byte-by-byte check says.
+  test.prop([fc.array(fc.tuple(fc.nat(24), fc.integer({ min: 0, max: 6 })), { minLength: 1, maxLength: 8 }), fc.option(fc.nat(30), { nil: undefined })])(
+    'accepts and rejects a table as a byte-by-byte check does, with the same message',
+    (specs, size) => {
+      const table = Object.fromEntries(specs.map(([o, n], i) => [`f${i}`, bytes(o, n)]));
+      // The byte-by-byte reference: fields in offset order, each byte claimed once, none left over.
+      const fields = Object.entries(table).map(([name, f]) => ({ name, offset: f.offset, size: f.size })).sort((a, b) => a.offset - b.offset);
+      const total = size ?? fields.reduce((m, f) => Math.max(m, f.offset + f.size), 0);
+      let want: string | null = null;
+      const owner: string[] = [];
+      outer: for (const f of fields) {
+        for (let i = f.offset; i < f.offset + f.size; i++) {
+          if (i >= total) { want = `sample.${f.name} extends past the structure size ${total}`; break outer; }
+          if (owner[i]) { want = `sample.${f.name} overlaps sample.${owner[i]} at byte ${i}`; break outer; }
+          owner[i] = f.name;
+        }
+      }
+      if (want === null) for (let i = 0; i < total; i++) if (!owner[i]) { want = `sample: byte ${i} is claimed by no field (declare it reserved)`; break; }
+      let got: string | null = null;
+      try {
+        struct('sample', table, size);
+      } catch (e) {
+        got = (e as Error).message;
+      }
+      expect(got).toBe(want);
+    },
+  );
+
   it('decodes a prefix and says what is missing', () => {
     const b = new Uint8Array(20).fill(0xff);
     const p = demo.decodePartial(b, 0, 8);
