@@ -243,7 +243,25 @@ export function deviceText(dev: DecodedDevice): string[] {
   if (input.barSizes) out.push(`${T}BAR sizes from ${input.barSizesFrom}`);
   for (const b of cs.bars) out.push(T + barLine(b));
   if (cs.rom && cs.rom.raw !== 0) out.push(`${T}Expansion ROM at ${cs.rom.address.toString(16).padStart(8, '0')} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
+  capabilityLines(dev, out);
+  extendedCapabilityLines(dev, out);
+  if (dev.virtio) out.push(...virtioLines(dev, T));
+  const unclaimed = knownParts(cs.unclaimed, input.known);
+  if (unclaimed.length) {
+    out.push(`${T}Unclaimed bytes (${unclaimed.reduce((a, u) => a + u.length, 0)}): ${rangesText(unclaimed)}`);
+  }
+  if (dev.diagnostics.length) {
+    out.push(`${T}Diagnostics:`);
+    for (const d of dev.diagnostics) out.push(`${T}${T}${diagnosticLine(d)}`);
+  }
+  return out;
+}
 
+// The capability lists as functions of their own: V8 optimizes each sooner and faster than one
+// function for the whole device (its TurboFan compile alone took about 0.1 s of the run).
+function capabilityLines(dev: DecodedDevice, out: string[]): void {
+  const { cs, input } = dev;
+  const T = '\t';
   const virtioCaps = dev.virtio ? dev.virtio.transport.caps : null;
   for (const c of cs.capabilities) {
     let regions = regionsIn(cs.regions, c.pos, c.pos + Math.max(c.length, 1));
@@ -271,6 +289,11 @@ export function deviceText(dev: DecodedDevice): string[] {
   if (!cs.capabilities.length && capList && capPtr && capPtr >= cs.length) {
     out.push(`${T}Capabilities: [${h(capPtr, 2)}] not in the dump (only ${cs.length} bytes known)`);
   }
+}
+
+function extendedCapabilityLines(dev: DecodedDevice, out: string[]): void {
+  const { cs, input } = dev;
+  const T = '\t';
   for (const c of cs.extendedCapabilities) {
     out.push(`${T}Capabilities: [${h(c.pos, 3)} v${c.version}] ${c.name}`);
     const eregions = regionsIn(cs.regions, c.pos, c.pos + Math.max(c.length, 1));
@@ -278,14 +301,4 @@ export function deviceText(dev: DecodedDevice): string[] {
     const info = infoText(c.info, shownNames(eregions));
     if (info) out.push(`${T}${T}${info}`);
   }
-  if (dev.virtio) out.push(...virtioLines(dev, T));
-  const unclaimed = knownParts(cs.unclaimed, input.known);
-  if (unclaimed.length) {
-    out.push(`${T}Unclaimed bytes (${unclaimed.reduce((a, u) => a + u.length, 0)}): ${rangesText(unclaimed)}`);
-  }
-  if (dev.diagnostics.length) {
-    out.push(`${T}Diagnostics:`);
-    for (const d of dev.diagnostics) out.push(`${T}${T}${diagnosticLine(d)}`);
-  }
-  return out;
 }
