@@ -7,18 +7,18 @@ export function rawToJson(bytes: Uint8Array, known: Uint8Array | null, length: n
   // time of `decode --json` on a 4096-byte function.
   const hex = Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('hex');
   if (!known) return hex;
-  let hole = known.subarray(0, length).indexOf(0);
-  if (hole < 0) return hex;
+  const k = known.subarray(0, length);
+  let hole = k.indexOf(0);
   let out = '';
   let at = 0;
-  while (hole >= 0 && hole < length) {
-    let end = known.subarray(0, length).indexOf(1, hole);
+  while (hole >= 0) {
+    let end = k.indexOf(1, hole);
     if (end < 0) end = length;
     out += hex.slice(2 * at, 2 * hole) + '--'.repeat(end - hole);
     at = end;
-    hole = end < length ? known.subarray(0, length).indexOf(0, end) : -1;
+    hole = k.indexOf(0, end);
   }
-  return out + hex.slice(2 * at);
+  return at === 0 ? hex : out + hex.slice(2 * at);
 }
 
 /**
