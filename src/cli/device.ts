@@ -1,7 +1,7 @@
 // One function decoded: PCI config space with the virtio capability hook, then the virtio
 // transport probe. All diagnostics (dump, PCI, virtio) gathered in one list.
 import type { Diagnostic } from '../bytes/diagnostic.js';
-import { decodeConfigSpace } from '../pci/config-space.js';
+import { decodeOwnedImage } from '../pci/config-space.js';
 import type { ConfigSpace } from '../pci/types.js';
 import { virtioVendorCapDecoder } from '../virtio/vendor-hook.js';
 import type { DeviceInput } from './input.js';
@@ -15,7 +15,8 @@ export interface DecodedDevice {
 }
 
 export function decodeDevice(input: DeviceInput, queuesShown?: number): DecodedDevice {
-  const cs = decodeConfigSpace(input.bytes, {
+  // The inputs are the readers' own fresh arrays, never changed after: no copy is needed.
+  const cs = decodeOwnedImage(input.bytes, {
     length: input.length,
     vendorCaps: [virtioVendorCapDecoder],
     barSizes: input.barSizes ?? undefined,

@@ -49,11 +49,6 @@ export class Output {
     await this.push(data);
   }
 
-  /** Flush when enough is buffered (between functions of a large dump). */
-  async flushIfLarge(): Promise<void> {
-    if (this.buf.length >= FLUSH_AT / 4) await this.flush();
-  }
-
   async flush(): Promise<void> {
     if (this.buf === '') return;
     const chunk = this.buf;

@@ -22,11 +22,19 @@ export const PCI_HEADER_TYPE_MFD = 0x80;
  * Never throws on data; throws RangeError only for an impossible `opts.length`.
  */
 export function decodeConfigSpace(bytes: Uint8Array, opts: DecodeOptions = {}): ConfigSpace {
-  const length = opts.length ?? bytes.length;
-  if (!Number.isInteger(length) || length < 0 || length > bytes.length) {
-    throw new RangeError(`decodeConfigSpace: length ${length} outside 0..${bytes.length}`);
+  return decodeOwnedImage(copyBytes(bytes), opts);
+}
+
+/**
+ * decodeConfigSpace without the copy, for an image the caller hands over and never changes
+ * again (the CLI's freshly read functions): the result's `bytes` is `img` itself. Internal;
+ * not exported from the package.
+ */
+export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): ConfigSpace {
+  const length = opts.length ?? img.length;
+  if (!Number.isInteger(length) || length < 0 || length > img.length) {
+    throw new RangeError(`decodeConfigSpace: length ${length} outside 0..${img.length}`);
   }
-  const img = copyBytes(bytes);
   const st = new DecodeState(img, length);
   if (length < PCI_STD_HEADER_SIZEOF) {
     st.report('IMAGE_TOO_SHORT', length, `only ${length} bytes known; the standard header needs 64`);

@@ -31,8 +31,6 @@ export async function printDevices(
     const text = renderDevice(input, mode, queuesShown);
     await ctx.out.write(mode === 'json' ? (count ? ',\n' : '\n') + text : (count ? '\n' : '') + text);
     count++;
-    // Let a slow reader drain what was written before decoding the next function.
-    await ctx.out.flushIfLarge();
   }
   if (mode === 'json') await ctx.out.write(count ? '\n]}\n' : ']}\n');
   return count;
