@@ -3,8 +3,10 @@
 // tsc output by `npm run build`; bin/pcicfg.js runs it. The library entry points stay unbundled.
 import { defineConfig } from 'rolldown';
 
+// parse-worker.js is the second entry: the thread that parses large dump files loads it by
+// that name from next to the bundle's chunks (src/cli/parse-thread.ts).
 export default defineConfig({
-  input: 'dist/cli/main.js',
+  input: { main: 'dist/cli/main.js', 'parse-worker': 'dist/cli/parse-worker.js' },
   platform: 'node',
-  output: { dir: 'dist/cli-bundle', cleanDir: true, format: 'esm', entryFileNames: 'main.js', chunkFileNames: '[name]-[hash].js' },
+  output: { dir: 'dist/cli-bundle', cleanDir: true, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
 });

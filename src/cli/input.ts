@@ -12,6 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { flag, stringValue, type OptionSpecs, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { CliInputError, CliUsageError } from './errors.js';
+import { systemMessage } from './system-message.js';
+import type { UnpackedFunction } from './parse-batch.js';
+import { threadFunctions, useParseThread } from './parse-thread.js';
 
 /** The options every command that reads functions accepts. */
 export const INPUT_OPTIONS = {
@@ -106,22 +109,8 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
 
 const READ_CHUNK = 1 << 20;
 
-export function systemMessage(e: unknown): string {
-  const code = (e as { code?: string })?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return e instanceof Error ? e.message : String(e);
-  }
-}
-
-type RawFunction = DumpFunction & { readonly barSizes?: Map<number, bigint> };
+/** A function as read; `known` null when every byte below `length` is known. */
+type RawFunction = UnpackedFunction & { readonly barSizes?: Map<number, bigint> };
 
 async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerator<RawFunction> {
   if (spec.sysfs) {
@@ -143,9 +132,11 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
   }
   const path = spec.file === null ? EXAMPLE_DUMP : spec.file;
   const name = inputName(spec);
-  const chunks = path === '-' ? ctx.io.stdin : fileChunks(path);
+  const format = spec.format ?? 'auto';
+  const thread = path === '-' ? null : useParseThread(path);
   try {
-    yield* iterateDumpAsync(chunks, { file: name, format: spec.format ?? 'auto' });
+    if (thread) yield* threadFunctions(thread, path, name, format);
+    else yield* iterateDumpAsync(path === '-' ? ctx.io.stdin : fileChunks(path), { file: name, format });
   } catch (e) {
     if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
     throw e;
@@ -177,7 +168,7 @@ export async function* readInputs(spec: InputSpec, ctx: CommandContext): AsyncGe
       slot: fn.slot,
       description: fn.description,
       bytes: fn.bytes,
-      known: isFullyKnown(fn) ? null : fn.known,
+      known: fn.known === null || isFullyKnown(fn as DumpFunction) ? null : fn.known,
       length: fn.length,
       diagnostics: fn.diagnostics,
       ...barSizesOf(fn, info, infoPath),

@@ -7,7 +7,7 @@ import { classifyLine } from './detect.js';
 import { HexdumpParser } from './hexdump.js';
 import { LspciParser } from './lspci.js';
 import { fail, type LineCursor, type LineParser } from './parser.js';
-import type { DumpFormat, DumpFunction } from './types.js';
+import { DumpParseError, type DumpFormat, type DumpFunction } from './types.js';
 import { XxdParser } from './xxd.js';
 
 export interface ReadDumpOptions {
@@ -58,6 +58,8 @@ export class DumpReader {
   private binaryChunks: Uint8Array[] = [];
   private binaryLength = 0;
   private out: DumpFunction[] = [];
+  /** A parse error held back until the functions completed before it were taken. */
+  private failed: DumpParseError | null = null;
   private emitted = 0;
   private firstHeaderLine = 0;
   private readonly emit = (fn: DumpFunction) => {
@@ -79,6 +81,19 @@ export class DumpReader {
 
   push(chunk: string | Uint8Array): DumpFunction[] {
     if (this.mode === 'done') throw new Error('DumpReader: push after end');
+    if (this.failed) throw this.failed;
+    try {
+      this.pushChunk(chunk);
+    } catch (e) {
+      // The functions this chunk completed before the bad line come first, whatever the
+      // chunk size: the error is thrown by the next push or end.
+      if (!(e instanceof DumpParseError) || this.out.length === 0) throw e;
+      this.failed = e;
+    }
+    return this.take();
+  }
+
+  private pushChunk(chunk: string | Uint8Array): void {
     if (typeof chunk === 'string') {
       if (this.wanted === 'binary') fail('DUMP_BINARY_TEXT', this.file, 1, 1, 'binary format asked for, but the input is text');
       if (this.mode === 'undecided') this.mode = 'text';
@@ -105,10 +120,10 @@ export class DumpReader {
         this.bytes(chunk);
       }
     }
-    return this.take();
   }
 
   end(): DumpFunction[] {
+    if (this.failed) throw this.failed;
     if (this.mode === 'done') return [];
     if (this.mode === 'binary') {
       const all = concatBytes(this.binaryChunks, this.binaryLength);

@@ -112,6 +112,31 @@ describe('streaming', () => {
     }
   });
 
+  it('a malformed line: every function completed before it is yielded, then the error, whatever the chunking', () => {
+    const lines = text.split('\n');
+    const bad = lines.findIndex((l, i) => i > lines.length / 2 && /^[0-9a-f]{2,3}: /.test(l));
+    lines[bad] = lines[bad].replace(/: ([0-9a-f]{2})/, ': x$1');
+    const broken = lines.join('\n');
+    const complete = whole.filter((f) => f.source.line < bad + 1 && !lines.slice(f.source.line, bad).every((l) => l !== ''));
+    expect(complete.length).toBeGreaterThan(5);
+    for (const size of [1, 64, 1000, 65536, broken.length]) {
+      for (const asBytes of [false, true]) {
+        const chunks: Array<string | Uint8Array> = [];
+        for (let i = 0; i < broken.length; i += size) chunks.push(asBytes ? enc(broken.slice(i, i + size)) : broken.slice(i, i + size));
+        const got: DumpFunction[] = [];
+        let error: unknown = null;
+        try {
+          for (const f of iterateDump(chunks)) got.push(f);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(DumpParseError);
+        expect((error as DumpParseError).line).toBe(bad + 1);
+        expect(got).toEqual(complete);
+      }
+    }
+  });
+
   it('yields each function before the rest of the input is read', () => {
     const lines = text.split('\n').map((l) => l + '\n');
     let consumed = 0;

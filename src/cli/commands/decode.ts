@@ -5,7 +5,7 @@ import { flag, intOption, parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs, type DeviceInput, type InputSpec } from '../input.js';
-import { renderDevice, type DecodeMode } from '../render.js';
+import type { DecodeMode } from '../render.js';
 import { DEFAULT_QUEUES_SHOWN } from '../virtio-view.js';
 
 const OPTIONS = {
@@ -24,13 +24,26 @@ export async function printDevices(
   ctx: CommandContext,
   queuesShown = DEFAULT_QUEUES_SHOWN,
 ): Promise<number> {
+  // Asking for the first function before loading the decoders lets a large file's parse
+  // thread start while they load (parse-thread.ts).
+  const it = Symbol.asyncIterator in inputs ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
   let count = 0;
-  if (mode === 'json') await ctx.out.write('{"devices":[');
-  for await (const input of inputs) {
-    // One write per function (not per line): thousands of functions, tens of lines each.
-    const text = renderDevice(input, mode, queuesShown);
-    await ctx.out.write(mode === 'json' ? (count ? ',\n' : '\n') + text : (count ? '\n' : '') + text);
-    count++;
+  try {
+    let next = Promise.resolve(it.next());
+    // Its failure (a malformed first line) is awaited below, after the import: not unhandled.
+    next.catch(() => undefined);
+    const { renderDevice } = await import('../render.js');
+    if (mode === 'json') await ctx.out.write('{"devices":[');
+    for (let r = await next; !r.done; r = await next) {
+      // One write per function (not per line): thousands of functions, tens of lines each.
+      const text = renderDevice(r.value, mode, queuesShown);
+      await ctx.out.write(mode === 'json' ? (count ? ',\n' : '\n') + text : (count ? '\n' : '') + text);
+      count++;
+      next = Promise.resolve(it.next());
+    }
+  } finally {
+    // A failure (or a closed output) leaves the reader unfinished: let it close its file or thread.
+    await it.return?.();
   }
   if (mode === 'json') await ctx.out.write(count ? '\n]}\n' : ']}\n');
   return count;

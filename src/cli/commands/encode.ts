@@ -15,7 +15,7 @@ import { deviceJson } from '../device-json.js';
 import { CliInputError, CliUsageError } from '../errors.js';
 import { readAll } from '../io.js';
 import { findJsonError } from '../json-error.js';
-import { systemMessage } from '../input.js';
+import { systemMessage } from '../system-message.js';
 import { valueLike } from '../json-values.js';
 import { rawFromJson } from '../raw.js';
 
