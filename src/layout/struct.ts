@@ -1,8 +1,9 @@
 // The field-table DSL. A structure is declared once, like the C struct in the spec; decode,
 // encode, the annotation field list, register semantics and the TypeScript type all derive
 // from that one table.
-import { readU16, readU32, readU64, writeU16, writeU32, writeU64 } from '../bytes/window.js';
+import { readU16, readU32, writeU16, writeU32, writeU64 } from '../bytes/window.js';
 import { copyBytes } from '../bytes/slab.js';
+import { compileBitsDecoder, compileStructDecoder, readU64Fast, type BitsDecoder, type StructDecoder } from './compiled.js';
 
 /** Register semantics of a field, as the device model applies them. */
 export type Access = 'ro' | 'rw' | 'rw1c' | 'wo' | 'rsvd';
@@ -78,27 +79,15 @@ export const bits = (name: string, lo: number, width: number, access?: Access, d
 });
 
 /** Value of a bit range of a register (registers are at most 32 bits). */
-export function bitValue(register: number, b: Pick<BitSpec, 'lo' | 'width'>): number {
-  return b.width >= 32 ? register >>> 0 : (register >>> b.lo) & ((1 << b.width) - 1 || 0xffffffff);
-}
+export { bitValue } from './compiled.js';
 
-const BIT_TEMPLATES = new WeakMap<readonly BitSpec[], Record<string, number | boolean>>();
+const BITS_DECODERS = new WeakMap<readonly BitSpec[], BitsDecoder>();
 
 /** Named bit values of a register: 1-bit fields as booleans, wider ones as numbers. */
 export function decodeBits(register: number, specs: readonly BitSpec[]): Record<string, number | boolean> {
-  // A copy of a per-table template (see templateOf below): registers with many named bits
-  // (AER has over twenty) would otherwise be grown into dictionary mode.
-  let template = BIT_TEMPLATES.get(specs);
-  if (!template) {
-    template = Object.fromEntries(specs.map((b) => [b.name, b.width === 1 ? false : b.width >= 30 ? U32_PLACEHOLDER : 0]));
-    BIT_TEMPLATES.set(specs, template);
-  }
-  const out: Record<string, number | boolean> = { ...template };
-  for (const b of specs) {
-    const v = bitValue(register, b);
-    out[b.name] = b.width === 1 ? v === 1 : v;
-  }
-  return out;
+  let d = BITS_DECODERS.get(specs);
+  if (!d) BITS_DECODERS.set(specs, (d = compileBitsDecoder(specs)));
+  return d(register);
 }
 
 /** Result of decoding a structure of which only a prefix is available. */
@@ -137,34 +126,7 @@ function reader(f: FieldInfo): Reader {
   }
 }
 
-// A u64 as one bigint: addresses and sizes nearly always fit in 53 bits, where one
-// BigInt(number) does what the shift-and-or of two halves does with four bigints.
-function readU64Fast(b: Uint8Array, o: number): bigint {
-  const hi = readU32(b, o + 4);
-  return hi < 0x200000 ? BigInt(hi * 0x100000000 + readU32(b, o)) : readU64(b, o);
-}
-
-/**
- * A value with every field present (placeholders of the field's type), in offset order.
- * Built with Object.fromEntries: an object grown by many computed-key stores drops to
- * dictionary mode, and copies of it would too.
- */
-function templateOf(fields: readonly FieldInfo[]): Record<string, unknown> {
-  // A u32 field holds small integers and heap numbers alike: start it as a heap number, so no
-  // decoded value widens the field's representation and leaves the template on an old shape.
-  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : f.kind === 'u32' ? U32_PLACEHOLDER : 0]));
-}
-
-const KIND_U8 = 0;
-const KIND_U16 = 1;
-const KIND_U32 = 2;
-const KIND_U64 = 3;
-const KIND_BYTES = 4;
-const KIND_CODES: Record<Kind, number> = { u8: KIND_U8, u16: KIND_U16, u32: KIND_U32, u64: KIND_U64, bytes: KIND_BYTES };
-
-const EMPTY_BYTES = new Uint8Array(0);
 const NONE_MISSING: readonly FieldInfo[] = Object.freeze([]);
-const U32_PLACEHOLDER = 0x80000000;
 
 function writer(f: FieldInfo, structName: string): Writer {
   const { name, offset: o, size } = f;
@@ -212,13 +174,10 @@ export class Struct<F extends AnyFields> {
   private readonly byByte: readonly FieldInfo[];
   private readonly readers: readonly Reader[];
   private readonly writers: readonly Writer[];
-  /**
-   * Every field with a placeholder: decode starts from a shallow copy of it, so the readers
-   * overwrite existing properties of one stable shape instead of adding them one by one.
-   */
-  private readonly template: Record<string, unknown>;
-  /** The field table as flat arrays, for decode's loop. */
-  private readonly plan: { kinds: Uint8Array; offsets: Int32Array; sizes: Int32Array; names: readonly string[] };
+  /** Generated on first use (compiled.ts); the table-driven loop where code cannot be generated. */
+  private decoder: StructDecoder | null = null;
+  /** Bit decoders of the register fields, by field name, generated on first use. */
+  private readonly bitsDecoders = new Map<string, BitsDecoder>();
 
   constructor(name: string, table: F, size?: number) {
     this.name = name;
@@ -253,13 +212,6 @@ export class Struct<F extends AnyFields> {
     this.byName = new Map(fields.map((f) => [f.name, f]));
     this.readers = fields.map(reader);
     this.writers = fields.map((f) => writer(f, name));
-    this.template = templateOf(fields);
-    this.plan = {
-      kinds: Uint8Array.from(fields, (f) => KIND_CODES[f.kind]),
-      offsets: Int32Array.from(fields, (f) => f.offset),
-      sizes: Int32Array.from(fields, (f) => f.size),
-      names: fields.map((f) => f.name),
-    };
   }
 
   /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
@@ -267,32 +219,7 @@ export class Struct<F extends AnyFields> {
     if (at < 0 || at + this.size > b.length) {
       throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
     }
-    // One loop over the field table (a switch on the kind) rather than a closure per field:
-    // fewer calls, the same values as the readers decodePartial uses.
-    const out: Record<string, unknown> = { ...this.template };
-    const { kinds, offsets, sizes, names } = this.plan;
-    for (let i = 0; i < kinds.length; i++) {
-      const o = at + offsets[i];
-      let v: unknown;
-      switch (kinds[i]) {
-        case KIND_U8:
-          v = b[o];
-          break;
-        case KIND_U16:
-          v = b[o] | (b[o + 1] << 8);
-          break;
-        case KIND_U32:
-          v = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
-          break;
-        case KIND_U64:
-          v = readU64Fast(b, o);
-          break;
-        default:
-          v = copyBytes(b, o, o + sizes[i]);
-      }
-      out[names[i]] = v;
-    }
-    return out as Value<F>;
+    return (this.decoder ??= compileStructDecoder(this.fields))(b, at) as Value<F>;
   }
 
   /**
@@ -352,7 +279,9 @@ export class Struct<F extends AnyFields> {
 
   /** Named bits of a register field's value. */
   bits(name: keyof F & string, register: number): Record<string, number | boolean> {
-    return decodeBits(register, this.field(name).bits ?? []);
+    let d = this.bitsDecoders.get(name);
+    if (!d) this.bitsDecoders.set(name, (d = compileBitsDecoder(this.field(name).bits ?? [])));
+    return d(register);
   }
 
   /** An all-zero value (reserved bytes zero): a starting point for encoders and generators. */
