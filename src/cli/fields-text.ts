@@ -36,12 +36,16 @@ export function fieldText(bytes: Uint8Array, known: number, at: number, f: Field
       return '0x' + BYTE_HEX[bytes[o + 3]] + BYTE_HEX[bytes[o + 2]] + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
     case 'u64':
       return '0x' + hexDigits(readU64(bytes, o), 16);
-    case 'bytes': {
-      let t = '';
-      for (let i = 0; i < f.size; i++) t = i ? t + ' ' + BYTE_HEX[bytes[o + i]] : BYTE_HEX[bytes[o]];
-      return t;
-    }
+    case 'bytes':
+      return bytesText(bytes, o, f.size);
   }
+}
+
+/** `00 01 …`: `size` bytes from `o`. */
+function bytesText(bytes: Uint8Array, o: number, size: number): string {
+  let t = '';
+  for (let i = 0; i < size; i++) t = i ? t + ' ' + BYTE_HEX[bytes[o + i]] : BYTE_HEX[bytes[o]];
+  return t;
 }
 
 function registerValue(bytes: Uint8Array, o: number, f: FieldInfo): number | null {
@@ -132,27 +136,55 @@ function formattersOf(f: FieldInfo, struct: string | undefined): BitFormatter[] 
 /** `io+ memory+ master- devsel=fast`, lspci style; reserved bit ranges only when non-zero. */
 export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: string): string {
   if (!f.bits?.length) return '';
-  const v = registerValue(bytes, at + f.offset, f);
+  return formattedBits(bytes, at + f.offset, f, formattersOf(f, struct));
+}
+
+function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonly BitFormatter[]): string {
+  const v = registerValue(bytes, o, f);
   if (v === null) return '';
   let out = '';
-  for (const fmt of formattersOf(f, struct)) {
-    const t = fmt(v);
+  for (let i = 0; i < fmts.length; i++) {
+    const t = fmts[i](v);
     if (t !== null) out = out ? out + ' ' + t : t;
   }
   return out;
 }
 
-const ZERO = /^(0x)?[0 ]*$/;
-// Field names padded to the width of their table's longest name, once per table.
-const PADDED = new WeakMap<readonly FieldInfo[], string[]>();
+// What regionLines needs of a field table, worked out once per table (and set of fields
+// left out): a dump of thousands of functions prints the same tables over and over.
+interface RegionPlan {
+  readonly struct: string | undefined;
+  /** Field names padded to the width of the table's longest name. */
+  readonly names: readonly string[];
+  /** Whether each field is printed (not in the skip set). */
+  readonly shown: readonly boolean[];
+  /** Each field's bit formatters (empty when it has no named bits). */
+  readonly formatters: ReadonlyArray<readonly BitFormatter[]>;
+}
 
-function paddedNames(fields: readonly FieldInfo[]): string[] {
-  let p = PADDED.get(fields);
-  if (!p) {
-    const w = fields.reduce((m, f) => Math.max(m, f.name.length), 0);
-    PADDED.set(fields, (p = fields.map((f) => f.name.padEnd(w))));
-  }
+const NO_SKIP: ReadonlySet<string> = new Set();
+const PLANS = new WeakMap<readonly FieldInfo[], Map<ReadonlySet<string>, RegionPlan>>();
+
+function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct: string | undefined): RegionPlan {
+  let bySkip = PLANS.get(fields);
+  if (!bySkip) PLANS.set(fields, (bySkip = new Map()));
+  let p = bySkip.get(skip);
+  if (p && p.struct === struct) return p;
+  const w = fields.reduce((m, f) => Math.max(m, f.name.length), 0);
+  p = {
+    struct,
+    names: fields.map((f) => f.name.padEnd(w)),
+    shown: fields.map((f) => !skip.has(f.name)),
+    formatters: fields.map((f) => (f.bits?.length ? formattersOf(f, struct) : [])),
+  };
+  bySkip.set(skip, p);
   return p;
+}
+
+/** Whether every byte of [from, from + size) is 0. */
+function allZero(bytes: Uint8Array, from: number, size: number): boolean {
+  for (let i = from; i < from + size; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /**
@@ -169,25 +201,28 @@ export function regionLines(
   skip?: ReadonlySet<string>,
   into: string[] = [],
 ): string[] {
-  const names = paddedNames(r.fields);
   const fields = r.fields;
+  const plan = planOf(fields, skip ?? NO_SKIP, r.struct);
+  const names = plan.names;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    if (f.offset >= r.length || (skip !== undefined && skip.has(f.name))) continue;
+    if (f.offset >= r.length || !plan.shown[i]) continue;
     // A long opaque payload (vendor data, DVSEC bodies: up to 4 KiB) would be one line of
     // thousands of characters: its first bytes are shown, --annotate shows all of them.
     const long = f.kind === 'bytes' && f.size > BYTES_SHOWN;
     const text = long
       ? bytesKnown(known, mask, r.offset + f.offset, f.size)
-        ? `${fieldText(bytes, known, r.offset, { ...f, size: BYTES_SHOWN }, mask)} ... (${f.size} bytes; --annotate shows every byte)`
+        ? `${bytesText(bytes, r.offset + f.offset, BYTES_SHOWN)} ... (${f.size} bytes; --annotate shows every byte)`
         : null
       : fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
       into.push(`${indent}${names[i]}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
       continue;
     }
-    if (f.access === 'rsvd' && ZERO.test(text)) continue;
-    const bits = bitsText(bytes, r.offset, f, r.struct);
+    // Reserved fields only when not all zero (a long one's text is never all zeros).
+    if (f.access === 'rsvd' && !long && allZero(bytes, r.offset + f.offset, f.size)) continue;
+    const fmts = plan.formatters[i];
+    const bits = fmts.length ? formattedBits(bytes, r.offset + f.offset, f, fmts) : '';
     into.push(bits ? `${indent}${names[i]}  ${text}  ${bits}` : `${indent}${names[i]}  ${text}`);
   }
   return into;

@@ -178,6 +178,15 @@ function bridgeLines(cs: ConfigSpace, T: string): string[] {
   return out;
 }
 
+const PAST_COMMON = new WeakMap<readonly FieldInfo[], readonly FieldInfo[]>();
+
+/** A header's fields beyond the common 16 bytes (one array per table, so regionLines can cache its plan). */
+function pastCommonHeader(fields: readonly FieldInfo[]): readonly FieldInfo[] {
+  let p = PAST_COMMON.get(fields);
+  if (!p) PAST_COMMON.set(fields, (p = fields.filter((f) => f.offset >= 0x10)));
+  return p;
+}
+
 /** Regions of a capability (its own structure, vendor views, entries), in placement order. */
 function regionsIn(regions: readonly Region[], from: number, to: number): Region[] {
   const out: Region[] = [];
@@ -237,7 +246,7 @@ export function deviceText(dev: DecodedDevice): string[] {
     const r = headerRegion(cs);
     if (r) {
       out.push(`${T}Header (${r.struct}):`);
-      out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: r.fields.filter((f) => f.offset >= 0x10) }, T + T, input.known));
+      out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: pastCommonHeader(r.fields) }, T + T, input.known));
     }
   }
   if (input.barSizes) out.push(`${T}BAR sizes from ${input.barSizesFrom}`);

@@ -179,15 +179,15 @@ export function virtioLines(dev: DecodedDevice, indent: string): string[] {
   );
   for (const c of t.caps) {
     const name = c.cfg_type === null ? 'cap (cfg_type unknown)' : `${virtioCfgTypeName(c.cfg_type)} (cfg_type ${c.cfg_type}: ${virtioCfgTypeTitle(c.cfg_type)})`;
-    const parts = [`[${c.pos.toString(16)}] ${name}`];
-    if (c.bar !== null) parts.push(`bar=${c.bar}`);
-    if (c.offset !== null) parts.push(`offset=${hex0x(c.offset)}`);
-    if (c.length !== null) parts.push(`length=${hex0x(c.length)}`);
-    if (c.id !== null && c.id !== 0) parts.push(`id=${c.id}`);
-    if (c.notify_off_multiplier !== null) parts.push(`notify_off_multiplier=${c.notify_off_multiplier}`);
-    if (c.vendor_id !== null) parts.push(`vendor_id=${hex0x(c.vendor_id, 4)}`);
-    if (c.cap_len !== null) parts.push(`cap_len=${c.cap_len}`);
-    out.push(`${i2}${parts.join(' ')}`);
+    let line = `${i2}[${c.pos.toString(16)}] ${name}`;
+    if (c.bar !== null) line += ` bar=${c.bar}`;
+    if (c.offset !== null) line += ` offset=${hex0x(c.offset)}`;
+    if (c.length !== null) line += ` length=${hex0x(c.length)}`;
+    if (c.id !== null && c.id !== 0) line += ` id=${c.id}`;
+    if (c.notify_off_multiplier !== null) line += ` notify_off_multiplier=${c.notify_off_multiplier}`;
+    if (c.vendor_id !== null) line += ` vendor_id=${hex0x(c.vendor_id, 4)}`;
+    if (c.cap_len !== null) line += ` cap_len=${c.cap_len}`;
+    out.push(line);
   }
   const chosen: Array<[string, VirtioStructureLocation | null]> = [
     ['common_cfg', t.common],

@@ -159,6 +159,8 @@ export interface VirtioCap {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
 /**
  * Decode the virtio capability at `pos`. `known` is how many bytes of `bytes` are real (a short
  * dump). Never throws on data: a short cap_len or a truncated image gives diagnostics.
@@ -195,12 +197,15 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
     diagnostics.push(vdiag('VIRTIO_CAP_CFG_TYPE_RESERVED', pos + VIRTIO_PCI_CAP_CFG_TYPE, `virtio cap at ${hex(pos, 2)}: reserved cfg_type ${rawType}, ignored`));
   }
 
-  const num = (name: string): number | null => (typeof fields[name] === 'number' ? (fields[name] as number) : null);
-  let offset: bigint | null = num('offset') === null ? null : BigInt(num('offset')!);
-  let length: bigint | null = num('length') === null ? null : BigInt(num('length')!);
+  // Named reads of the fields (a keyed read by a name variable is a slow generic lookup).
+  const f = fields as { cap_next?: unknown; bar?: unknown; id?: unknown; offset?: unknown; length?: unknown; offset_hi?: unknown; length_hi?: unknown; notify_off_multiplier?: unknown; vendor_id?: unknown };
+  const fOffset = num(f.offset);
+  const fLength = num(f.length);
+  let offset: bigint | null = fOffset === null ? null : BigInt(fOffset);
+  let length: bigint | null = fLength === null ? null : BigInt(fLength);
   if (s === virtioPciCap64) {
-    const hiO = num('offset_hi');
-    const hiL = num('length_hi');
+    const hiO = num(f.offset_hi);
+    const hiL = num(f.length_hi);
     offset = offset === null || hiO === null ? null : offset | (BigInt(hiO) << 32n);
     length = length === null || hiL === null ? null : length | (BigInt(hiL) << 32n);
     if (capLen !== null && capLen !== 24) {
@@ -214,7 +219,7 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
     if (capLen !== null && capLen % 4 !== 0) {
       diagnostics.push(vdiag('VIRTIO_VENDOR_DATA_LEN', pos + VIRTIO_PCI_CAP_LEN, `vendor-data cap at ${hex(pos, 2)}: cap_len ${capLen} is not a multiple of 4`));
     }
-    if (num('vendor_id') === 0x1af4) {
+    if (num(f.vendor_id) === 0x1af4) {
       diagnostics.push(vdiag('VIRTIO_VENDOR_DATA_VENDOR_ID', pos + 4, `vendor-data cap at ${hex(pos, 2)} carries vendor_id 0x1af4, which the spec forbids`));
     }
   }
@@ -227,7 +232,8 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
   const extraStart = pos + s.size;
   const extra = end > extraStart ? copyBytes(bytes, extraStart, end) : new Uint8Array(0);
   // A field cut by cap_len or by the end of the image: its bytes are kept, not interpreted.
-  const covered = s.fields.reduce((m: number, f: FieldInfo) => (f.name in fields ? Math.max(m, f.offset + f.size) : m), 0);
+  // Every byte of a structure belongs to one field: with none missing, all of it is covered.
+  const covered = missing.length === 0 ? s.size : s.fields.reduce((m: number, fi: FieldInfo) => (fi.name in fields ? Math.max(m, fi.offset + fi.size) : m), 0);
   const fragmentEnd = Math.min(end, extraStart);
   const fragment = fragmentEnd > pos + covered ? copyBytes(bytes, pos + covered, fragmentEnd) : new Uint8Array(0);
   const label = `virtio ${rawType === null ? 'cap' : virtioCfgTypeName(rawType)}@${hex(pos, 2)}`;
@@ -236,19 +242,19 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
 
   return {
     pos,
-    cap_next: num('cap_next'),
+    cap_next: num(f.cap_next),
     cap_len: capLen,
     cfg_type: rawType,
     typeName: rawType === null ? 'reserved' : virtioCfgTypeName(rawType),
     struct: s.name,
     fields,
-    bar: s === virtioPciVndrData ? null : num('bar'),
-    id: s === virtioPciVndrData ? null : num('id'),
+    bar: s === virtioPciVndrData ? null : num(f.bar),
+    id: s === virtioPciVndrData ? null : num(f.id),
     offset,
     length,
-    notify_off_multiplier: isNotify ? num('notify_off_multiplier') : null,
+    notify_off_multiplier: isNotify ? num(f.notify_off_multiplier) : null,
     multiplierAtCap16,
-    vendor_id: num('vendor_id'),
+    vendor_id: num(f.vendor_id),
     extra,
     fragment,
     decodedLength: Math.max(0, end - pos),
