@@ -1,10 +1,11 @@
-// Decoders generated from the field tables, as binary-parser generates its parsers: one
-// function per structure (and per register's bit table) that builds the value as a single
-// object literal. The table-driven loops they replace stored every property through a generic
-// keyed store: one shape per structure made those stores megamorphic, about a fifth of
-// decoding a whole image. Where generating code is not allowed (a page whose Content Security
-// Policy forbids eval), the table-driven loops are used; both give the same values, in the
-// same property order (a property test checks them against each other).
+// Decoders for the field tables, in two forms that give the same values in the same property
+// order (a property test checks them against each other):
+// - table-driven loops, the default: no generated code, so the library runs under a strict
+//   Content-Security-Policy (DESIGN.md), and
+// - functions generated from the tables, as binary-parser generates its parsers: one object
+//   literal per structure or register. Only the Node command line turns them on
+//   (setCodegen(true) in cli/main.ts): the loops store every property through a generic keyed
+//   store, megamorphic across structures, about a fifth of decoding a whole image there.
 // Internal: not exported from the package.
 import { copyBytes } from '../bytes/slab.js';
 import { readU32, readU64 } from '../bytes/window.js';
@@ -39,9 +40,9 @@ export function bitValue(register: number, b: Pick<DecodeBit, 'lo' | 'width'>): 
   return b.width >= 32 ? register >>> 0 : (register >>> b.lo) & ((1 << b.width) - 1 || 0xffffffff);
 }
 
-let codegen = true;
+let codegen = false;
 
-/** Turn code generation off or on (tests compare both paths; returns the previous setting). */
+/** Turn code generation on (the CLI) or off (the default); returns the previous setting. Decoders made before keep their form. */
 export function setCodegen(on: boolean): boolean {
   const was = codegen;
   codegen = on;
@@ -53,7 +54,7 @@ function generate<T>(params: string[], body: string, args: unknown[]): T | null 
   try {
     return new Function(...params, body)(...args) as T;
   } catch {
-    return null; // eval forbidden (CSP): the table-driven decoder does the same work
+    return null; // eval forbidden after all: the table-driven decoder does the same work
   }
 }
 
@@ -91,33 +92,46 @@ export function compileStructDecoder(fields: readonly DecodeField[]): StructDeco
   return fast ?? tableStructDecoder(fields);
 }
 
+const KIND_U8 = 0;
+const KIND_U16 = 1;
+const KIND_U32 = 2;
+const KIND_U64 = 3;
+const KIND_BYTES = 4;
+const KIND_CODES = { u8: KIND_U8, u16: KIND_U16, u32: KIND_U32, u64: KIND_U64, bytes: KIND_BYTES } as const;
+
 /** The same decoder as a loop over the table. */
 export function tableStructDecoder(fields: readonly DecodeField[]): StructDecoder {
   // Every property first with a placeholder of its kind, so the values below overwrite
-  // properties of one stable shape (in table order) instead of adding them one by one. A u32
-  // starts as a heap number, so no value widens its representation.
+  // properties of one stable shape (in table order) instead of adding them one by one (an
+  // object grown by many computed-key stores drops to dictionary mode). A u32 starts as a heap
+  // number, so no value widens its representation. The table as flat arrays for the loop.
   const template = Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : f.kind === 'u32' ? 0x80000000 : 0]));
+  const kinds = Uint8Array.from(fields, (f) => KIND_CODES[f.kind]);
+  const offsets = Int32Array.from(fields, (f) => f.offset);
+  const sizes = Int32Array.from(fields, (f) => f.size);
+  const names = fields.map((f) => f.name);
   return (b, at) => {
     const out: Record<string, unknown> = { ...template };
-    for (const f of fields) {
-      const o = at + f.offset;
-      switch (f.kind) {
-        case 'u8':
-          out[f.name] = b[o];
+    for (let i = 0; i < kinds.length; i++) {
+      const o = at + offsets[i];
+      let v: unknown;
+      switch (kinds[i]) {
+        case KIND_U8:
+          v = b[o];
           break;
-        case 'u16':
-          out[f.name] = b[o] | (b[o + 1] << 8);
+        case KIND_U16:
+          v = b[o] | (b[o + 1] << 8);
           break;
-        case 'u32':
-          out[f.name] = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+        case KIND_U32:
+          v = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
           break;
-        case 'u64':
-          out[f.name] = readU64Fast(b, o);
+        case KIND_U64:
+          v = readU64Fast(b, o);
           break;
-        case 'bytes':
-          out[f.name] = copyBytes(b, o, o + f.size);
-          break;
+        default:
+          v = copyBytes(b, o, o + sizes[i]);
       }
+      out[names[i]] = v;
     }
     return out;
   };

@@ -2,7 +2,7 @@
 // same values with the same property order: on arbitrary tables, and on every structure and
 // register table the package declares.
 import { fc, test } from '@fast-check/vitest';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import { compileBitsDecoder, compileStructDecoder, setCodegen, tableBitsDecoder, tableStructDecoder, type DecodeBit, type DecodeField } from '../../src/layout/compiled.js';
 import { Struct } from '../../src/layout/struct.js';
@@ -33,6 +33,20 @@ const arbBits: fc.Arbitrary<DecodeBit[]> = fc.array(
 const arbRegister = fc.oneof(fc.nat(0xffffffff), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(0, 0xffffffff, 0x80000000, 2 ** 40 + 5, 1.5, -1));
 
 describe('generated decoders', () => {
+  // Off by default (the library runs under a strict CSP); the CLI turns it on.
+  let was = false;
+  beforeAll(() => {
+    was = setCodegen(true);
+  });
+  afterAll(() => {
+    setCodegen(was);
+  });
+
+  it('are generated when code generation is on', () => {
+    expect(compileStructDecoder([{ name: 'v', kind: 'u16', offset: 0, size: 2 }]).name).toBe('decodeStruct');
+    expect(compileBitsDecoder([{ name: 'v', lo: 0, width: 1 }]).name).toBe('decodeBits');
+  });
+
   test.prop([arbFields, fc.uint8Array({ minLength: 600, maxLength: 600 }), fc.nat(40)])('a structure decodes as the table-driven loop decodes it', (fields, b, at) => {
     expect(entries(compileStructDecoder(fields)(b, at))).toEqual(entries(tableStructDecoder(fields)(b, at)));
   });
@@ -62,15 +76,15 @@ describe('generated decoders', () => {
     }
   });
 
-  it('without code generation (as under a CSP that forbids eval) the table-driven decoders are used', () => {
-    const was = setCodegen(false);
+  it('without code generation (the library default, as under a CSP that forbids eval) the table-driven decoders are used', () => {
+    setCodegen(false);
     try {
       const d = compileStructDecoder([{ name: 'v', kind: 'u16', offset: 0, size: 2 }]);
       expect(d.name).not.toBe('decodeStruct');
       expect(d(new Uint8Array([1, 2]), 0)).toEqual({ v: 0x201 });
+      expect(compileBitsDecoder([{ name: 'v', lo: 0, width: 1 }]).name).not.toBe('decodeBits');
     } finally {
-      setCodegen(was);
+      setCodegen(true);
     }
-    expect(compileStructDecoder([{ name: 'v', kind: 'u16', offset: 0, size: 2 }]).name).toBe('decodeStruct');
   });
 });
