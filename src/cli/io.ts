@@ -26,22 +26,35 @@ export class OutputClosed extends Error {
 }
 
 const FLUSH_AT = 1 << 16;
+/** Bytes of a chunk: text is encoded straight into it while it has room for the worst case (3 bytes a UTF-16 unit). */
+const CHUNK = 1 << 18;
 
-/** Buffers small writes into larger chunks and waits for 'drain' when the stream is full. */
+/**
+ * Buffers writes into chunks of about 64 KiB and waits for 'drain' when the stream is full.
+ * Text is encoded into the chunk as it comes (no long string is built and flattened); each
+ * chunk is a fresh Buffer handed to the stream, which may hold it until written.
+ */
 export class Output {
-  private buf = '';
+  private chunk: Buffer | null = null;
+  private used = 0;
   private closed = false;
 
   constructor(private readonly sink: CliWritable) {}
 
   /** Append text; returns a promise only when a flush had to wait. */
   async write(text: string): Promise<void> {
-    this.buf += text;
-    if (this.buf.length >= FLUSH_AT) await this.flush();
+    if (text.length * 3 > CHUNK - this.used) {
+      await this.flush();
+      if (text.length * 3 > CHUNK) return this.push(text); // longer than a chunk can surely hold
+    }
+    this.chunk ??= Buffer.allocUnsafeSlow(CHUNK);
+    this.used += this.chunk.write(text, this.used, 'utf8');
+    if (this.used >= FLUSH_AT) await this.flush();
   }
 
   async line(text = ''): Promise<void> {
-    await this.write(text + '\n');
+    await this.write(text);
+    await this.write('\n');
   }
 
   async bytes(data: Uint8Array): Promise<void> {
@@ -50,9 +63,10 @@ export class Output {
   }
 
   async flush(): Promise<void> {
-    if (this.buf === '') return;
-    const chunk = this.buf;
-    this.buf = '';
+    if (this.used === 0) return;
+    const chunk = this.chunk!.subarray(0, this.used);
+    this.chunk = null;
+    this.used = 0;
     await this.push(chunk);
   }
 

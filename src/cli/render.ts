@@ -23,5 +23,7 @@ function annotateText(dev: DecodedDevice): string[] {
 export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number): string {
   const dev = decodeDevice(input, queuesShown);
   if (mode === 'json') return JSON.stringify(deviceJson(dev));
-  return (mode === 'text' ? deviceText(dev) : annotateText(dev)).join('\n') + '\n';
+  const lines = mode === 'text' ? deviceText(dev) : annotateText(dev);
+  lines.push(''); // the final newline, from join itself (one flat string)
+  return lines.join('\n');
 }

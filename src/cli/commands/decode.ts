@@ -37,7 +37,10 @@ export async function printDevices(
     for (let r = await next; !r.done; r = await next) {
       // One write per function (not per line): thousands of functions, tens of lines each.
       const text = renderDevice(r.value, mode, queuesShown);
-      await ctx.out.write(mode === 'json' ? (count ? ',\n' : '\n') + text : (count ? '\n' : '') + text);
+      // The separator apart: prefixing it would make a second copy of the function's text.
+      if (mode === 'json') await ctx.out.write(count ? ',\n' : '\n');
+      else if (count) await ctx.out.write('\n');
+      await ctx.out.write(text);
       count++;
       next = Promise.resolve(it.next());
     }
