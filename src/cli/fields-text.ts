@@ -8,6 +8,8 @@ import { bitValue, type FieldInfo } from '../layout/struct.js';
 
 /** `00` … `ff`. */
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+/** `0x00` … `0xff`: the most significant byte of a register value. */
+const BYTE_HEX0X: readonly string[] = BYTE_HEX.map((x) => '0x' + x);
 
 /** How many bytes of a longer `bytes` field the text output shows. */
 export const BYTES_SHOWN = 64;
@@ -29,11 +31,11 @@ export function fieldText(bytes: Uint8Array, known: number, at: number, f: Field
   // Little-endian registers read most significant byte first, two digits a byte.
   switch (f.kind) {
     case 'u8':
-      return '0x' + BYTE_HEX[bytes[o]];
+      return BYTE_HEX0X[bytes[o]];
     case 'u16':
-      return '0x' + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
+      return BYTE_HEX0X[bytes[o + 1]] + BYTE_HEX[bytes[o]];
     case 'u32':
-      return '0x' + BYTE_HEX[bytes[o + 3]] + BYTE_HEX[bytes[o + 2]] + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
+      return BYTE_HEX0X[bytes[o + 3]] + BYTE_HEX[bytes[o + 2]] + BYTE_HEX[bytes[o + 1]] + BYTE_HEX[bytes[o]];
     case 'u64':
       return '0x' + hexDigits(readU64(bytes, o), 16);
     case 'bytes':
@@ -154,8 +156,9 @@ function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonl
 // left out): a dump of thousands of functions prints the same tables over and over.
 interface RegionPlan {
   readonly struct: string | undefined;
-  /** Field names padded to the width of the table's longest name. */
-  readonly names: readonly string[];
+  readonly indent: string;
+  /** Each line's start: the indent, the field name padded to the table's longest, two blanks. */
+  readonly prefixes: readonly string[];
   /** Whether each field is printed (not in the skip set). */
   readonly shown: readonly boolean[];
   /** Each field's bit formatters (empty when it has no named bits). */
@@ -163,21 +166,23 @@ interface RegionPlan {
 }
 
 const NO_SKIP: ReadonlySet<string> = new Set();
-const PLANS = new WeakMap<readonly FieldInfo[], Map<ReadonlySet<string>, RegionPlan>>();
+const PLANS = new WeakMap<readonly FieldInfo[], Map<ReadonlySet<string>, RegionPlan[]>>();
 
-function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct: string | undefined): RegionPlan {
+function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct: string | undefined, indent: string): RegionPlan {
   let bySkip = PLANS.get(fields);
   if (!bySkip) PLANS.set(fields, (bySkip = new Map()));
-  let p = bySkip.get(skip);
-  if (p && p.struct === struct) return p;
+  let plans = bySkip.get(skip);
+  if (!plans) bySkip.set(skip, (plans = []));
+  for (const q of plans) if (q.indent === indent && q.struct === struct) return q;
   const w = fields.reduce((m, f) => Math.max(m, f.name.length), 0);
-  p = {
+  const p: RegionPlan = {
     struct,
-    names: fields.map((f) => f.name.padEnd(w)),
+    indent,
+    prefixes: fields.map((f) => `${indent}${f.name.padEnd(w)}  `),
     shown: fields.map((f) => !skip.has(f.name)),
     formatters: fields.map((f) => (f.bits?.length ? formattersOf(f, struct) : [])),
   };
-  bySkip.set(skip, p);
+  plans.push(p);
   return p;
 }
 
@@ -202,8 +207,8 @@ export function regionLines(
   into: string[] = [],
 ): string[] {
   const fields = r.fields;
-  const plan = planOf(fields, skip ?? NO_SKIP, r.struct);
-  const names = plan.names;
+  const plan = planOf(fields, skip ?? NO_SKIP, r.struct, indent);
+  const prefixes = plan.prefixes;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (f.offset >= r.length || !plan.shown[i]) continue;
@@ -216,14 +221,14 @@ export function regionLines(
         : null
       : fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
-      into.push(`${indent}${names[i]}  ${r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'}`);
+      into.push(prefixes[i] + (r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'));
       continue;
     }
     // Reserved fields only when not all zero (a long one's text is never all zeros).
     if (f.access === 'rsvd' && !long && allZero(bytes, r.offset + f.offset, f.size)) continue;
     const fmts = plan.formatters[i];
     const bits = fmts.length ? formattedBits(bytes, r.offset + f.offset, f, fmts) : '';
-    into.push(bits ? `${indent}${names[i]}  ${text}  ${bits}` : `${indent}${names[i]}  ${text}`);
+    into.push(bits ? prefixes[i] + text + '  ' + bits : prefixes[i] + text);
   }
   return into;
 }
