@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --write] [--only structs,image,cli,notify] [--functions 1000,2000,4000,8000] [--runs N] [--quick]
+// npm run bench [-- --write] [--only structs,image,cli,notify] [--functions 1000,2000,4000,8000,16000] [--runs N] [--quick]
 //
 // (a) structure decode: the project's field tables against the same structures declared with
 //     binary-parser and restructure (bench/structs.mjs); goals: at least binary-parser's rate,
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 const only = new Set((values.only ?? 'structs,image,cli,notify').split(','));
 const quick = values.quick ?? false;
 const timing = quick ? { ms: 80, rounds: 3 } : { ms: 250, rounds: 7 };
-const sizes = (values.functions ?? (quick ? '500,1000' : '1000,2000,4000,8000')).split(',').map(Number);
+const sizes = (values.functions ?? (quick ? '500,1000' : '1000,2000,4000,8000,16000')).split(',').map(Number);
 const runs = Number(values.runs ?? (quick ? 2 : 5));
 if (!globalThis.gc) console.warn('bench: run with node --expose-gc (npm run bench) for steadier figures');
 
@@ -215,23 +215,43 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   generated code wins: binary-parser's array parser is one compiled loop with property stores
   the JIT specialises per field name, while a table-driven decoder stores through a shared,
   megamorphic site per field kind. Closing that gap needs generated code (\`new Function\`),
-  which DESIGN.md rules out for the core (it must run under a strict Content-Security-Policy).
-- **pcicfg decode vs lspci (2026-12-03).** The goal of at most 0.8x lspci's wall time is still
-  missed (see the goals above), at every size. Where the time goes now: start-up (about 0.15 s,
-  against lspci's 0.02 s), then **JIT warm-up**: the first 500 functions of the 8000-function
-  dump take about 0.3 s (600 µs each) while pcicfg runs interpreted, and TurboFan spends about
-  1.1 s of CPU optimizing some 170 functions on the second core over the run; once warm, a
-  function costs about 105 µs against lspci's 159 (a 16000-function dump: 2.45 s against lspci's
-  2.55 s). So at 8000 functions the steady state is already under lspci and the fixed costs are
-  the gap; the 0.8x goal would need both the fixed costs and the per-function cost cut again.
-  V8 flags did not shorten the warm-up (\`--maglev\`, \`--always-sparkplug\`,
-  \`--no-lazy-feedback-allocation\`, \`--interrupt-budget\`, less inlining: all within noise).
-- **Three full runs after the changes (2026-12-03, finished at 10:38, 10:59 and 11:02 UTC)** gave 1.19x, 1.00x
+  which DESIGN.md rules out for the core (it must run under a strict Content-Security-Policy):
+  table (a) measures the library's table-driven decoders. Since 2026-12-03 the command line
+  (Node, no page and no CSP) turns on decoders generated from the same tables
+  (src/layout/compiled.ts); they are not in these tables.
+- **pcicfg decode vs lspci (2026-12-03, afternoon).** The goal of at most 0.8x lspci's wall
+  time is met from about 16000 functions on and missed below (table c: 0.94x at 8000, 1.41x at
+  4000; interleaved runs at 8000 gave 0.88-0.96x). Once warm a function costs 62-69 µs against
+  lspci's 155-160, so the gap is the fixed cost: Node's start-up and loading the bundle (about
+  0.12 s), the parse thread's start (about 0.07 s) and JIT warm-up. Decoding the same
+  8000-function dump three times in one process took 0.97, 0.63 and 0.52 s: about 0.45 s of the
+  first run is warm-up, of which about 0.12 s is extra garbage collection (127 scavenges, many
+  early with a 1-4 MiB young generation, some held up for milliseconds by helper threads that
+  wait for a core) and the rest code that is not yet optimized. Take away the text output and
+  the run takes 0.75 s, take away decoding too and 0.49 s (start-up, reading and parsing).
+  What did not help: handing the first MiB to the main thread while the parse thread starts (no
+  measurable change, not kept); V8 flags (\`--no-turbo-inlining\` halves TurboFan's compile
+  time, 1.15 s to 0.56 s of CPU, without a measurable gain; \`--min-semi-space-size=8/16\`
+  halves the GC pauses but is no faster; \`--no-parallel-marking\` looked 30% faster because
+  it crashes V8 11.3 halfway).
+- **What changed on the afternoon of 2026-12-03 (8000 functions from 1.13-1.27x to 0.88-0.96x).**
+  (1) The input file is read into two reused 1 MiB buffers (a fresh buffer per chunk cost a
+  page fault per 4 KiB), and the decoder takes the reader's image without copying it. (2) A
+  dump FILE of 4 MiB or more is read and parsed on a worker thread (src/cli/parse-thread.ts);
+  the functions cross in batches whose bytes travel in one transferred buffer, and at most
+  four batches wait. The main thread was spending about 0.25 s of an 8000-function run on
+  parsing. (3) The CLI decodes with generated decoders (above): the table-driven loops store
+  through megamorphic keyed stores. (4) The text renderer works out each field table's padded
+  names, skipped fields and bit formatters once, and the output is encoded into 256 KiB chunks
+  as it comes instead of being concatenated into a long string that the stream flattened and
+  converted. Each step was checked byte for byte (md5 of text, --json and --annotate output
+  on this dump, a dump built from ../shared/dumps, and all 462 shared dumps one by one).
+- **Three full runs after the morning's changes (2026-12-03, finished at 10:38, 10:59 and 11:02 UTC)** gave 1.19x, 1.00x
   and 1.15x lspci at 8000 functions and 1.58x, 1.64x, 1.54x at 4000; lspci alone took 1.31, 1.71
   and 1.52 s on the same 8000-function file, so the host's speed moves the ratio by more than
-  the last changes did. The tables above are the last run. \`decode --json\` renders about 20%
+  the last changes did. (The tables above are from the afternoon run, 12:39 UTC.) \`decode --json\` renders about 20%
   faster from the second run on (Node's hex encoder for \`raw\` and byte fields, plain records copied whole).
-- **What changed later on 2026-12-03 (8000 functions from 1.39-1.7x to 1.0-1.25x lspci).**
+- **What changed in the morning of 2026-12-03 (8000 functions from 1.39-1.7x to 1.0-1.25x lspci).**
   (1) Node 20 (V8 11.3) takes about 1 µs for every property added to an object after a spread
   (\`{ ...base, more }\`): identifyVirtio took 5.8 µs a call for that alone (now 0.03 µs), and
   probeVirtio's result had eleven such fields; whole-image decode with the probe went from 16.8 k/s
@@ -246,14 +266,15 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   character), so V8 holds a function's text as a one-byte string. (6) The CLI is bundled (below).
   Tried and not kept: a WeakMap from capability to decoded virtio structure (40k entries made
   every GC slower than decoding again).
-- **Tried and dropped (2026-12-03): worker threads.** Rendering batches of functions in
+- **Tried and dropped (2026-12-03, morning): rendering on worker threads.** Rendering batches of functions in
   worker_threads (main thread reading, parsing and writing in order, replies taken synchronously
   with receiveMessageOnPort so the workers are never starved) gave identical output but no gain
   on this 2-core machine: V8 already uses the second core for concurrent GC and compilation
   (user+sys CPU is about 1.3x the wall time of a single-threaded run), and each worker adds its own
   warm-up and heap (+1.3 s of CPU at 8000 functions). 1 worker: 2.78-2.86 s against 2.62-2.79 s
   without; 2 workers: 3.45-3.73 s. V8 flags (\`--max-semi-space-size=32/64\`,
-  \`--single-threaded-gc\`) changed nothing beyond noise either.
+  \`--single-threaded-gc\`) changed nothing beyond noise either. Parsing on a worker (above) is
+  different: the parser is small, warms up quickly and leaves the main thread's work to it.
 - **Start-up.** Node itself starts in about 40-80 ms here. Loading the command's ~100 modules
   took another 60-130 ms; since 2026-12-03 bin/pcicfg.js runs a rolldown bundle of the CLI
   (dist/cli-bundle, a few files), and \`pcicfg decode\` of one function takes about 0.155 s
@@ -263,17 +284,18 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   the bus address into the kick log; since then a doorbell write reads only the kicked BAR's base
   (table (d) is after that change).
 - **Peak memory.** pcicfg reads and prints function by function; its live heap stays small
-  (heapUsed sampled every 100 ms while decoding 16000 functions: 7-30 MiB throughout). Peak RSS
-  still rises with the run's length because V8 grows its young generation (heapTotal 16 -> 60
-  MiB) and keeps the pages: 100-117 / 135-150 / 165-173 MiB at 4000 / 8000 / 16000 functions on
-  2026-12-03 (before that day's changes: 120-124 / 139-143 / 177). Table (c) is one run per
-  size, which is why the +25% check flips between runs. With the young generation capped
-  (\`NODE_OPTIONS=--max-semi-space-size=4\`) RSS is flat at 94-99 MiB from 4000 to 16000
-  functions, text and --json, and the wall time stays within noise of the default; a flag set at
-  run time from bin/pcicfg.js does not take effect (the heap is sized at start-up), and a
-  \`#!/usr/bin/env -S node …\` line is not portable (busybox, BSD env, npm's Windows shims), so
-  the CLI leaves it to the user (docs/cli.md). lspci reads every function first: its RSS grows
-  with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
+  (heapUsed 13-23 MiB throughout 32000 functions, sampled every 150 writes). Peak RSS still
+  rises with the run's length because V8 grows its young generation to its cap (new space 16
+  -> 32 MiB) and keeps the pages, and the parse thread has a heap of its own: table (c) shows
+  86-101 MiB up to 8000 functions and 134-140 at 16000, so the +25% check is missed; at 32000
+  functions it was 168 MiB (text) and 159 MiB (--json), so growth flattens once the young
+  generation is at its cap. With the young generation capped
+  (\`NODE_OPTIONS=--max-semi-space-size=4\`) RSS was flat at 94-99 MiB from 4000 to 16000
+  functions on the morning of 2026-12-03; a flag set at run time from bin/pcicfg.js does not
+  take effect (the heap is sized at start-up), and a \`#!/usr/bin/env -S node …\` line is not
+  portable (busybox, BSD env, npm's Windows shims), so the CLI leaves it to the user
+  (docs/cli.md). lspci reads every function first: its RSS grows with the dump (10 MiB at 1000,
+  36 MiB at 8000, 66 MiB at 16000).
 - **Fuzzing throughput.** On 2026-12-03 after the day's speed changes: \`npm run fuzz -- --seed 20261203\`, 1 000 000 inputs in 77.7 s (12871 inputs/s, mean 77 µs, slowest 14.1 ms), no failure. Before them: \`npm run fuzz\` with its default 1 000 000 inputs, one worker, final tree
   (seeds from the model presets and from pcicfg/arbitraries), seed 20261125, load average about
   1: 105.6 s of wall time (9474 inputs/s, mean 105 µs per input, slowest input 11.8 ms, none over
@@ -294,7 +316,7 @@ if (values.write) {
   md.push(`- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   md.push(`- Node ${process.version}, ${process.platform}/${process.arch}${quick ? ', --quick (short timings)' : ''}`);
   md.push(`- Load average (1 min) at the start and the end of the run: ${loadAtStart.toFixed(1)} and ${loadavg()[0].toFixed(1)} on ${cpu.length} cores`);
-  md.push(`- Method: rates are the median of ${timing.rounds} rounds of ${timing.ms} ms after a warm-up, with gc() between rounds; wall times of commands are hyperfine means (start-up included, output discarded); peak RSS is GNU time's maximum resident set size.`);
+  md.push(`- Method: rates are the median of ${timing.rounds} rounds of ${timing.ms} ms after a warm-up, with gc() between rounds; wall times of commands are means of ${runs} runs after one warm-up run, by hyperfine where installed, else a spawnSync loop (start-up included, output discarded); peak RSS is GNU time's maximum resident set size.`);
   if (cliNote) md.push(`- ${cliNote}`);
   md.push('');
   md.push('## Goals', '');
