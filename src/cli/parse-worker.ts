@@ -1,4 +1,4 @@
-// The dump reader on a second thread, for `decode` of a large FILE (see file-reader.ts): it
+// The dump reader on a second thread, for `decode` of a large FILE (see parse-thread.ts): it
 // reads and parses the text while the main thread decodes and prints what it already sent.
 // Functions go over in batches: their bytes (and known masks where bytes are missing) in one
 // transferred buffer, the rest in a few small arrays, so neither side copies per function.
