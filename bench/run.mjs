@@ -221,7 +221,12 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   (src/layout/compiled.ts); they are not in these tables.
 - **pcicfg decode vs lspci (2026-12-03, afternoon).** The goal of at most 0.8x lspci's wall
   time is met from about 16000 functions on and missed below (table c: 0.94x at 8000, 1.41x at
-  4000; interleaved runs at 8000 gave 0.88-0.96x). Once warm a function costs 62-69 µs against
+  4000; interleaved runs at 8000 gave 0.88-0.96x). The host's speed moves these a lot: a rerun
+  half an hour later (3 runs per size, 13:07 UTC) gave 1.71x, 1.17x and 0.84x at 4000, 8000 and
+  16000 functions, with lspci's times unchanged and pcicfg's 20-30% longer, and interleaved
+  runs at 8000 right after gave 0.91x again. pcicfg uses a second core (the parse thread,
+  TurboFan, GC helpers: about 2.2 s of CPU in a 1.1 s run), lspci one, so a host that gives
+  less of the second core slows pcicfg alone. Once warm a function costs 62-69 µs against
   lspci's 155-160, so the gap is the fixed cost: Node's start-up and loading the bundle (about
   0.12 s), the parse thread's start (about 0.07 s) and JIT warm-up. Decoding the same
   8000-function dump three times in one process took 0.97, 0.63 and 0.52 s: about 0.45 s of the
