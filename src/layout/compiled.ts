@@ -9,11 +9,12 @@
 // Internal: not exported from the package.
 import { copyBytes } from '../bytes/slab.js';
 import { readU32, readU64 } from '../bytes/window.js';
+import type { Kind } from './struct.js';
 
 /** What a field of a structure needs for decoding (FieldInfo has more). */
 export interface DecodeField {
   readonly name: string;
-  readonly kind: 'u8' | 'u16' | 'u32' | 'u64' | 'bytes';
+  readonly kind: Kind;
   readonly offset: number;
   readonly size: number;
 }
