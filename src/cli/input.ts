@@ -112,7 +112,7 @@ const READ_CHUNK = 1 << 20;
 /** A function as read; `known` null when every byte below `length` is known. */
 type RawFunction = UnpackedFunction & { readonly barSizes?: Map<number, bigint> };
 
-async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerator<RawFunction> {
+async function* rawFunctions(spec: InputSpec, ctx: CommandContext, transient: boolean): AsyncGenerator<RawFunction> {
   if (spec.sysfs) {
     const { iterateSysfs, SYSFS_PCI_DEVICES } = await import('../dump/node.js');
     const filter = spec.slot ? (a: PciAddress) => slotMatches(spec.slot!, a) : undefined;
@@ -135,7 +135,7 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
   const format = spec.format ?? 'auto';
   const thread = path === '-' ? null : useParseThread(path);
   try {
-    if (thread) yield* threadFunctions(thread, path, name, format);
+    if (thread) yield* threadFunctions(thread, path, name, format, transient);
     else yield* iterateDumpAsync(path === '-' ? ctx.io.stdin : fileChunks(path), { file: name, format });
   } catch (e) {
     if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
@@ -158,11 +158,15 @@ async function loadInfoPci(path: string): Promise<QemuPciFunction[]> {
   }
 }
 
-/** The functions of the input that match -s, one at a time, with `info pci` BARs attached. */
-export async function* readInputs(spec: InputSpec, ctx: CommandContext): AsyncGenerator<DeviceInput> {
+/**
+ * The functions of the input that match -s, one at a time, with `info pci` BARs attached.
+ * `transient`: the caller is done with a function, bytes included, when it asks for the next
+ * (decode prints and forgets), so their memory may be reused (see threadFunctions).
+ */
+export async function* readInputs(spec: InputSpec, ctx: CommandContext, transient = false): AsyncGenerator<DeviceInput> {
   const infoPath = spec.infoPci ?? (spec.file === null && !spec.sysfs ? EXAMPLE_INFO_PCI : null);
   const info = infoPath === null ? null : await loadInfoPci(infoPath);
-  for await (const fn of rawFunctions(spec, ctx)) {
+  for await (const fn of rawFunctions(spec, ctx, transient)) {
     if (spec.slot && !(fn.slot ? slotMatches(spec.slot, fn.slot) : isMatchAll(spec.slot))) continue;
     // One literal, no spread: Node 20 takes about a microsecond per property added after one.
     const sizes = barSizesOf(fn, info, infoPath);

@@ -2,6 +2,7 @@
 // a table of numbers, then every function's bytes, then the known-byte masks of the functions
 // that have holes. The buffer is transferred, and the unpacked functions' arrays are views of
 // it, so no byte is copied on the way.
+import type { MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { isFullyKnown, type DumpFormat, type DumpFunction } from '../dump/types.js';
 
@@ -14,6 +15,8 @@ export interface ParseWorkerData {
   readonly credit: SharedArrayBuffer;
   /** Batches that may wait unread. */
   readonly window: number;
+  /** Where the main thread hands batch buffers back for reuse (decode only), or null. */
+  readonly returns: MessagePort | null;
 }
 
 export interface Batch {
@@ -39,7 +42,11 @@ const INTS = 8;
 /** A function as unpacked: `known` is null when every byte below `length` is known. */
 export type UnpackedFunction = Omit<DumpFunction, 'known'> & { readonly known: Uint8Array | null };
 
-export function encodeBatch(fns: readonly DumpFunction[]): Batch {
+/**
+ * `take(size)` gives the buffer to fill, of at least `size` bytes (a larger one is fine: the
+ * table says where everything is).
+ */
+export function encodeBatch(fns: readonly DumpFunction[], take: (size: number) => ArrayBuffer = (size) => new ArrayBuffer(size)): Batch {
   const n = fns.length;
   const head = n * INTS * 4;
   let size = head;
@@ -49,7 +56,7 @@ export function encodeBatch(fns: readonly DumpFunction[]): Batch {
     masked.push(m);
     size += f.bytes.length * (m ? 2 : 1);
   }
-  const buffer = new ArrayBuffer(size);
+  const buffer = take(size);
   const ints = new Int32Array(buffer, 0, n * INTS);
   const data = new Uint8Array(buffer);
   let at = head;

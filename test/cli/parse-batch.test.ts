@@ -27,8 +27,16 @@ const arbFunction: fc.Arbitrary<DumpFunction> = fc
   });
 
 describe('parse thread batches', () => {
-  test.prop([fc.array(arbFunction, { minLength: 1, maxLength: 12 })])('decodeBatch(encodeBatch(fns)) gives the functions back', (fns) => {
-    const back = decodeBatch(encodeBatch(fns));
+  // A reused buffer (decode hands them back to the thread) is larger than needed and holds an
+  // earlier batch's bytes.
+  const arbTake = fc.option(fc.tuple(fc.nat(5000), fc.constantFrom(0, 1, -1, 0x7f7f7f7f)), { nil: undefined });
+  test.prop([fc.array(arbFunction, { minLength: 1, maxLength: 12 }), arbTake])('decodeBatch(encodeBatch(fns)) gives the functions back, in a fresh or a reused buffer', (fns, reuse) => {
+    const take = reuse && ((size: number) => {
+      const b = new ArrayBuffer(size + reuse[0]);
+      new Int32Array(b, 0, b.byteLength >> 2).fill(reuse[1]);
+      return b;
+    });
+    const back = decodeBatch(encodeBatch(fns, take));
     expect(back).toHaveLength(fns.length);
     back.forEach((b, i) => {
       const f = fns[i];

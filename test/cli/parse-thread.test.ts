@@ -4,10 +4,11 @@
 // leave the thread running.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLspciFunction } from '../../src/dump/index.js';
-import { PARSE_THREAD_MIN_BYTES } from '../../src/cli/parse-thread.js';
+import { PARSE_THREAD_MIN_BYTES, threadFunctions } from '../../src/cli/parse-thread.js';
+import { readDump } from '../../src/dump/index.js';
 import { exampleBytes, scratch } from './run.js';
 
 const BIN = fileURLToPath(new URL('../../bin/pcicfg.js', import.meta.url));
@@ -80,6 +81,31 @@ describe.skipIf(!built)('decode of a large FILE on the parse thread', () => {
     expect(threaded.code).toBe(2);
     expect(threaded.stderr).toMatch(new RegExp(`bad\\.lspci:${at + 1}:\\d+: expected a second hex digit`));
     expect(threaded).toEqual(inline);
+  });
+
+  // decode hands each batch's buffer back to the thread once printed; notify and lookup keep
+  // what they read (the chosen function, the hits) past later batches, so theirs stay theirs.
+  for (const args of [['notify', '-s', '00:01.0', '--queue', '0', '--json'], ['notify', '-s', '00:01.0', '--queue', '0'], ['lookup', '0xfe00b004', '--json']]) {
+    it(`${args.join(' ')} FILE: what the main thread's reader gives`, () => {
+      const threaded = run([args[0], big, ...args.slice(1)], '1');
+      const inline = run([args[0], big, ...args.slice(1)], '0');
+      expect(threaded.code).toBe(0);
+      expect(threaded.stdout).toMatch(/0x[0-9a-f]{8}/);
+      expect(threaded).toEqual(inline);
+    });
+  }
+
+  it('functions kept past their batch keep their bytes, unless the reader was told they are transient', async () => {
+    const whole = readDump(new TextEncoder().encode(text)).functions;
+    for (const transient of [false, true]) {
+      const kept = [];
+      for await (const f of threadFunctions(pathToFileURL(WORKER), big, 'big.lspci', 'auto', transient)) kept.push(f);
+      expect(kept.length).toBe(whole.length);
+      // Only the last batch is never handed back.
+      const emptied = kept.filter((f) => f.bytes.byteLength === 0).length;
+      if (transient) expect(emptied).toBeGreaterThan(whole.length / 2);
+      else expect(kept.map((f) => Array.from(f.bytes))).toEqual(whole.map((f) => Array.from(f.bytes)));
+    }
   });
 
   it('a small file on the thread when asked (PCICFG_PARSE_THREAD=1) prints the same', () => {

@@ -61,7 +61,7 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const q = stringValue(p, 'queues');
   const queuesShown = q === undefined ? DEFAULT_QUEUES_SHOWN : intOption('decode', '--queues', q, 0, 65536);
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
-  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
+  const count = await printDevices(readInputs(spec, ctx, true), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
   if (count === 0 && spec.slotText !== null) {
     await ctx.err.line(`pcicfg decode: no function in ${inputName(spec)} matches -s ${spec.slotText}`);
   }
