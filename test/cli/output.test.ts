@@ -23,4 +23,38 @@ describe('Output', () => {
     // Buffered: never more writes to the stream than pieces written.
     expect(got.length).toBeLessThanOrEqual(pieces.length + 1);
   });
+
+  // A chunk is filled again only after a stream that says it wrote it at once (writableLength
+  // 0); a stream that keeps chunks until later must find each one as it was handed over.
+  test.prop([fc.array(piece, { maxLength: 60 }), fc.boolean()], { numRuns: 200 })('chunks are reused only when the stream is done with them', async (pieces, immediate) => {
+    const held: Uint8Array[] = [];
+    let reused = 0;
+    const seen = new Set<ArrayBufferLike>();
+    const sink = {
+      writableLength: 0,
+      write(c: string | Uint8Array) {
+        const b = typeof c === 'string' ? Buffer.from(c) : c;
+        if (seen.has(b.buffer)) reused++;
+        seen.add(b.buffer);
+        // An immediate stream is done with the bytes now (copy them); a slow one still holds them.
+        held.push(immediate ? Buffer.from(b) : b);
+        if (!immediate) sink.writableLength += b.length;
+        return true;
+      },
+    };
+    const out = new Output(sink);
+    for (const p of pieces) await out.write(p);
+    await out.line('end');
+    await out.flush();
+    expect(Buffer.concat(held).equals(Buffer.from(pieces.join('') + 'end\n'))).toBe(true);
+    if (!immediate) expect(reused).toBe(0);
+  });
+
+  test('a stream that writes at once gets the same chunk back, refilled', async () => {
+    const buffers = new Set<ArrayBufferLike>();
+    const out = new Output({ writableLength: 0, write: (c: string | Uint8Array) => void buffers.add((c as Uint8Array).buffer) });
+    for (let i = 0; i < 40; i++) await out.write('x'.repeat(10_000));
+    await out.flush();
+    expect(buffers.size).toBe(1);
+  });
 });
