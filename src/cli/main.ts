@@ -29,7 +29,7 @@ export function pcicfgVersion(): string {
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
   // Node is no page under a Content-Security-Policy: decoders generated from the field tables
   // may be used here (the library's default is the table-driven loops; layout/compiled.ts).
-  setCodegen(process.env.NOCG ? false : true);
+  setCodegen(true);
   const full: CliIo = {
     stdout: io?.stdout ?? process.stdout,
     stderr: io?.stderr ?? process.stderr,
