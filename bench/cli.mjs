@@ -40,16 +40,21 @@ export function wallTimes(commands, runs) {
     rmSync(json, { force: true });
     return r.map((x) => ({ mean: x.mean, stddev: x.stddev ?? 0, min: x.min, tool: 'hyperfine' }));
   }
-  return commands.map(([cmd, ...args]) => {
-    const ts = [];
-    spawnSync(cmd, args, { stdio: 'ignore' });
-    for (let i = 0; i < runs; i++) {
+  // In turn, not one command's runs after the other's: the host's speed drifts over minutes
+  // (lspci alone has taken 1.25 s and 1.9 s on the same dump half an hour apart), and a drift
+  // must hit every command of a comparison alike.
+  for (const [cmd, ...args] of commands) spawnSync(cmd, args, { stdio: 'ignore' });
+  const ts = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach(([cmd, ...args], k) => {
       const t0 = performance.now();
       spawnSync(cmd, args, { stdio: 'ignore' });
-      ts.push((performance.now() - t0) / 1000);
-    }
-    const mean = ts.reduce((a, b) => a + b, 0) / ts.length;
-    return { mean, stddev: Math.sqrt(ts.reduce((a, b) => a + (b - mean) ** 2, 0) / ts.length), min: Math.min(...ts), tool: 'spawnSync loop' };
+      ts[k].push((performance.now() - t0) / 1000);
+    });
+  }
+  return ts.map((t) => {
+    const mean = t.reduce((a, b) => a + b, 0) / t.length;
+    return { mean, stddev: Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / t.length), min: Math.min(...t), tool: 'spawnSync loop, commands in turn' };
   });
 }
 

@@ -321,7 +321,7 @@ if (values.write) {
   md.push(`- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   md.push(`- Node ${process.version}, ${process.platform}/${process.arch}${quick ? ', --quick (short timings)' : ''}`);
   md.push(`- Load average (1 min) at the start and the end of the run: ${loadAtStart.toFixed(1)} and ${loadavg()[0].toFixed(1)} on ${cpu.length} cores`);
-  md.push(`- Method: rates are the median of ${timing.rounds} rounds of ${timing.ms} ms after a warm-up, with gc() between rounds; wall times of commands are means of ${runs} runs after one warm-up run, by hyperfine where installed, else a spawnSync loop (start-up included, output discarded); peak RSS is GNU time's maximum resident set size.`);
+  md.push(`- Method: rates are the median of ${timing.rounds} rounds of ${timing.ms} ms after a warm-up, with gc() between rounds; wall times of commands are means of ${runs} runs after one warm-up run, by hyperfine where installed, else a spawnSync loop that runs the compared commands in turn, round after round (start-up included, output discarded); peak RSS is GNU time's maximum resident set size.`);
   if (cliNote) md.push(`- ${cliNote}`);
   md.push('');
   md.push('## Goals', '');

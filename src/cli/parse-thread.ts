@@ -2,9 +2,10 @@
 // prints: on a two-core machine the reading and parsing, about a sixth of `decode`'s time on
 // a multi-thousand-function dump, then costs no wall time. Small files are read here: a
 // thread takes about 40 ms to start.
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { DumpParseError, type DumpFormat } from '../dump/types.js';
+import { DumpReader } from '../dump/read.js';
+import { DumpParseError, type DumpFormat, type DumpFunction } from '../dump/types.js';
 import type { DumpDiagnosticCode } from '../dump/diagnostics.js';
 import { decodeBatch, type ParseWorkerData, type UnpackedFunction, type WorkerMessage } from './parse-batch.js';
 import { CliInputError } from './errors.js';
@@ -13,6 +14,37 @@ import { CliInputError } from './errors.js';
 export const PARSE_THREAD_MIN_BYTES = 4 << 20;
 /** Batches the worker may have sent and the main thread not yet taken. */
 const WINDOW = 4;
+/**
+ * The start of the file that this thread parses itself while the worker starts (40-60 ms on a
+ * slow host, which this thread used to spend waiting), and at most how many of its functions
+ * it takes from there.
+ */
+const HEAD_BYTES = 128 << 10;
+const HEAD_FUNCTIONS = 16;
+
+/**
+ * The first complete functions of the file, parsed here, as the worker's reader will give them:
+ * the same reader on the same first bytes. Nothing when the file cannot be read (the worker
+ * reports that); when a line is malformed, the functions before it (the worker reports it).
+ */
+function headFunctions(path: string, name: string, format: 'auto' | DumpFormat): DumpFunction[] {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const buf = Buffer.allocUnsafe(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return new DumpReader({ file: name, format }).push(buf.subarray(0, n)).slice(0, HEAD_FUNCTIONS);
+  } catch {
+    return [];
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The worker's young generation, in MiB. What it allocates dies within a chunk; with V8's
  * default, which lets the young generation grow over a long run, peak RSS at 16000 functions
@@ -71,6 +103,12 @@ export async function* threadFunctions(script: URL, path: string, name: string, 
   });
   worker.on('exit', () => notify());
   try {
+    // The worker parses the file from its start too; what was given from here is skipped.
+    let skip = 0;
+    for (const f of headFunctions(path, name, format)) {
+      skip++;
+      yield f;
+    }
     for (;;) {
       while (queue.length === 0) {
         if (failure) throw failure;
@@ -82,7 +120,10 @@ export async function* threadFunctions(script: URL, path: string, name: string, 
         case 'batch':
           Atomics.add(taken, 0, 1);
           Atomics.notify(taken, 0);
-          yield* decodeBatch(m.batch);
+          for (const f of decodeBatch(m.batch)) {
+            if (skip > 0) skip--;
+            else yield f;
+          }
           channel?.port1.postMessage(m.batch.buffer, [m.batch.buffer]);
           break;
         case 'done':

@@ -108,6 +108,21 @@ describe.skipIf(!built)('decode of a large FILE on the parse thread', () => {
     }
   });
 
+  // This thread parses the file's first functions itself while the worker starts, then skips
+  // them in the worker's stream: a bad line among them, or just after them, must come out as on
+  // the main-thread reader, with the functions before it.
+  for (const line of [40, 600]) {
+    it(`a malformed line ${line} lines in (within or just past what this thread parses first)`, () => {
+      const lines = text.split('\n');
+      lines[line] = lines[line].replace(/ ([0-9a-f]{2}) /, ' x1 ');
+      const bad = tmp.file(`bad-${line}.lspci`, lines.join('\n'));
+      const threaded = run(['decode', bad, '--json'], '1');
+      expect(threaded.code).toBe(2);
+      expect(threaded.stderr).toMatch(new RegExp(`bad-${line}\\.lspci:${line + 1}:\\d+:`));
+      expect(threaded).toEqual(run(['decode', bad, '--json'], '0'));
+    });
+  }
+
   it('a small file on the thread when asked (PCICFG_PARSE_THREAD=1) prints the same', () => {
     const small = tmp.file('small.lspci', bigDump(3));
     expect(run(['decode', small], '1')).toEqual(run(['decode', small], '0'));
