@@ -74,7 +74,13 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
   },
   DUMP_WORD_ORDER: {
     severity: 'info',
-    meaning: 'Plain `hexdump` (and `hexdump -x`) prints 16-bit words in the byte order of the machine that ran it; they were read as little-endian.',
+    meaning:
+      'Plain `hexdump` (and `hexdump -x`) prints 16-bit words in the byte order of the machine that ran it; they were read as little-endian. `xxd -e` prints little-endian groups, told from `xxd -g N` by the ASCII column; they were read in memory order.',
+  },
+  DUMP_GROUP_ORDER_UNKNOWN: {
+    severity: 'info',
+    meaning:
+      'No line of an `xxd` image has an ASCII column that tells memory order (`xxd`, `-g N`) from the reversed groups of `xxd -e` (only dots, or no column): the groups were read as printed, which is wrong if the text came from `xxd -e`.',
   },
 });
 

@@ -14,6 +14,11 @@ export class RepeatTracker {
     this.pendingLine = lineNo;
   }
 
+  /** The line a pending `*` repeats (its offset and length), or null when none is pending. */
+  pending(): { offset: number; period: number } | null {
+    return this.pendingLine && this.last ? { offset: this.last.offset, period: this.last.bytes.length } : null;
+  }
+
   remember(offset: number, bytes: number[]): void {
     this.last = { offset, bytes };
   }

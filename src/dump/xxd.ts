@@ -1,5 +1,7 @@
 // `xxd` text: `OFFSET: ` then groups of bytes (2 per group by default, any group size with
 // -g), two spaces and the ASCII column; `*` from `xxd -a`; and `xxd -p` (bare hex lines).
+// `xxd -e` prints each group as a little-endian word, its bytes reversed, in the layout of
+// `-g 4`: only the ASCII column, which keeps memory order, tells the two apart (see order).
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
 import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
@@ -11,6 +13,14 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
   /** Next offset for `xxd -p` lines, which carry none. */
   private plainNext = 0;
   private variant: 'offsets' | 'plain' | null = null;
+  /**
+   * The byte order of the groups in the current image: 'reversed' for `xxd -e`. Decided by the
+   * first line whose ASCII column matches one order and not the other; until then lines are
+   * stored as printed and remembered (with the copies a `*` made of them), to be turned round
+   * if the answer is 'reversed'.
+   */
+  private order: 'printed' | 'reversed' | null = null;
+  private undecided: Array<{ offset: number; groups: number[] }> = [];
 
   constructor(private readonly file?: string) {
     super();
@@ -50,7 +60,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       this.sawData = true;
       return true;
     }
-    if (i === start || i - start > 8 || i + 1 >= end || buf[i] !== 58 /* : */ || buf[i + 1] !== 32 || this.variant === 'plain') return false;
+    if (i === start || i - start > 8 || i + 1 >= end || buf[i] !== 58 /* : */ || buf[i + 1] !== 32 || this.variant === 'plain' || this.order !== 'printed') return false;
     let offset = 0;
     for (let k = start; k < i; k++) offset = offset * 16 + HEX_VALUE[buf[k]];
     const from = i + 2;
@@ -89,6 +99,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     if (end < 0) end = s.length;
     const bytes: number[] = [];
     const cols: number[] = [];
+    const groups: number[] = [];
     let i = from;
     while (i < end) {
       if (s.charCodeAt(i) === 32) {
@@ -103,6 +114,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
         fail('DUMP_MALFORMED_LINE', this.file, lineNo, j + 1, `expected hex digits or a space, found ${showChar(s, j)}`);
       }
       if ((j - i) % 2 !== 0) fail('DUMP_MALFORMED_LINE', this.file, lineNo, j, `a group of bytes needs an even number of hex digits (found ${j - i})`);
+      groups.push((j - i) / 2);
       for (let k = i; k < j; k += 2) {
         bytes.push(hexVal(s.charCodeAt(k)) * 16 + hexVal(s.charCodeAt(k + 1)));
         cols.push(k + 1);
@@ -115,7 +127,40 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       fail('DUMP_OFFSET_RANGE', this.file, lineNo, bad <= 0 ? 1 : cols[bad], `byte at offset 0x${Math.max(offset, CONFIG_SPACE_MAX).toString(16)} is beyond the 4096 bytes of configuration space`);
     }
     if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
-    this.store(this.builder(lineNo), offset, bytes);
+    const b = this.builder(lineNo);
+    if (this.order === null) {
+      const told = groupOrder(bytes, groups, s.slice(end));
+      if (told === 'reversed') this.turnRound(b);
+      this.order = told;
+    }
+    if (this.order === 'reversed') reverseGroups(bytes, 0, groups);
+    else if (this.order === null) {
+      const p = this.repeat.pending();
+      if (p) for (let at = p.offset + p.period; at + p.period <= offset; at += p.period) this.undecided.push({ offset: at, groups: this.undecided[this.undecided.length - 1].groups });
+      this.undecided.push({ offset, groups });
+    }
+    this.store(b, offset, bytes);
+  }
+
+  /** The image is `xxd -e` after all: turn round the groups stored so far. */
+  private turnRound(b: FunctionBuilder): void {
+    for (const l of this.undecided) reverseGroups(b.bytes, l.offset, l.groups);
+    const last = this.undecided[this.undecided.length - 1];
+    if (last) {
+      const total = last.groups.reduce((a, g) => a + g, 0);
+      this.repeat.remember(last.offset, Array.from(b.bytes.subarray(last.offset, last.offset + total)));
+    }
+    this.undecided = [];
+    b.warn('DUMP_WORD_ORDER', null, 'xxd -e groups (little-endian words, told by the ASCII column) read in memory order');
+  }
+
+  protected override flush(emit: Emit, lineNo: number): void {
+    if (this.cur && this.order === null && this.undecided.some((l) => l.groups.some((g) => g > 1))) {
+      this.cur.warn('DUMP_GROUP_ORDER_UNKNOWN', null, 'the ASCII column does not tell xxd from xxd -e (reversed groups): groups read as printed');
+    }
+    super.flush(emit, lineNo);
+    this.order = null;
+    this.undecided = [];
   }
 
   private plainLine(t: string, indent: number, lineNo: number): void {
@@ -128,5 +173,45 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       b.set(this.plainNext++, hexVal(t.charCodeAt(k)) * 16 + hexVal(t.charCodeAt(k + 1)));
     }
     this.sawData = true;
+  }
+}
+
+/** How xxd shows a byte in its ASCII column. */
+function shown(byte: number): number {
+  return byte >= 0x20 && byte < 0x7f ? byte : 0x2e;
+}
+
+/**
+ * Which order of the groups' bytes the line's ASCII column (what follows the hex area) shows:
+ * null when it shows both (no group of two bytes or more, or only dots) or neither (no
+ * column, or an edited line).
+ */
+function groupOrder(bytes: readonly number[], groups: readonly number[], rest: string): 'printed' | 'reversed' | null {
+  if (rest.length < bytes.length + 2 || !groups.some((g) => g > 1)) return null;
+  const col = rest.slice(rest.length - bytes.length);
+  let printed = true;
+  let reversed = true;
+  let at = 0;
+  for (const g of groups) {
+    for (let k = 0; k < g; k++) {
+      const c = col.charCodeAt(at + k);
+      if (c !== shown(bytes[at + k])) printed = false;
+      if (c !== shown(bytes[at + g - 1 - k])) reversed = false;
+    }
+    at += g;
+  }
+  return printed === reversed ? null : printed ? 'printed' : 'reversed';
+}
+
+/** Reverse the bytes of each group in place; the line starts at `offset` in `a`. */
+function reverseGroups(a: { [i: number]: number }, offset: number, groups: readonly number[]): void {
+  let at = offset;
+  for (const g of groups) {
+    for (let i = at, j = at + g - 1; i < j; i++, j--) {
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    at += g;
   }
 }
