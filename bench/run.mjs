@@ -202,9 +202,13 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
 - **Machine load.** The machine has 2 cores and is shared with other jobs. On 2026-11-25 the
   figures were taken at load average 5-10; on 2026-12-03 nothing else of this project ran (the
   load above is the benchmark's own), but the host's speed still varied: lspci alone took 1.27 s
-  on the 8000-function dump at 07:49 UTC and 1.9 s in this run. Absolute rates vary by 2-3x from run to run there; the
+  on the 8000-function dump at 07:49 UTC and 1.9 s at 13:50 UTC. Absolute rates vary by 2-3x from run to run there; the
   structure comparisons interleave the decoders' rounds so that load falls on all of them
-  alike, which keeps the ratios steadier than the rates.
+  alike, which keeps the ratios steadier than the rates. The two virtual CPUs are not always
+  equal either: at 14:00 UTC the same loop took 0.33 s pinned to cpu0 and 0.17 s on cpu1, and
+  lspci, one thread, ran on the faster one (0.64 s at 4000 functions, 1.13 s pinned to cpu0)
+  while pcicfg's threads use both (1.15 s). Since the late afternoon of 2026-12-03 the command
+  comparison (table c) runs pcicfg, pcicfg --json and lspci in turn, round after round.
 - **Structure decode.** The field-table decoder builds each value by copying a per-structure
   template (made with \`Object.fromEntries\`) and letting one small reader per field overwrite
   its property. Before 2026-11-25 values were grown by computed-key stores, which puts an object
@@ -239,6 +243,32 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   time, 1.15 s to 0.56 s of CPU, without a measurable gain; \`--min-semi-space-size=8/16\`
   halves the GC pauses but is no faster; \`--no-parallel-marking\` looked 30% faster because
   it crashes V8 11.3 halfway).
+- **pcicfg decode vs lspci (2026-12-03, late afternoon; table c).** 0.86x at 8000 functions,
+  0.64x at 16000, 1.35x at 4000, with the CPUs equal. Where the time of a 4000-function run goes
+  (about 0.87 s; lspci 0.64 s): Node runs the first line of bin/pcicfg.js about 90 ms after it
+  starts (\`node -e ''\` takes 95 ms here); the parse thread is created at about 110 ms and runs
+  its script about 60 ms later; the first function is printed at 200-235 ms (250-310 ms before
+  the main thread parsed the first functions itself); then a function costs about 375 µs over
+  the first thousand, 130 µs from 2000 to 3000 and 55-60 µs once warm. The warm-up is V8
+  optimizing a large hot path on a shared second core: in a 0.85 s run V8's four platform
+  threads used about 0.58 s of CPU (TurboFan jobs and GC helpers) and the main thread about
+  0.64 s, of which it spent about 0.2 s off the CPU. With \`--no-opt\` (no TurboFan) the first
+  thousand functions of an in-process run took 320-347 ms against 375-400 ms with it, while
+  Sparkplug's code is about 2.5x slower than TurboFan's once warm. \`node --v8-pool-size=1\` made
+  4000 functions 12% faster and 8000 7%, but it is a process option (no running process can
+  set it; see peak memory for the \`#!\` line). Not measurably better: lowering the priority of
+  V8's threads or of the parse thread (os.setPriority on their thread ids), the generated
+  decoders off, and V8 flags for inlining budgets, interrupt budgets, Maglev, Sparkplug, OSR,
+  the recompilation queue and single-threaded GC. Meeting 0.8x at 4000 functions (0.51 s) needs
+  a much smaller hot path (fewer, table-driven functions or a renderer that writes bytes), not
+  tuning.
+- **What changed on the late afternoon of 2026-12-03.** (1) \`decode\` hands each parse batch's
+  buffer back to the thread once printed (dead batches had piled up as external memory until a
+  full collection, 16 MiB at 16000 functions), and the thread's young generation is capped at
+  4 MiB. (2) An output chunk the stream wrote at once is filled again instead of a fresh 256 KiB
+  Buffer per flush. (3) The main thread parses the file's first functions itself while the
+  parse thread starts and skips the thread's copies. Outputs were checked byte for byte (md5 of
+  text and --json on the bench dump; all shared dumps against the morning's build).
 - **What changed on the afternoon of 2026-12-03 (8000 functions from 1.13-1.27x to 0.88-0.96x).**
   (1) The input file is read into two reused 1 MiB buffers (a fresh buffer per chunk cost a
   page fault per 4 KiB), and the decoder takes the reader's image without copying it. (2) A
@@ -254,7 +284,7 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
 - **Three full runs after the morning's changes (2026-12-03, finished at 10:38, 10:59 and 11:02 UTC)** gave 1.19x, 1.00x
   and 1.15x lspci at 8000 functions and 1.58x, 1.64x, 1.54x at 4000; lspci alone took 1.31, 1.71
   and 1.52 s on the same 8000-function file, so the host's speed moves the ratio by more than
-  the last changes did. (The tables above are from the afternoon run, 12:39 UTC.) \`decode --json\` renders about 20%
+  the last changes did. (The tables above are from the run of 14:10 UTC.) \`decode --json\` renders about 20%
   faster from the second run on (Node's hex encoder for \`raw\` and byte fields, plain records copied whole).
 - **What changed in the morning of 2026-12-03 (8000 functions from 1.39-1.7x to 1.0-1.25x lspci).**
   (1) Node 20 (V8 11.3) takes about 1 µs for every property added to an object after a spread
@@ -289,18 +319,18 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   the bus address into the kick log; since then a doorbell write reads only the kicked BAR's base
   (table (d) is after that change).
 - **Peak memory.** pcicfg reads and prints function by function; its live heap stays small
-  (heapUsed 13-23 MiB throughout 32000 functions, sampled every 150 writes). Peak RSS still
-  rises with the run's length because V8 grows its young generation to its cap (new space 16
-  -> 32 MiB) and keeps the pages, and the parse thread has a heap of its own: table (c) shows
-  86-101 MiB up to 8000 functions and 134-140 at 16000, so the +25% check is missed; at 32000
-  functions it was 168 MiB (text) and 159 MiB (--json), so growth flattens once the young
-  generation is at its cap. With the young generation capped
-  (\`NODE_OPTIONS=--max-semi-space-size=4\`) RSS was flat at 94-99 MiB from 4000 to 16000
-  functions on the morning of 2026-12-03; a flag set at run time from bin/pcicfg.js does not
-  take effect (the heap is sized at start-up), and a \`#!/usr/bin/env -S node …\` line is not
-  portable (busybox, BSD env, npm's Windows shims), so the CLI leaves it to the user
-  (docs/cli.md). lspci reads every function first: its RSS grows with the dump (10 MiB at 1000,
-  36 MiB at 8000, 66 MiB at 16000).
+  (heapUsed 13-23 MiB throughout 32000 functions, sampled every 150 writes; 7 MiB after each
+  full collection). Peak RSS still rises once: V8 grows the main thread's young generation to
+  its cap (new space 16 -> 32 MiB) after enough objects have survived scavenges, around 12000
+  functions here. Since the late afternoon of 2026-12-03 (batch buffers handed back, the parse
+  thread's young generation capped) table (c) shows 93-97 MiB up to 8000 functions and 112-115
+  at 16000 (+15-22%, the +25% check is met), and 132 MiB at 32000 (168 before). With the young
+  generation capped (\`NODE_OPTIONS=--max-semi-space-size=4\`) RSS stays flatter; a flag set at
+  run time from bin/pcicfg.js does not take effect (the heap is sized at start-up, and
+  \`--semi-space-growth-factor=1\` set at run time did not stop the growth either), and a
+  \`#!/usr/bin/env -S node …\` line is not portable (busybox, BSD env, npm's Windows shims), so
+  the CLI leaves it to the user (docs/cli.md). lspci reads every function first: its RSS grows
+  with the dump (10 MiB at 1000, 36 MiB at 8000, 66 MiB at 16000).
 - **Fuzzing throughput.** On 2026-12-03 after the day's speed changes: \`npm run fuzz -- --seed 20261203\`, 1 000 000 inputs in 77.7 s (12871 inputs/s, mean 77 µs, slowest 14.1 ms), no failure. Before them: \`npm run fuzz\` with its default 1 000 000 inputs, one worker, final tree
   (seeds from the model presets and from pcicfg/arbitraries), seed 20261125, load average about
   1: 105.6 s of wall time (9474 inputs/s, mean 105 µs per input, slowest input 11.8 ms, none over
