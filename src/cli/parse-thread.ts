@@ -25,11 +25,14 @@ const HEAD_FUNCTIONS = 16;
 /**
  * The first complete functions of the file, parsed here, as the worker's reader will give them:
  * the same reader on the same first bytes. Nothing when the file cannot be read (the worker
- * reports that); when a line is malformed, the functions before it (the worker reports it).
+ * reports that) or is not a regular file (a pipe's bytes, read here, would be the worker's no
+ * more); when a line is malformed, the functions before it (the worker reports it).
  */
 function headFunctions(path: string, name: string, format: 'auto' | DumpFormat): DumpFunction[] {
   let fd: number;
   try {
+    // Not even opened otherwise: opening and closing a pipe's reading end can end its writer.
+    if (!statSync(path).isFile()) return [];
     fd = openSync(path, 'r');
   } catch {
     return [];

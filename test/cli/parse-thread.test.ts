@@ -4,6 +4,7 @@
 // leave the thread running.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeLspciFunction } from '../../src/dump/index.js';
@@ -42,7 +43,8 @@ function run(args: string[], thread: '0' | '1' | undefined) {
   const env = { ...process.env };
   if (thread === undefined) delete env.PCICFG_PARSE_THREAD;
   else env.PCICFG_PARSE_THREAD = thread;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 30 });
+  // A time limit: a run that hangs (a pipe's writer gone) fails instead of stopping the suite.
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 30, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -122,6 +124,16 @@ describe.skipIf(!built)('decode of a large FILE on the parse thread', () => {
       expect(threaded).toEqual(run(['decode', bad, '--json'], '0'));
     });
   }
+
+  it('a named pipe on the thread when asked (PCICFG_PARSE_THREAD=1): every byte reaches the thread', async () => {
+    const fifo = join(tmp.dir, 'dump.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', big, fifo], { stdio: 'ignore' });
+    const threaded = run(['decode', fifo, '--json'], '1');
+    writer.kill();
+    expect(threaded.code).toBe(0);
+    expect(threaded.stdout).toBe(run(['decode', big, '--json'], '0').stdout.replaceAll(big, fifo));
+  });
 
   it('a small file on the thread when asked (PCICFG_PARSE_THREAD=1) prints the same', () => {
     const small = tmp.file('small.lspci', bigDump(3));
