@@ -21,6 +21,8 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
    */
   private order: 'printed' | 'reversed' | null = null;
   private undecided: Array<{ offset: number; groups: number[] }> = [];
+  /** Bytes per group of the lines so far (4, xxd -e's, before any). */
+  private groupSize = 4;
 
   constructor(private readonly file?: string) {
     super();
@@ -68,6 +70,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     let areaEnd = from;
     while (areaEnd < end && !(buf[areaEnd] === 32 && areaEnd + 1 < end && buf[areaEnd + 1] === 32)) areaEnd++;
     const bytes: number[] = [];
+    let first = 0;
     i = from;
     while (i < areaEnd) {
       if (buf[i] === 32) {
@@ -78,10 +81,15 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       let j = i;
       while (j < areaEnd && HEX_VALUE[buf[j]] >= 0) j++;
       if ((j < areaEnd && buf[j] !== 32) || (j - i) % 2 !== 0) return false;
+      if (first === 0) first = (j - i) / 2;
       for (let k = i; k < j; k += 2) bytes.push(HEX_VALUE[buf[k]] * 16 + HEX_VALUE[buf[k + 1]]);
       i = j;
     }
     if (bytes.length === 0 || offset + bytes.length > CONFIG_SPACE_MAX) return false;
+    // Anything but the two blanks and a full line's ASCII column after the hex area (a padded
+    // last line, xxd -e's right-aligned partial group) is for the string path.
+    if (areaEnd < end && end - areaEnd !== bytes.length + 2) return false;
+    this.groupSize = first;
     this.variant = 'offsets';
     if (offset === 0 && this.cur && this.cur.length > 0) this.flush(emit, lineNo);
     this.store(this.builder(lineNo), offset, bytes);
@@ -121,7 +129,21 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
       }
       i = j;
     }
+    // xxd -e right-aligns a last, partial group in its slot (a truncated image): `0004` after
+    // blanks, where the hex area seemed to end.
+    const slot = groups.length ? end + 1 : end;
+    const g = groups.length ? groups[0] : this.groupSize;
+    const tail = g > 1 ? rightAlignedGroup(s, slot, g, bytes.length) : null;
+    if (tail) {
+      groups.push((tail.end - tail.start) / 2);
+      for (let k = tail.start; k < tail.end; k += 2) {
+        bytes.push(hexVal(s.charCodeAt(k)) * 16 + hexVal(s.charCodeAt(k + 1)));
+        cols.push(k + 1);
+      }
+      end = tail.end;
+    }
     if (bytes.length === 0) return;
+    if (groups.length > 1 || !tail) this.groupSize = groups[0];
     if (offset + bytes.length > CONFIG_SPACE_MAX) {
       const bad = CONFIG_SPACE_MAX - offset;
       fail('DUMP_OFFSET_RANGE', this.file, lineNo, bad <= 0 ? 1 : cols[bad], `byte at offset 0x${Math.max(offset, CONFIG_SPACE_MAX).toString(16)} is beyond the 4096 bytes of configuration space`);
@@ -174,6 +196,27 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     }
     this.sawData = true;
   }
+}
+
+/**
+ * A group right-aligned in its slot of `2 * g` characters from `slot` (blanks, then fewer
+ * hex digits than a full group), followed by blanks and the ASCII column of all the line's
+ * bytes: where its digits are, or null when the line is not laid out so.
+ */
+function rightAlignedGroup(s: string, slot: number, g: number, before: number): { start: number; end: number } | null {
+  const stop = slot + 2 * g;
+  if (stop > s.length || s.charCodeAt(slot) !== 32) return null;
+  let start = slot;
+  while (start < stop && s.charCodeAt(start) === 32) start++;
+  for (let k = start; k < stop; k++) if (!isHex(s.charCodeAt(k))) return null;
+  const digits = stop - start;
+  if (digits === 0 || digits % 2 !== 0) return null;
+  // Then blanks, and the ASCII column: one character per byte of the line, the last ones.
+  const column = before + digits / 2;
+  const gap = s.length - column - stop;
+  if (gap < 2) return null;
+  for (let k = stop; k < stop + gap; k++) if (s.charCodeAt(k) !== 32) return null;
+  return { start, end: stop };
 }
 
 /** How xxd shows a byte in its ASCII column. */

@@ -31,6 +31,14 @@ const telling = (b: Uint8Array) => b.some((x, i) => shown(x) !== shown(b[(i & ~3
 const arbImage = arbFullDumpFunction.map((f) => f.bytes.slice(0, f.length - (f.length % 4))).filter((b) => b.length > 0);
 
 describe('xxd -e', () => {
+  // Any length for xxd and -g 4: an ASCII column, however hex-like, is never taken for a
+  // right-aligned partial group.
+  test.prop([arbFullDumpFunction, fc.constantFrom(1, 2, 4, 8)])('xxd -g N of any image reads back exactly', (f, g) => {
+    const fn = readDump(writeXxd(f, { group: g }), { format: 'xxd' }).functions[0];
+    expect(fn.length).toBe(f.length);
+    expect(fn.bytes.slice(0, f.length)).toEqual(f.bytes.slice(0, f.length));
+  });
+
   test.prop([arbImage])('read in memory order when the ASCII column tells, else as printed; -g 4 is never turned round', (b) => {
     const e = readDump(xxdE(b)).functions[0];
     const codes = e.diagnostics.map((d) => d.code);
@@ -88,6 +96,16 @@ describe.skipIf(!haveXxd)('against the real xxd -e', () => {
           expect(fn.bytes.slice(0, len), `xxd ${args.join(' ')} of ${len} bytes`).toEqual(b);
           expect(fn.diagnostics.map((d) => d.code)).toContain('DUMP_WORD_ORDER');
         }
+      }
+      // A truncated image: xxd -e right-aligns the last, partial group in its slot.
+      for (const len of [67, 70, 250]) {
+        const b = new Uint8Array(len);
+        for (let i = 0; i < len; i++) b[i] = 0x30 + ((i * 7) % 75);
+        const f = join(dir, 'part.bin');
+        writeFileSync(f, b);
+        const fn = readDump(execFileSync('xxd', ['-e', f], { encoding: 'utf8' })).functions[0];
+        expect(fn.length, `xxd -e of ${len} bytes`).toBe(len);
+        expect(fn.bytes.slice(0, len)).toEqual(b);
       }
       const dots = new Uint8Array(64).fill(0x80);
       const f = join(dir, 'dots.bin');
