@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DumpParseError, isFullyKnown, knownRanges, readDump, writeHexdumpC, writeXxd } from '../../src/dump/index.js';
 
 function parseError(text: string, format: 'hexdump' | 'xxd' | 'auto' = 'auto'): DumpParseError {
@@ -161,6 +161,7 @@ describe.skipIf(!has('hexdump') || !has('xxd'))('against the real hexdump and xx
     images.push(b);
   }
   const dir = mkdtempSync(join(tmpdir(), 'pcicfg-hd-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const run = (tool: string, args: string[], b: Uint8Array) => {
     const f = join(dir, 'img.bin');
     writeFileSync(f, b);
@@ -200,6 +201,28 @@ describe.skipIf(!has('hexdump') || !has('xxd'))('against the real hexdump and xx
         expect(fn.bytes.slice(0, b.length)).toEqual(b);
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('xxd -e and xxd -e -a of config-like images read back in memory order; with nothing printable, a diagnostic says the order is unknown', () => {
+    for (const len of [64, 256, 4096]) {
+      const b = new Uint8Array(len);
+      b.set([0xf4, 0x1a, 0x01, 0x10, 0x07, 0x00, 0x10, 0x00]);
+      for (let i = 0x30; i < len; i++) b[i] = i < 0x60 ? (i * 7) & 0xff : 0;
+      for (const args of [['-e'], ['-e', '-a']]) {
+        const fn = readDump(run('xxd', args, b)).functions[0];
+        expect(fn.bytes.slice(0, len), `xxd ${args.join(' ')} of ${len} bytes`).toEqual(b);
+        expect(fn.diagnostics.map((d) => d.code)).toContain('DUMP_WORD_ORDER');
+      }
+    }
+    // A truncated image: xxd -e right-aligns the last, partial group in its slot.
+    for (const len of [67, 70, 250]) {
+      const b = new Uint8Array(len);
+      for (let i = 0; i < len; i++) b[i] = 0x30 + ((i * 7) % 75);
+      const fn = readDump(run('xxd', ['-e'], b)).functions[0];
+      expect(fn.length, `xxd -e of ${len} bytes`).toBe(len);
+      expect(fn.bytes.slice(0, len)).toEqual(b);
+    }
+    const fn = readDump(run('xxd', ['-e'], new Uint8Array(64).fill(0x80))).functions[0];
+    expect(fn.diagnostics.map((d) => d.code)).toEqual(['DUMP_GROUP_ORDER_UNKNOWN']);
   });
 });
