@@ -38,27 +38,34 @@ export function labelAt(regions: readonly Region[], at: number): ByteLabel | und
 }
 
 /** Byte ranges of `[0, length)` covered by no region: reported, never silently lost. */
-// One mask for every call (nothing in between can call again): a fresh 4 KiB typed array per
-// image cost more than the marking (see src/bytes/slab.ts).
-let scratch = new Uint8Array(4096);
-
+// From the regions' bounds, not a mask of the bytes: a function's first decodes run before V8
+// has optimized anything, and a byte loop over 4 KiB there cost more than the rest of the
+// decode (see docs/benchmarks.md). Regions mostly come in offset order, so the insertion sort
+// is about linear.
 export function unclaimed(regions: readonly Region[], length: number): Array<{ offset: number; length: number }> {
-  if (scratch.length < length) scratch = new Uint8Array(length);
-  const claimed = scratch.fill(0, 0, length);
+  const starts: number[] = [];
+  const ends: number[] = [];
   for (const r of regions) {
-    const end = Math.min(length, r.offset + r.length);
-    for (let i = Math.max(0, r.offset); i < end; i++) claimed[i] = 1;
+    const s = Math.max(0, r.offset);
+    const e = Math.min(length, r.offset + r.length);
+    if (s >= e) continue;
+    let k = starts.length;
+    starts.push(s);
+    ends.push(e);
+    while (k > 0 && starts[k - 1] > s) {
+      starts[k] = starts[k - 1];
+      ends[k] = ends[k - 1];
+      k--;
+    }
+    starts[k] = s;
+    ends[k] = e;
   }
   const out: Array<{ offset: number; length: number }> = [];
-  for (let i = 0; i < length; ) {
-    if (claimed[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < length && !claimed[j]) j++;
-    out.push({ offset: i, length: j - i });
-    i = j;
+  let at = 0;
+  for (let k = 0; k < starts.length; k++) {
+    if (starts[k] > at) out.push({ offset: at, length: starts[k] - at });
+    if (ends[k] > at) at = ends[k];
   }
+  if (at < length) out.push({ offset: at, length: length - at });
   return out;
 }

@@ -1,0 +1,72 @@
+// The launcher's process tuning (src/cli/process-tuning.ts, run by bin/pcicfg.js from the
+// bundle's tune.cjs): Node's own threads get the lowest priority, the thread that prints and the
+// threads started afterwards keep theirs, and PCICFG_TUNE=0 changes nothing. Each check runs in
+// a fresh Node process, since a priority is not taken back.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BACKGROUND_NICE } from '../../src/cli/process-tuning.js';
+
+const TUNE = fileURLToPath(new URL('../../dist/cli-bundle/tune.cjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/pcicfg.js', import.meta.url));
+const built = existsSync(TUNE);
+const linux = process.platform === 'linux' && existsSync('/proc/self/task');
+if (!built) console.warn(`skipping the process tuning checks: ${TUNE} is missing (run npm run build)`);
+else if (!linux) console.warn('skipping the thread priority checks: they need Linux /proc/self/task');
+
+// Runs in the child: tune first thing (as the launcher does), then start a worker thread and
+// report every thread's niceness (relative to the caller's own, which the test runner may have
+// raised) (field 19 of /proc/self/task/<tid>/stat).
+const PROBE = `
+const { readdirSync, readFileSync } = require('node:fs');
+const nice = () => Object.fromEntries(readdirSync('/proc/self/task').map((t) => {
+  const s = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+  return [t, Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[16])];
+}));
+const base = nice()[process.pid];
+const tuning = require(${JSON.stringify(TUNE)}).tuneProcess();
+const before = nice();
+const { Worker } = require('node:worker_threads');
+const w = new Worker('setTimeout(() => {}, 500)', { eval: true });
+w.on('online', () => {
+  const after = nice();
+  const started = Object.fromEntries(Object.entries(after).filter(([t]) => !(t in before)));
+  console.log(JSON.stringify({ tuning, pid: process.pid, base, before, started }));
+  w.terminate();
+});
+`;
+
+function probe(env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['-e', PROBE], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { tuning: { noInlining: boolean; niced: number }; pid: number; base: number; before: Record<string, number>; started: Record<string, number> };
+}
+
+describe.skipIf(!built || !linux)('process tuning', () => {
+  it("lowers Node's own threads, not the calling one nor threads started later", () => {
+    const p = probe({ PCICFG_TUNE: '' });
+    expect(p.tuning.noInlining).toBe(true);
+    const others = Object.entries(p.before).filter(([t]) => Number(t) !== p.pid);
+    // V8's platform workers at least.
+    expect(others.length).toBeGreaterThanOrEqual(4);
+    expect(p.tuning.niced).toBe(others.length);
+    for (const [, n] of others) expect(n).toBe(BACKGROUND_NICE);
+    expect(p.before[String(p.pid)]).toBe(p.base);
+    // The worker thread (and libuv's pool, started by it or after) inherit the caller's.
+    expect(Object.keys(p.started).length).toBeGreaterThanOrEqual(1);
+    for (const n of Object.values(p.started)) expect(n).toBe(p.base);
+  });
+
+  it('PCICFG_TUNE=0 leaves every thread as Node started it', () => {
+    const p = probe({ PCICFG_TUNE: '0' });
+    expect(p.tuning).toEqual({ noInlining: false, niced: 0 });
+    for (const n of Object.values(p.before)) expect(n).toBe(p.base);
+  });
+
+  it('the launcher still runs as CommonJS and prints the example', () => {
+    const r = spawnSync(process.execPath, [BIN, 'decode'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^0000:00:04\.0 /);
+  });
+});
