@@ -254,7 +254,7 @@ export function deviceText(dev: DecodedDevice): string[] {
   if (cs.rom && cs.rom.raw !== 0) out.push(`${T}Expansion ROM at ${cs.rom.address.toString(16).padStart(8, '0')} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
   capabilityLines(dev, out);
   extendedCapabilityLines(dev, out);
-  if (dev.virtio) out.push(...virtioLines(dev, T));
+  if (dev.virtio) virtioLines(dev, T, out);
   const unclaimed = knownParts(cs.unclaimed, input.known);
   if (unclaimed.length) {
     out.push(`${T}Unclaimed bytes (${unclaimed.reduce((a, u) => a + u.length, 0)}): ${rangesText(unclaimed)}`);

@@ -161,12 +161,11 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
 const loc = (l: VirtioStructureLocation) =>
   `BAR${l.bar.index} + ${hex0x(l.offset)}, ${hex0x(l.length)} bytes at ${hex0x(l.address)}${l.bar.space === 'io' ? ' (I/O port)' : ''}`;
 
-/** The text block printed after the capabilities. */
-export function virtioLines(dev: DecodedDevice, indent: string): string[] {
+/** The text block printed after the capabilities, appended to `out` (returned). */
+export function virtioLines(dev: DecodedDevice, indent: string, out: string[] = []): string[] {
   const v = dev.virtio!;
   const t = v.transport;
   const id = t.identity;
-  const out: string[] = [];
   const i2 = indent + '\t';
   const cut = capsCut(t);
   const tn = transportName(t);
