@@ -256,8 +256,8 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   thousand functions of an in-process run took 320-347 ms against 375-400 ms with it, while
   Sparkplug's code is about 2.5x slower than TurboFan's once warm. \`node --v8-pool-size=1\` made
   4000 functions 12% faster and 8000 7%, but it is a process option (no running process can
-  set it; see peak memory for the \`#!\` line). Not measurably better: lowering the priority of
-  V8's threads or of the parse thread (os.setPriority on their thread ids), the generated
+  set it; see peak memory for the \`#!\` line). Not measurably better then: lowering the priority of
+  V8's threads or of the parse thread (os.setPriority on their thread ids; but see the evening), the generated
   decoders off, and V8 flags for inlining budgets, interrupt budgets, Maglev, Sparkplug, OSR,
   the recompilation queue and single-threaded GC. Meeting 0.8x at 4000 functions (0.51 s) needs
   a much smaller hot path (fewer, table-driven functions or a renderer that writes bytes), not
@@ -266,6 +266,29 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   capabilities; 1.03 s without the virtio section; 1.03 s without the capability sections;
   0.95 s without extended capabilities (decoding and printing); 0.73 s without all four; and
   1.11 s without writing the output at all (encoding and write calls cost nothing measurable).
+- **pcicfg decode vs lspci (2026-12-03, evening; table c).** The launcher now tunes its own
+  process before it loads the CLI (src/cli/process-tuning.ts, docs/cli.md): TurboFan does not
+  inline, and the threads Node started before pcicfg ran (V8's platform workers among them) get
+  nice 19. Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
+  main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads 613 ms of
+  CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs equal,
+  before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 / 1.078 s
+  at 8000 (lspci 0.177, 0.646, 1.263 s). Inlining off alone was 4-7% on two cores and 10% on one;
+  the priorities alone 5-13%. The late afternoon's "no gain" from the priorities was without
+  inlining off, when TurboFan's jobs were twice as long. Also: the unclaimed-bytes accounting
+  walks the regions' bounds instead of marking a 4 KiB mask (about 28 of the 100 µs a function's
+  decode took before V8 optimizes it). Flags tried again with the tuning, no measurable gain:
+  \`--always-sparkplug\`, \`--no-lazy-feedback-allocation\`, \`--max-lazy\`, \`--no-flush-bytecode\`,
+  \`--no-use-osr\`, \`--no-turbo-escape\`, load/store elimination, splitting, loop peeling, a
+  smaller inlining budget instead of none (worse at 8000). Why 0.8x at 4000 functions and below
+  stays out of reach for this design: in one process, the first function takes 15 ms (lazy
+  compilation), the next hundred about 0.5 ms each, functions 100-1000 0.15-0.35 ms, and about
+  55-65 µs once optimized; with V8's optimizing compiler off a function costs 150 µs in
+  Sparkplug and 265 µs in the interpreter alone, and a warm function still allocates about
+  80 KB (about half in decoding, half in its text, of which 5 KB is the text itself). 0.8x of lspci at 4000 functions is 0.51 s;
+  Node needs 0.10 s to run an empty script and the bundle another 0.03 s, so the 4000 functions
+  would have to average under 95 µs including warm-up, which needs far less code executed per
+  function, not tuning. At 1000 functions the budget (0.14 s) is about Node's own start-up.
 - **What changed on the late afternoon of 2026-12-03.** (1) \`decode\` hands each parse batch's
   buffer back to the thread once printed (dead batches had piled up as external memory until a
   full collection, 16 MiB at 16000 functions), and the thread's young generation is capped at
