@@ -7,34 +7,43 @@
 // thread, which spent about a fifth of a 4000-function run waiting for a core
 // (/proc/<pid>/task/<tid>/schedstat). docs/benchmarks.md has the measurements.
 import { readdirSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
-/** Niceness given to the threads Node started before pcicfg ran. */
-export const BACKGROUND_NICE = 19;
+/**
+ * Niceness given to the threads Node started before pcicfg ran. On two cores 10 did as well as
+ * 19; lower values gained less. With one core any of them starves the compiler (below).
+ */
+export const BACKGROUND_NICE = 10;
 
 export interface Tuning {
   /** Whether TurboFan inlining was switched off. */
   readonly noInlining: boolean;
   /** How many threads were given BACKGROUND_NICE. */
   readonly niced: number;
+  /** The CPUs the process may run on (os.availableParallelism). */
+  readonly cpus: number;
 }
 
 /**
  * Tune the running process for the CLI; `PCICFG_TUNE=0` leaves it as Node started it.
  * - TurboFan does not inline. The large decode and text functions then compile in about half
  *   the time and reach optimized code sooner; a 4000-function decode used about 10% less CPU.
- * - On Linux, every thread but the calling one gets the lowest priority. Called first thing,
- *   those are Node's own: V8's platform workers (TurboFan jobs, GC helpers), its delayed-task
- *   thread and the inspector's signal thread, so they yield the core to the thread that prints.
- *   Threads started later (the dump parser, libuv's pool) inherit the caller's priority.
+ * - On Linux with at least two CPUs to run on, every thread but the calling one gets
+ *   BACKGROUND_NICE. Called first thing, those are Node's own: V8's platform workers (TurboFan
+ *   jobs, GC helpers), its delayed-task thread and the inspector's signal thread, so they yield
+ *   a core to the thread that prints. Threads started later (the dump parser, libuv's pool)
+ *   inherit the caller's priority. With one CPU the compiler would only run when the printing
+ *   thread waits, and code stayed unoptimized for longer: pinned to one core, a 4000-function
+ *   decode took 1.18 s without the niceness, 1.28 s with 10 and 1.5 s with 19.
  *   A thread whose priority cannot be set keeps it: this is a speed hint, never an error.
  */
 export function tuneProcess(env: NodeJS.ProcessEnv = process.env): Tuning {
-  if (env.PCICFG_TUNE === '0') return { noInlining: false, niced: 0 };
+  const cpus = availableParallelism();
+  if (env.PCICFG_TUNE === '0') return { noInlining: false, niced: 0, cpus };
   setFlagsFromString('--no-turbo-inlining');
   let niced = 0;
-  if (process.platform === 'linux') {
+  if (process.platform === 'linux' && cpus >= 2) {
     let tids: string[] = [];
     try {
       tids = readdirSync('/proc/self/task');
@@ -52,5 +61,5 @@ export function tuneProcess(env: NodeJS.ProcessEnv = process.env): Tuning {
       }
     }
   }
-  return { noInlining: true, niced };
+  return { noInlining: true, niced, cpus };
 }

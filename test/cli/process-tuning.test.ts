@@ -3,7 +3,8 @@
 // threads started afterwards keep theirs, and PCICFG_TUNE=0 changes nothing. Each check runs in
 // a fresh Node process, since a priority is not taken back.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BACKGROUND_NICE } from '../../src/cli/process-tuning.js';
@@ -14,6 +15,12 @@ const built = existsSync(TUNE);
 const linux = process.platform === 'linux' && existsSync('/proc/self/task');
 if (!built) console.warn(`skipping the process tuning checks: ${TUNE} is missing (run npm run build)`);
 else if (!linux) console.warn('skipping the thread priority checks: they need Linux /proc/self/task');
+// The one-CPU case runs the probe pinned (taskset) to the first CPU this process may use.
+const taskset = linux && spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
+const firstCpu = linux ? (/^Cpus_allowed_list:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null) : null;
+const multi = availableParallelism() >= 2;
+if (linux && (!taskset || firstCpu === null)) console.warn('skipping the one-CPU tuning check: taskset (util-linux) is missing');
+if (linux && !multi) console.warn('skipping the two-CPU tuning check: this machine lets the tests use one CPU');
 
 // Runs in the child: tune first thing (as the launcher does), then start a worker thread and
 // report every thread's niceness (relative to the caller's own, which the test runner may have
@@ -37,16 +44,18 @@ w.on('online', () => {
 });
 `;
 
-function probe(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['-e', PROBE], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+function probe(env: Record<string, string>, pin?: string) {
+  const argv = [process.execPath, '-e', PROBE];
+  const r = pin ? spawnSync('taskset', ['-c', pin, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 }) : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { tuning: { noInlining: boolean; niced: number }; pid: number; base: number; before: Record<string, number>; started: Record<string, number> };
+  return JSON.parse(r.stdout) as { tuning: { noInlining: boolean; niced: number; cpus: number }; pid: number; base: number; before: Record<string, number>; started: Record<string, number> };
 }
 
 describe.skipIf(!built || !linux)('process tuning', () => {
-  it("lowers Node's own threads, not the calling one nor threads started later", () => {
+  it.skipIf(!multi)("with two CPUs or more, lowers Node's own threads, not the calling one nor threads started later", () => {
     const p = probe({ PCICFG_TUNE: '' });
     expect(p.tuning.noInlining).toBe(true);
+    expect(p.tuning.cpus).toBeGreaterThanOrEqual(2);
     const others = Object.entries(p.before).filter(([t]) => Number(t) !== p.pid);
     // V8's platform workers at least.
     expect(others.length).toBeGreaterThanOrEqual(4);
@@ -58,9 +67,16 @@ describe.skipIf(!built || !linux)('process tuning', () => {
     for (const n of Object.values(p.started)) expect(n).toBe(p.base);
   });
 
+  it.skipIf(!taskset || firstCpu === null)('with one CPU, turns inlining off but leaves every thread as Node started it', () => {
+    const p = probe({ PCICFG_TUNE: '' }, firstCpu!);
+    expect(p.tuning).toEqual({ noInlining: true, niced: 0, cpus: 1 });
+    for (const n of Object.values(p.before)) expect(n).toBe(p.base);
+  });
+
   it('PCICFG_TUNE=0 leaves every thread as Node started it', () => {
     const p = probe({ PCICFG_TUNE: '0' });
-    expect(p.tuning).toEqual({ noInlining: false, niced: 0 });
+    expect(p.tuning.noInlining).toBe(false);
+    expect(p.tuning.niced).toBe(0);
     for (const n of Object.values(p.before)) expect(n).toBe(p.base);
   });
 
