@@ -271,7 +271,11 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   inline, and with two CPUs or more the threads Node started before pcicfg ran (V8's platform
   workers among them) get nice 10 (19 in the figures below, which did as well; 3 and 6 gained
   less). Pinned to one core the niceness starves the compiler (4000 functions: 1.18 s without
-  it, 1.28 s at 10, 1.5 s at 19), so it is only used with two CPUs or more. Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
+  it, 1.28 s at 10, 1.5 s at 19), so it is only used with two CPUs or more. Later the same evening the
+  tuning also turned parallel scavenges off: the young-generation collections' helper tasks had
+  to wait for a core while the main thread waited for them, and the pauses of an 8000-function
+  run added up to 127-185 ms with helpers and 100-112 ms without (three runs each; 210 against
+  190 ms pinned to one core). Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
   main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads 613 ms of
   CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs equal,
   before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 / 1.078 s
