@@ -275,7 +275,13 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   tuning also turned parallel scavenges off: the young-generation collections' helper tasks had
   to wait for a core while the main thread waited for them, and the pauses of an 8000-function
   run added up to 127-185 ms with helpers and 100-112 ms without (three runs each; 210 against
-  190 ms pinned to one core). Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
+  190 ms pinned to one core). The tables above are from the run of 16:35 UTC, after all of
+  this: 8000 functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the
+  host (lspci's too: 0.68 s against 0.64 s), so the linear-growth check, which compares the
+  fastest runs at 4000, 8000 and 16000 functions, failed with 14 against 68 µs a function; the
+  runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with one CPU
+  twice as slow for most of it, gave 0.80x at 8000 and 1.14x at 4000 (lspci 0.27 s at 1000
+  functions; even restructure fell to 9.6x) and was not kept. Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
   main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads 613 ms of
   CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs equal,
   before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 / 1.078 s
