@@ -17,8 +17,8 @@ import { setFlagsFromString } from 'node:v8';
 export const BACKGROUND_NICE = 10;
 
 export interface Tuning {
-  /** Whether TurboFan inlining and parallel scavenges were switched off. */
-  readonly noInlining: boolean;
+  /** Whether the V8 flags were set (TurboFan inlining and parallel scavenges off). */
+  readonly v8Flags: boolean;
   /** How many threads were given BACKGROUND_NICE. */
   readonly niced: number;
   /** The CPUs the process may run on (os.availableParallelism). */
@@ -44,7 +44,7 @@ export interface Tuning {
  */
 export function tuneProcess(env: NodeJS.ProcessEnv = process.env): Tuning {
   const cpus = availableParallelism();
-  if (env.PCICFG_TUNE === '0') return { noInlining: false, niced: 0, cpus };
+  if (env.PCICFG_TUNE === '0') return { v8Flags: false, niced: 0, cpus };
   setFlagsFromString('--no-turbo-inlining');
   setFlagsFromString('--no-parallel-scavenge');
   let niced = 0;
@@ -66,5 +66,5 @@ export function tuneProcess(env: NodeJS.ProcessEnv = process.env): Tuning {
       }
     }
   }
-  return { noInlining: true, niced, cpus };
+  return { v8Flags: true, niced, cpus };
 }

@@ -1,7 +1,8 @@
 // The launcher's process tuning (src/cli/process-tuning.ts, run by bin/pcicfg.js from the
-// bundle's tune.cjs): Node's own threads get the lowest priority, the thread that prints and the
-// threads started afterwards keep theirs, and PCICFG_TUNE=0 changes nothing. Each check runs in
-// a fresh Node process, since a priority is not taken back.
+// bundle's tune.cjs): with two CPUs or more Node's own threads get a lower priority, the thread
+// that prints and the threads started afterwards keep theirs; with one CPU no priority changes;
+// PCICFG_TUNE=0 changes nothing. Each check runs in a fresh Node process, since a priority is
+// not taken back.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,8 +24,8 @@ if (linux && (!taskset || firstCpu === null)) console.warn('skipping the one-CPU
 if (linux && !multi) console.warn('skipping the two-CPU tuning check: this machine lets the tests use one CPU');
 
 // Runs in the child: tune first thing (as the launcher does), then start a worker thread and
-// report every thread's niceness (relative to the caller's own, which the test runner may have
-// raised) (field 19 of /proc/self/task/<tid>/stat).
+// report every thread's niceness (field 19 of /proc/self/task/<tid>/stat) and the caller's
+// before tuning, which the test runner may have raised.
 const PROBE = `
 const { readdirSync, readFileSync } = require('node:fs');
 const nice = () => Object.fromEntries(readdirSync('/proc/self/task').map((t) => {
@@ -45,16 +46,16 @@ w.on('online', () => {
 `;
 
 function probe(env: Record<string, string>, pin?: string) {
-  const argv = [process.execPath, '-e', PROBE];
-  const r = pin ? spawnSync('taskset', ['-c', pin, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 }) : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const [cmd, ...args] = [...(pin ? ['taskset', '-c', pin] : []), process.execPath, '-e', PROBE];
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { tuning: { noInlining: boolean; niced: number; cpus: number }; pid: number; base: number; before: Record<string, number>; started: Record<string, number> };
+  return JSON.parse(r.stdout) as { tuning: { v8Flags: boolean; niced: number; cpus: number }; pid: number; base: number; before: Record<string, number>; started: Record<string, number> };
 }
 
 describe.skipIf(!built || !linux)('process tuning', () => {
   it.skipIf(!multi)("with two CPUs or more, lowers Node's own threads, not the calling one nor threads started later", () => {
     const p = probe({ PCICFG_TUNE: '' });
-    expect(p.tuning.noInlining).toBe(true);
+    expect(p.tuning.v8Flags).toBe(true);
     expect(p.tuning.cpus).toBeGreaterThanOrEqual(2);
     const others = Object.entries(p.before).filter(([t]) => Number(t) !== p.pid);
     // V8's platform workers at least.
@@ -67,15 +68,15 @@ describe.skipIf(!built || !linux)('process tuning', () => {
     for (const n of Object.values(p.started)) expect(n).toBe(p.base);
   });
 
-  it.skipIf(!taskset || firstCpu === null)('with one CPU, turns inlining off but leaves every thread as Node started it', () => {
+  it.skipIf(!taskset || firstCpu === null)('with one CPU, sets the V8 flags but leaves every thread as Node started it', () => {
     const p = probe({ PCICFG_TUNE: '' }, firstCpu!);
-    expect(p.tuning).toEqual({ noInlining: true, niced: 0, cpus: 1 });
+    expect(p.tuning).toEqual({ v8Flags: true, niced: 0, cpus: 1 });
     for (const n of Object.values(p.before)) expect(n).toBe(p.base);
   });
 
   it('PCICFG_TUNE=0 leaves every thread as Node started it', () => {
     const p = probe({ PCICFG_TUNE: '0' });
-    expect(p.tuning.noInlining).toBe(false);
+    expect(p.tuning.v8Flags).toBe(false);
     expect(p.tuning.niced).toBe(0);
     for (const n of Object.values(p.before)) expect(n).toBe(p.base);
   });
