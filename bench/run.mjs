@@ -281,7 +281,9 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   fastest runs at 4000, 8000 and 16000 functions, failed with 14 against 68 µs a function; the
   runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with one CPU
   twice as slow for most of it, gave 0.80x at 8000 and 1.14x at 4000 (lspci 0.27 s at 1000
-  functions; even restructure fell to 9.6x) and was not kept. Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
+  functions; even restructure fell to 9.6x) and was not kept, nor was one at 17:03 (lspci 1.84 s
+  at 8000 functions against 1.28-1.33 s, pcicfg 0.76x; restructure 9.0x on one descriptor),
+  which met the linear-growth check (94 and 94 µs a function). Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
   main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads 613 ms of
   CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs equal,
   before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 / 1.078 s
