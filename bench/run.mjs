@@ -277,8 +277,9 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   run added up to 127-185 ms with helpers and 100-112 ms without (three runs each; 210 against
   190 ms pinned to one core). The tables above are from the run of 16:35 UTC, after all of
   this: 8000 functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the
-  host (lspci's too: 0.68 s against 0.64 s), so the linear-growth check, which compares the
-  fastest runs at 4000, 8000 and 16000 functions, failed with 14 against 68 µs a function; the
+  host (lspci's too: a mean of 0.76 s, against 0.64-0.70 s in the day's other runs), so the
+  linear-growth check, which compares the fastest runs at 4000, 8000 and 16000 functions,
+  failed with 14 against 68 µs a function; the
   runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with one CPU
   twice as slow for most of it, gave 0.80x at 8000 and 1.14x at 4000 (lspci 0.27 s at 1000
   functions; even restructure fell to 9.6x) and was not kept, nor was one at 17:03 (lspci 1.84 s
