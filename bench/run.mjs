@@ -270,40 +270,40 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   process before it loads the CLI (src/cli/process-tuning.ts, docs/cli.md): TurboFan does not
   inline, and with two CPUs or more the threads Node started before pcicfg ran (V8's platform
   workers among them) get nice 10 (19 in the figures below, which did as well; 3 and 6 gained
-  less). Pinned to one core the niceness starves the compiler (4000 functions: 1.18 s without
-  it, 1.28 s at 10, 1.5 s at 19), so it is only used with two CPUs or more. Later the same evening the
-  tuning also turned parallel scavenges off: the young-generation collections' helper tasks had
-  to wait for a core while the main thread waited for them, and the pauses of an 8000-function
-  run added up to 127-185 ms with helpers and 100-112 ms without (three runs each; 210 against
-  190 ms pinned to one core). The tables above are from the run of 16:35 UTC, after all of
-  this: 8000 functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the
-  host (lspci's too: a mean of 0.76 s, against 0.64-0.70 s in the day's other runs), so the
-  linear-growth check, which compares the fastest runs at 4000, 8000 and 16000 functions,
-  failed with 14 against 68 µs a function; the
-  runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with one CPU
-  twice as slow for most of it, gave 0.80x at 8000 and 1.14x at 4000 (lspci 0.27 s at 1000
+  less). Pinned to one core the niceness starves the compiler (4000 functions: 1.18 s without it,
+  1.28 s at 10, 1.5 s at 19), so it is only used with two CPUs or more. Later the same evening the
+  tuning also turned parallel scavenges off: the young-generation collections' helper tasks had to
+  wait for a core while the main thread waited for them, and the pauses of an 8000-function run
+  added up to 127-185 ms with helpers and 100-112 ms without (three runs each; 210 against 190 ms
+  pinned to one core). Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat)
+  before: the main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads
+  613 ms of CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs
+  equal, before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 /
+  1.078 s at 8000 (lspci 0.177, 0.646, 1.263 s). Inlining off alone was 4-7% on two cores and 10%
+  on one; the priorities alone 5-13%. The late afternoon's "no gain" from the priorities was
+  without inlining off, when TurboFan's jobs were twice as long. Also: the unclaimed-bytes
+  accounting walks the regions' bounds instead of marking a 4 KiB mask (about 28 of the 100 µs a
+  function's decode took before V8 optimizes it). Flags tried again with the tuning, no measurable
+  gain: \`--always-sparkplug\`, \`--no-lazy-feedback-allocation\`, \`--max-lazy\`,
+  \`--no-flush-bytecode\`, \`--no-use-osr\`, \`--no-turbo-escape\`, load/store elimination,
+  splitting, loop peeling, a smaller inlining budget instead of none (worse at 8000). Why 0.8x at
+  4000 functions and below stays out of reach for this design: in one process, the first function
+  takes 15 ms (lazy compilation), the next hundred about 0.5 ms each, functions 100-1000 0.15-0.35
+  ms, and about 55-65 µs once optimized; with V8's optimizing compiler off a function costs 150 µs
+  in Sparkplug and 265 µs in the interpreter alone, and a warm function still allocates about 80
+  KB (about half in decoding, half in its text, of which 5 KB is the text itself). 0.8x of lspci
+  at 4000 functions is 0.51 s; Node needs 0.10 s to run an empty script and the bundle another
+  0.03 s, so the 4000 functions would have to average under 95 µs including warm-up, which needs
+  far less code executed per function, not tuning. At 1000 functions the budget (0.14 s) is about
+  Node's own start-up. The tables above are from the run of 16:35 UTC, after all of this: 8000
+  functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the host (lspci's
+  too: a mean of 0.76 s, against 0.64-0.70 s in the day's other runs), so the linear-growth check,
+  which compares the fastest runs at 4000, 8000 and 16000 functions, failed with 14 against 68 µs
+  a function; the runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with
+  one CPU twice as slow for most of it, gave 0.80x at 8000 and 1.14x at 4000 (lspci 0.27 s at 1000
   functions; even restructure fell to 9.6x) and was not kept, nor was one at 17:03 (lspci 1.84 s
-  at 8000 functions against 1.28-1.33 s, pcicfg 0.76x; restructure 9.0x on one descriptor),
-  which met the linear-growth check (94 and 94 µs a function). Per-thread figures of a 4000-function run (/proc/self/task/*/schedstat) before: the
-  main thread 607 ms of CPU and 216 ms waiting for a core, V8's four platform threads 613 ms of
-  CPU; after: 603-641 ms, 56-87 ms waiting, 380-395 ms. Fastest of 5 runs in turn, CPUs equal,
-  before and after: 0.566 / 0.474 s at 1000 functions, 0.899 / 0.815 s at 4000, 1.171 / 1.078 s
-  at 8000 (lspci 0.177, 0.646, 1.263 s). Inlining off alone was 4-7% on two cores and 10% on one;
-  the priorities alone 5-13%. The late afternoon's "no gain" from the priorities was without
-  inlining off, when TurboFan's jobs were twice as long. Also: the unclaimed-bytes accounting
-  walks the regions' bounds instead of marking a 4 KiB mask (about 28 of the 100 µs a function's
-  decode took before V8 optimizes it). Flags tried again with the tuning, no measurable gain:
-  \`--always-sparkplug\`, \`--no-lazy-feedback-allocation\`, \`--max-lazy\`, \`--no-flush-bytecode\`,
-  \`--no-use-osr\`, \`--no-turbo-escape\`, load/store elimination, splitting, loop peeling, a
-  smaller inlining budget instead of none (worse at 8000). Why 0.8x at 4000 functions and below
-  stays out of reach for this design: in one process, the first function takes 15 ms (lazy
-  compilation), the next hundred about 0.5 ms each, functions 100-1000 0.15-0.35 ms, and about
-  55-65 µs once optimized; with V8's optimizing compiler off a function costs 150 µs in
-  Sparkplug and 265 µs in the interpreter alone, and a warm function still allocates about
-  80 KB (about half in decoding, half in its text, of which 5 KB is the text itself). 0.8x of lspci at 4000 functions is 0.51 s;
-  Node needs 0.10 s to run an empty script and the bundle another 0.03 s, so the 4000 functions
-  would have to average under 95 µs including warm-up, which needs far less code executed per
-  function, not tuning. At 1000 functions the budget (0.14 s) is about Node's own start-up.
+  at 8000 functions against 1.28-1.33 s, pcicfg 0.76x; restructure 9.0x on one descriptor), which
+  met the linear-growth check (94 and 94 µs a function).
 - **What changed on the late afternoon of 2026-12-03.** (1) \`decode\` hands each parse batch's
   buffer back to the thread once printed (dead batches had piled up as external memory until a
   full collection, 16 MiB at 16000 functions), and the thread's young generation is capped at
