@@ -56,9 +56,14 @@ export function writeBinary(fn: Image): Uint8Array {
   return out;
 }
 
+/** The character code `hexdump -C` and xxd show for a byte in their ASCII column. */
+export function shownByte(byte: number): number {
+  return byte >= 0x20 && byte < 0x7f ? byte : 0x2e;
+}
+
 function ascii(b: Uint8Array, from: number, to: number): string {
   let s = '';
-  for (let i = from; i < to; i++) s += b[i] >= 0x20 && b[i] < 0x7f ? String.fromCharCode(b[i]) : '.';
+  for (let i = from; i < to; i++) s += String.fromCharCode(shownByte(b[i]));
   return s;
 }
 

@@ -5,6 +5,7 @@
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
 import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
+import { shownByte } from './write.js';
 
 const OFFSET = /^([0-9a-fA-F]+): /;
 const PLAIN = /^[0-9a-fA-F]+$/;
@@ -219,11 +220,6 @@ function rightAlignedGroup(s: string, slot: number, g: number, before: number): 
   return { start, end: stop };
 }
 
-/** How xxd shows a byte in its ASCII column. */
-function shown(byte: number): number {
-  return byte >= 0x20 && byte < 0x7f ? byte : 0x2e;
-}
-
 /**
  * Which order of the groups' bytes the line's ASCII column (what follows the hex area) shows:
  * null when it shows both (no group of two bytes or more, or only dots) or neither (no
@@ -238,8 +234,8 @@ function groupOrder(bytes: readonly number[], groups: readonly number[], rest: s
   for (const g of groups) {
     for (let k = 0; k < g; k++) {
       const c = col.charCodeAt(at + k);
-      if (c !== shown(bytes[at + k])) printed = false;
-      if (c !== shown(bytes[at + g - 1 - k])) reversed = false;
+      if (c !== shownByte(bytes[at + k])) printed = false;
+      if (c !== shownByte(bytes[at + g - 1 - k])) reversed = false;
     }
     at += g;
   }
