@@ -2,7 +2,8 @@
 // bundle's tune.cjs): with two CPUs or more Node's own threads get a lower priority, the thread
 // that prints and the threads started afterwards keep theirs; with one CPU no priority changes;
 // PCICFG_TUNE=0 changes nothing. Each check runs in a fresh Node process, since a priority is
-// not taken back.
+// not taken back. That the CommonJS launcher still prints what the sources print is
+// test/cli/bundle.test.ts's check.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { BACKGROUND_NICE } from '../../src/cli/process-tuning.js';
 
 const TUNE = fileURLToPath(new URL('../../dist/cli-bundle/tune.cjs', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/pcicfg.js', import.meta.url));
 const built = existsSync(TUNE);
 const linux = process.platform === 'linux' && existsSync('/proc/self/task');
 if (!built) console.warn(`skipping the process tuning checks: ${TUNE} is missing (run npm run build)`);
@@ -79,11 +79,5 @@ describe.skipIf(!built || !linux)('process tuning', () => {
     expect(p.tuning.v8Flags).toBe(false);
     expect(p.tuning.niced).toBe(0);
     for (const n of Object.values(p.before)) expect(n).toBe(p.base);
-  });
-
-  it('the launcher still runs as CommonJS and prints the example', () => {
-    const r = spawnSync(process.execPath, [BIN, 'decode'], { encoding: 'utf8', timeout: 30_000 });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^0000:00:04\.0 /);
   });
 });
