@@ -95,41 +95,52 @@ export function shownBitNames(f: FieldInfo): string[] {
   return (f.bits ?? []).filter((b) => b.access !== 'rsvd' && b.name !== 'reserved').map((b) => b.name);
 }
 
-/** One bit range's text for a register value, or null to leave it out. */
-type BitFormatter = (v: number) => string | null;
+/**
+ * How one bit range of a register prints. Plain flags and values (most of them) are data that
+ * one loop reads; the few ranges printed some other way carry a function.
+ */
+interface BitFormat {
+  /** FLAG: `name+`/`name-`; VALUE: `name=` then the value; RESERVED: like VALUE in hex, and only when not 0; CUSTOM: `show`. */
+  readonly kind: number;
+  readonly lo: number;
+  /** The range's value is `(v >>> lo) & mask`, or `v >>> 0` for a 32-bit range (mask -1). */
+  readonly mask: number;
+  /** FLAG: the text when set; VALUE, RESERVED: `name=`. */
+  readonly on: string;
+  /** FLAG: the text when clear. */
+  readonly off: string;
+  readonly show: ((x: number) => string) | null;
+}
 
-// Formatters are built once per (field, structure): a dump of thousands of functions prints
+const FLAG = 0;
+const VALUE = 1;
+const RESERVED = 2;
+const CUSTOM = 3;
+
+// Formats are built once per (field, structure): a dump of thousands of functions prints
 // the same registers over and over.
-const FORMATTERS = new WeakMap<FieldInfo, Map<string, BitFormatter[]>>();
+const FORMATS = new WeakMap<FieldInfo, Map<string, BitFormat[]>>();
 
-function formattersOf(f: FieldInfo, struct: string | undefined): BitFormatter[] {
-  let byStruct = FORMATTERS.get(f);
-  if (!byStruct) FORMATTERS.set(f, (byStruct = new Map()));
+function formatsOf(f: FieldInfo, struct: string | undefined): BitFormat[] {
+  let byStruct = FORMATS.get(f);
+  if (!byStruct) FORMATS.set(f, (byStruct = new Map()));
   const key = struct ?? '';
   let list = byStruct.get(key);
   if (list) return list;
-  list = (f.bits ?? []).map((b): BitFormatter => {
-    const mask = b.width >= 32 ? 0xffffffff : (1 << b.width) - 1;
-    const lo = b.lo;
-    const x = (v: number) => (b.width >= 32 ? v >>> 0 : (v >>> lo) & mask);
-    const show = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
-    if (show) return (v) => show(x(v));
+  list = (f.bits ?? []).map((b): BitFormat => {
+    const mask = b.width >= 32 ? -1 : (1 << b.width) - 1;
+    // One object shape for every kind: the loop below reads them all at the same sites.
+    const format = (kind: number, on: string, off: string, show: ((x: number) => string) | null): BitFormat => ({ kind, lo: b.lo, mask, on, off, show });
+    const custom = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
+    if (custom) return format(CUSTOM, '', '', custom);
     // Other address/offset bit ranges stand for the value in place (ROM base bits 31:11, …).
     if ((b.name === 'address' || b.name === 'offset') && b.lo > 0 && b.lo + b.width === 32) {
-      const scale = 2 ** lo;
-      return (v) => `${b.name}=${hx(x(v) * scale)}`;
+      const scale = 2 ** b.lo;
+      return format(CUSTOM, '', '', (x) => `${b.name}=${hx(x * scale)}`);
     }
-    if (b.access === 'rsvd' || b.name === 'reserved') return (v) => (x(v) !== 0 ? `${b.name}=0x${x(v).toString(16)}` : null);
-    if (b.width === 1) {
-      const on = `${b.name}+`;
-      const off = `${b.name}-`;
-      return (v) => ((v >>> lo) & 1 ? on : off);
-    }
-    const prefix = `${b.name}=`;
-    return (v) => {
-      const y = x(v);
-      return prefix + (y >= 10 ? '0x' + y.toString(16) : y);
-    };
+    if (b.access === 'rsvd' || b.name === 'reserved') return format(RESERVED, `${b.name}=`, '', null);
+    if (b.width === 1) return format(FLAG, `${b.name}+`, `${b.name}-`, null);
+    return format(VALUE, `${b.name}=`, '', null);
   });
   byStruct.set(key, list);
   return list;
@@ -138,16 +149,32 @@ function formattersOf(f: FieldInfo, struct: string | undefined): BitFormatter[] 
 /** `io+ memory+ master- devsel=fast`, lspci style; reserved bit ranges only when non-zero. */
 export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: string): string {
   if (!f.bits?.length) return '';
-  return formattedBits(bytes, at + f.offset, f, formattersOf(f, struct));
+  return formattedBits(bytes, at + f.offset, f, formatsOf(f, struct));
 }
 
-function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonly BitFormatter[]): string {
+function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonly BitFormat[]): string {
   const v = registerValue(bytes, o, f);
   if (v === null) return '';
   let out = '';
   for (let i = 0; i < fmts.length; i++) {
-    const t = fmts[i](v);
-    if (t !== null) out = out ? out + ' ' + t : t;
+    const b = fmts[i];
+    const x = b.mask === -1 ? v >>> 0 : (v >>> b.lo) & b.mask;
+    let t: string;
+    switch (b.kind) {
+      case FLAG:
+        t = x ? b.on : b.off;
+        break;
+      case VALUE:
+        t = b.on + (x >= 10 ? '0x' + x.toString(16) : x);
+        break;
+      case RESERVED:
+        if (x === 0) continue;
+        t = b.on + '0x' + x.toString(16);
+        break;
+      default:
+        t = b.show!(x);
+    }
+    out = out ? out + ' ' + t : t;
   }
   return out;
 }
@@ -161,8 +188,8 @@ interface RegionPlan {
   readonly prefixes: readonly string[];
   /** Whether each field is printed (not in the skip set). */
   readonly shown: readonly boolean[];
-  /** Each field's bit formatters (empty when it has no named bits). */
-  readonly formatters: ReadonlyArray<readonly BitFormatter[]>;
+  /** How each field's named bits print (empty when it has none). */
+  readonly formats: ReadonlyArray<readonly BitFormat[]>;
 }
 
 const NO_SKIP: ReadonlySet<string> = new Set();
@@ -180,7 +207,7 @@ function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct:
     indent,
     prefixes: fields.map((f) => `${indent}${f.name.padEnd(w)}  `),
     shown: fields.map((f) => !skip.has(f.name)),
-    formatters: fields.map((f) => (f.bits?.length ? formattersOf(f, struct) : [])),
+    formats: fields.map((f) => (f.bits?.length ? formatsOf(f, struct) : [])),
   };
   plans.push(p);
   return p;
@@ -226,7 +253,7 @@ export function regionLines(
     }
     // Reserved fields only when not all zero (a long one's text is never all zeros).
     if (f.access === 'rsvd' && !long && allZero(bytes, r.offset + f.offset, f.size)) continue;
-    const fmts = plan.formatters[i];
+    const fmts = plan.formats[i];
     const bits = fmts.length ? formattedBits(bytes, r.offset + f.offset, f, fmts) : '';
     into.push(bits ? prefixes[i] + text + '  ' + bits : prefixes[i] + text);
   }

@@ -46,8 +46,17 @@ function barLine(b: Bar): string {
   return `Region ${b.index}: Memory at ${b.address.toString(16).padStart(8, '0')}${unassigned} (${width}, ${b.prefetchable ? 'prefetchable' : 'non-prefetchable'}) ${size}`;
 }
 
+// The header region of the function being printed, looked up once (num and headerBits ask for
+// it for every header register they read).
+let HEADER_OF: ConfigSpace | null = null;
+let HEADER: Region | undefined;
+
 function headerRegion(cs: ConfigSpace): Region | undefined {
-  return cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
+  if (cs !== HEADER_OF) {
+    HEADER_OF = cs;
+    HEADER = cs.regions.find((r) => r.offset === 0 && r.struct.startsWith('pci_'));
+  }
+  return HEADER;
 }
 
 /** Named bits of a header register (`Control:` / `Status:` lines). */
@@ -194,11 +203,17 @@ function regionsIn(regions: readonly Region[], from: number, to: number): Region
   return out;
 }
 
+const CLASS_TEXT = new Map<number, string>();
+
 /** `Class Mass storage controller / … [010000]`, or `Class 123456` when the code has no name. */
 function classText(code: number): string {
+  let t = CLASS_TEXT.get(code);
+  if (t !== undefined) return t;
   // pci.ids names some subclasses like their class (`Mass storage controller / Mass storage controller`).
   const d = pciClassDescription(code).replace(/^([^/[(]+?) \/ \1(?= [[(])/, '$1');
-  return d.startsWith('Class ') ? d : `Class ${d}`;
+  t = d.startsWith('Class ') ? d : `Class ${d}`;
+  CLASS_TEXT.set(code, t);
+  return t;
 }
 
 /** The text of one decoded function. */

@@ -7,7 +7,7 @@
 //   (setCodegen(true) in cli/main.ts): the loops store every property through a generic keyed
 //   store, megamorphic across structures, about a fifth of decoding a whole image there.
 // Internal: not exported from the package.
-import { copyBytes } from '../bytes/slab.js';
+import { copyBytes, NO_BYTES } from '../bytes/slab.js';
 import { readU32, readU64 } from '../bytes/window.js';
 import type { Kind } from './struct.js';
 
@@ -106,7 +106,7 @@ export function tableStructDecoder(fields: readonly DecodeField[]): StructDecode
   // properties of one stable shape (in table order) instead of adding them one by one (an
   // object grown by many computed-key stores drops to dictionary mode). A u32 starts as a heap
   // number, so no value widens its representation. The table as flat arrays for the loop.
-  const template = Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? EMPTY_BYTES : f.kind === 'u32' ? 0x80000000 : 0]));
+  const template = Object.fromEntries(fields.map((f) => [f.name, f.kind === 'u64' ? 0n : f.kind === 'bytes' ? NO_BYTES : f.kind === 'u32' ? 0x80000000 : 0]));
   const kinds = Uint8Array.from(fields, (f) => KIND_CODES[f.kind]);
   const offsets = Int32Array.from(fields, (f) => f.offset);
   const sizes = Int32Array.from(fields, (f) => f.size);
@@ -162,4 +162,3 @@ export function tableBitsDecoder(specs: readonly DecodeBit[]): BitsDecoder {
   };
 }
 
-const EMPTY_BYTES = new Uint8Array(0);

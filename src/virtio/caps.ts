@@ -6,7 +6,7 @@ import { hex } from '../bytes/hex.js';
 import { region, type Region } from '../layout/annotate.js';
 import { bytes, reserved, struct, u16, u32, u8, type FieldInfo, type Struct } from '../layout/struct.js';
 import { vdiag } from './diag.js';
-import { copyBytes } from '../bytes/slab.js';
+import { copyBytes, NO_BYTES } from '../bytes/slab.js';
 
 /** cfg_type values (Linux VIRTIO_PCI_CAP_*). */
 export const VIRTIO_PCI_CAP_COMMON_CFG = 1;
@@ -230,12 +230,12 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
     : null;
 
   const extraStart = pos + s.size;
-  const extra = end > extraStart ? copyBytes(bytes, extraStart, end) : new Uint8Array(0);
+  const extra = end > extraStart ? copyBytes(bytes, extraStart, end) : NO_BYTES;
   // A field cut by cap_len or by the end of the image: its bytes are kept, not interpreted.
   // Every byte of a structure belongs to one field: with none missing, all of it is covered.
   const covered = missing.length === 0 ? s.size : s.fields.reduce((m: number, fi: FieldInfo) => (fi.name in fields ? Math.max(m, fi.offset + fi.size) : m), 0);
   const fragmentEnd = Math.min(end, extraStart);
-  const fragment = fragmentEnd > pos + covered ? copyBytes(bytes, pos + covered, fragmentEnd) : new Uint8Array(0);
+  const fragment = fragmentEnd > pos + covered ? copyBytes(bytes, pos + covered, fragmentEnd) : NO_BYTES;
   const label = `virtio ${rawType === null ? 'cap' : virtioCfgTypeName(rawType)}@${hex(pos, 2)}`;
   const regions: Region[] = [region(s, pos, label, Math.max(0, Math.min(end - pos, s.size)))];
   if (extra.length > 0) regions.push(region(extraStruct(extra.length), extraStart, `${label} extra data`));
