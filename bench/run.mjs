@@ -295,8 +295,8 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   at 4000 functions is 0.51 s; Node needs 0.10 s to run an empty script and the bundle another
   0.03 s, so the 4000 functions would have to average under 95 µs including warm-up, which needs
   far less code executed per function, not tuning. At 1000 functions the budget (0.14 s) is about
-  Node's own start-up. The tables above are from the run of 16:35 UTC, after all of this: 8000
-  functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the host (lspci's
+  Node's own start-up. The run of 16:35 UTC, after all of this (the tables are now from a later
+  run, below): 8000 functions met 0.8x (0.75x). In that run the 4000-function runs were slowed by the host (lspci's
   too: a mean of 0.76 s, against 0.64-0.70 s in the day's other runs), so the linear-growth check,
   which compares the fastest runs at 4000, 8000 and 16000 functions, failed with 14 against 68 µs
   a function; the runs of 14:10 and 16:24 met it (54 and 63, 64 and 72 µs). A run at 16:39, with
@@ -304,6 +304,29 @@ const NOTES = `## Notes (analyses of 2026-11-25 and 2026-12-03)
   functions; even restructure fell to 9.6x) and was not kept, nor was one at 17:03 (lspci 1.84 s
   at 8000 functions against 1.28-1.33 s, pcicfg 0.76x; restructure 9.0x on one descriptor), which
   met the linear-growth check (94 and 94 µs a function).
+- **pcicfg decode vs lspci (2026-12-03, night; table c).** The tables above are from the run of
+  18:04 UTC: 0.79x at 8000 functions, 0.60x at 16000, 1.19x at 4000, 1.63x at 2000 and 2.78x at
+  1000; the linear-growth check was met (69 and 58 µs a function). Since the evening run, three
+  small changes to the per-function path: one shared empty byte array instead of a fresh
+  \`new Uint8Array(0)\` (about a quarter of a microsecond each) for every virtio capability's
+  extra and fragment bytes; a register's named bits printed from data by one loop instead of
+  one closure per bit; the header region and the class text looked up once per function. In one
+  process, with blocks of 200 functions alternating between the old and the new build, a warm
+  function took 0.91-0.93x the time (the same build against itself: 0.99x). What 4000 functions
+  would need, measured: a scratch build that prints the first 56 functions' text again instead
+  of decoding the others (decoding and printing cost nothing from function 57 on, and the output
+  has the same size) took 0.44-0.48 s at 4000 functions, against a budget of 0.54 s (0.8x
+  lspci's 0.67-0.70 s). That floor is Node's start-up (0.10 s), loading the bundle, reading and
+  parsing 29 MB of text (0.22 s in a fresh process, 0.09 s warm) and writing 18 MB. The other
+  3944 functions would have to be decoded and printed in the 0.06-0.1 s left, 15-25 µs each
+  with the JIT's warm-up included, against 38-45 µs each once warm and about 110 µs on average
+  over a fresh process's first 4000. Tried and not kept: (1) the main thread parsing the file's
+  head for as long as the parse thread is behind, instead of its first 16 functions: it had
+  waited 20-50 ms for the thread's first batches and then waited 3 ms, but the wall time did not
+  change (fastest of 12 runs in turn: 0.837 and 0.838 s at 4000 functions); (2) the PCI Express
+  capability's derived values built with \`Object.fromEntries\`, so that the object is not in
+  dictionary mode: 2-4% slower; (3) the command line as one CommonJS file instead of ESM chunks:
+  6-7 ms less start-up, within the host's noise.
 - **What changed on the late afternoon of 2026-12-03.** (1) \`decode\` hands each parse batch's
   buffer back to the thread once printed (dead batches had piled up as external memory until a
   full collection, 16 MiB at 16000 functions), and the thread's young generation is capped at
