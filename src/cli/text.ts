@@ -203,7 +203,10 @@ function regionsIn(regions: readonly Region[], from: number, to: number): Region
   return out;
 }
 
+// Class texts by class code, up to CLASS_TEXT_MAX of them: a dump repeats a few codes, and a
+// dump of arbitrary bytes must not make the cache grow with its number of functions.
 const CLASS_TEXT = new Map<number, string>();
+const CLASS_TEXT_MAX = 1024;
 
 /** `Class Mass storage controller / … [010000]`, or `Class 123456` when the code has no name. */
 function classText(code: number): string {
@@ -212,7 +215,7 @@ function classText(code: number): string {
   // pci.ids names some subclasses like their class (`Mass storage controller / Mass storage controller`).
   const d = pciClassDescription(code).replace(/^([^/[(]+?) \/ \1(?= [[(])/, '$1');
   t = d.startsWith('Class ') ? d : `Class ${d}`;
-  CLASS_TEXT.set(code, t);
+  if (CLASS_TEXT.size < CLASS_TEXT_MAX) CLASS_TEXT.set(code, t);
   return t;
 }
 
