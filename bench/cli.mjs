@@ -71,6 +71,8 @@ export function cliCommands(file) {
     text: ['node', BIN, 'decode', file],
     json: ['node', BIN, 'decode', file, '--json'],
     lspci: ['lspci', '-F', file, '-vvv'],
+    version: ['node', BIN, '--version'],
+    example: ['node', BIN, 'decode'],
   };
 }
 
