@@ -58,7 +58,8 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
   },
   DUMP_DUPLICATE_SLOT: {
     severity: 'warning',
-    meaning: 'The same slot appears again; it is kept as a separate function, as lspci does.',
+    meaning:
+      'The slot is one of the last 65536 distinct slots of the dump (a whole PCI domain), so it appears again; it is kept as a separate function, as lspci does. A repeat after more distinct slots than that goes unnoticed.',
   },
   DUMP_BINARY_LENGTH: {
     severity: 'warning',

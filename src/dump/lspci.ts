@@ -4,6 +4,7 @@ import type { PciAddress } from '../pci/bus.js';
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
 import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
 import { formatPciAddress } from '../pci/bus.js';
+import { RecentSlots } from './recent-slots.js';
 
 // `BB:DD.F` or `DDDD:BB:DD.F` (domain of 4–6 hex digits); the function is checked separately
 // so a bad one gets a precise error instead of the line being ignored.
@@ -59,7 +60,7 @@ function growTo4096(b: FunctionBuilder, at: number): void {
 
 export class LspciParser implements LineParser {
   private cur: FunctionBuilder | null = null;
-  private seen = new Set<string>();
+  private readonly recent = new RecentSlots();
   sawData = false;
 
   constructor(private readonly file?: string) {}
@@ -80,9 +81,7 @@ export class LspciParser implements LineParser {
     if (header) {
       this.flush(emit);
       this.cur = new FunctionBuilder('lspci', header.slot, header.description, this.file, lineNo);
-      const key = formatPciAddress(header.slot);
-      if (this.seen.has(key)) this.cur.warn('DUMP_DUPLICATE_SLOT', null, `slot ${key} (line ${lineNo}) appeared before`);
-      this.seen.add(key);
+      if (this.recent.repeats(header.slot)) this.cur.warn('DUMP_DUPLICATE_SLOT', null, `slot ${formatPciAddress(header.slot)} (line ${lineNo}) appeared before`);
       return;
     }
     if (DATA.test(text)) this.data(text, 0, lineNo);

@@ -34,13 +34,21 @@ function makeParser(format: Exclude<DumpFormat, 'binary'>, file?: string): LineP
 }
 
 /**
- * Incremental reader: `push` chunks (text or bytes, split anywhere), collect the functions
- * each push completes, then `end()`. Errors are thrown as DumpParseError.
+ * Incremental reader. `feed` a chunk (text or bytes, split anywhere), take the functions it
+ * completes one at a time with `next` until it returns undefined, feed the next chunk, and
+ * call `finish` after the last (then `next` gives the rest). Only the functions of a few KiB
+ * of input wait in the reader, so memory does not grow with what one chunk holds. `push` and
+ * `end` do the same and return the functions as an array. Errors are thrown as DumpParseError,
+ * after the functions completed before the bad line were taken.
+ *
+ * A fed byte chunk is read in place: keep it unchanged until `next` returned undefined.
  */
 export class DumpReader {
   private readonly file?: string;
   private readonly wanted: 'auto' | DumpFormat;
   private mode: 'undecided' | 'text' | 'binary' | 'done' = 'undecided';
+  /** `finish` was called: once the pending chunk is read, the end of the input is. */
+  private ending = false;
   /** Text of an unfinished line from string pushes. */
   private partial = '';
   /** Bytes of an unfinished line from byte pushes (pieces, joined when its newline comes). */
@@ -57,7 +65,13 @@ export class DumpReader {
   private firstTextLine = 0;
   private binaryChunks: Uint8Array[] = [];
   private binaryLength = 0;
-  private out: DumpFunction[] = [];
+  /** The fed chunk not read yet: its lines from `pendingPos` on. */
+  private pendingBytes: Uint8Array | null = null;
+  private pendingText: string | null = null;
+  private pendingPos = 0;
+  /** Functions completed and not taken yet: out[head..]. */
+  private out: Array<DumpFunction | undefined> = [];
+  private head = 0;
   /** A parse error held back until the functions completed before it were taken. */
   private failed: DumpParseError | null = null;
   private emitted = 0;
@@ -79,18 +93,84 @@ export class DumpReader {
     return this.chosen;
   }
 
-  push(chunk: string | Uint8Array): DumpFunction[] {
-    if (this.mode === 'done') throw new Error('DumpReader: push after end');
+  /** Hand over the next chunk; the previous one must have been read (`next` returned undefined). */
+  feed(chunk: string | Uint8Array): void {
+    if (this.mode === 'done' || this.ending) throw new Error('DumpReader: push after end');
     if (this.failed) throw this.failed;
-    try {
-      this.pushChunk(chunk);
-    } catch (e) {
-      // The functions this chunk completed before the bad line come first, whatever the
-      // chunk size: the error is thrown by the next push or end.
-      if (!(e instanceof DumpParseError) || this.out.length === 0) throw e;
-      this.failed = e;
+    if (this.pendingBytes !== null || this.pendingText !== null) throw new Error('DumpReader: feed before the last chunk was read');
+    this.guard(() => this.pushChunk(chunk));
+  }
+
+  /** The end of the input: `next` then gives the last functions (or throws what is wrong with the end). */
+  finish(): void {
+    if (this.failed) throw this.failed;
+    if (this.mode !== 'done') this.ending = true;
+  }
+
+  /** The next complete function, or undefined when the reader needs the next chunk (or the input is done). */
+  next(): DumpFunction | undefined {
+    for (;;) {
+      if (this.head < this.out.length) {
+        const fn = this.out[this.head]!;
+        this.out[this.head++] = undefined;
+        if (this.head === this.out.length) {
+          this.out.length = 0;
+          this.head = 0;
+        }
+        return fn;
+      }
+      if (this.failed) throw this.failed;
+      if (this.pendingBytes !== null) this.guard(() => this.readBytes());
+      else if (this.pendingText !== null) this.guard(() => this.readText());
+      else if (this.ending) {
+        this.ending = false;
+        // What the end finds wrong is about the whole input: the last function is not given.
+        this.guard(() => this.endInput(), false);
+      } else return undefined;
     }
-    return this.take();
+  }
+
+  /** `feed` and every function the chunk completes. */
+  push(chunk: string | Uint8Array): DumpFunction[] {
+    this.feed(chunk);
+    return this.drain();
+  }
+
+  /** `finish` and the last functions. */
+  end(): DumpFunction[] {
+    this.finish();
+    return this.drain();
+  }
+
+  private drain(): DumpFunction[] {
+    const fns: DumpFunction[] = [];
+    try {
+      for (let fn; (fn = this.next()) !== undefined; ) fns.push(fn);
+    } catch (e) {
+      // The functions before the bad line come first; the next call throws the error again.
+      if (!(e instanceof DumpParseError) || fns.length === 0) throw e;
+    }
+    return fns;
+  }
+
+  /**
+   * Run a step; a parse error stops reading, and is thrown once the functions completed before
+   * the bad line were taken (or at once, dropping them, without `keep`).
+   */
+  private guard(step: () => void, keep = true): void {
+    try {
+      step();
+    } catch (e) {
+      this.pendingBytes = null;
+      this.pendingText = null;
+      if (!(e instanceof DumpParseError)) throw e;
+      this.failed = e;
+      if (!keep) {
+        this.out.length = 0;
+        this.head = 0;
+      }
+      if (this.head === this.out.length) throw e;
+    }
   }
 
   private pushChunk(chunk: string | Uint8Array): void {
@@ -100,7 +180,10 @@ export class DumpReader {
       if (this.mode === 'binary') throw new Error('DumpReader: text pushed into a binary read');
       // Bytes of an unfinished line come first (an incomplete UTF-8 character there reads as U+FFFD).
       if (this.carryLength > 0) this.partial += this.carryText();
-      this.text(chunk);
+      if (chunk.length > 0) {
+        this.pendingText = chunk;
+        this.pendingPos = 0;
+      }
     } else if (chunk.length > 0) {
       if (this.mode === 'undecided') {
         const binary = this.wanted === 'binary' || (this.wanted === 'auto' && looksBinary(chunk));
@@ -122,9 +205,8 @@ export class DumpReader {
     }
   }
 
-  end(): DumpFunction[] {
-    if (this.failed) throw this.failed;
-    if (this.mode === 'done') return [];
+  /** The end of the input: a last line without a newline, the parser's last function, what the whole input lacked. */
+  private endInput(): void {
     if (this.mode === 'binary') {
       const all = concatBytes(this.binaryChunks, this.binaryLength);
       this.binaryChunks = [];
@@ -150,14 +232,6 @@ export class DumpReader {
       }
     }
     this.mode = 'done';
-    return this.take();
-  }
-
-  private take(): DumpFunction[] {
-    if (this.out.length === 0) return [];
-    const r = this.out;
-    this.out = [];
-    return r;
   }
 
   private choose(format: Exclude<DumpFormat, 'binary'>): void {
@@ -165,23 +239,29 @@ export class DumpReader {
     this.parser = makeParser(format, this.file);
   }
 
-  private text(s: string): void {
-    let start = 0;
-    for (;;) {
+  /** The lines of the pending text, up to the first that completes a function. */
+  private readText(): void {
+    const s = this.pendingText!;
+    let start = this.pendingPos;
+    while (this.head === this.out.length) {
       const nl = s.indexOf('\n', start);
-      if (nl < 0) break;
-      const piece = start === 0 && this.partial ? this.partial + s.slice(0, nl) : s.slice(start, nl);
-      if (start === 0) this.partial = '';
-      this.line(piece);
+      if (nl < 0) {
+        this.partial += s.slice(start);
+        this.pendingText = null;
+        return;
+      }
+      const piece = this.partial ? this.partial + s.slice(start, nl) : s.slice(start, nl);
+      this.partial = '';
       start = nl + 1;
+      this.line(piece);
     }
-    if (start === 0) this.partial += s;
-    else this.partial = s.slice(start);
+    this.pendingPos = start;
   }
 
   /**
    * Split bytes into lines on the bytes themselves ('\n' never occurs inside a UTF-8
-   * character, so each line decodes alone exactly as the whole stream would).
+   * character, so each line decodes alone exactly as the whole stream would). The line that
+   * ends a carried one is read here; the rest is read by `next`.
    */
   private bytes(chunk: Uint8Array): void {
     let start = 0;
@@ -194,30 +274,55 @@ export class DumpReader {
       }
       this.carry.push(chunk.subarray(0, nl + 1));
       this.carryLength += nl + 1;
-      this.lines(this.joinCarry(), 0); // exactly one line, with its '\n'
+      this.lines(this.joinCarry(), 0, false); // exactly one line, with its '\n'
       start = nl + 1;
     }
-    start = this.lines(chunk, start);
     if (start < chunk.length) {
-      this.carry.push(new Uint8Array(chunk.subarray(start)));
-      this.carryLength = chunk.length - start;
+      this.pendingBytes = chunk;
+      this.pendingPos = start;
     }
   }
 
-  /** Read the lines of `buf` that end with '\n', from `start`; returns where the unfinished rest begins. */
-  private lines(buf: Uint8Array, start: number): number {
+  /** The lines of the pending bytes, a window at a time, until functions are complete. */
+  private readBytes(): void {
+    const buf = this.pendingBytes!;
+    const start = this.lines(buf, this.pendingPos, true);
+    if (start < 0) {
+      this.pendingBytes = null;
+      return;
+    }
+    this.pendingPos = start;
+  }
+
+  /**
+   * Read the lines of `buf` from `start`; with `stop`, only until a function is complete.
+   * Returns where to go on, or -1 when every line ending with '\n' was read (the unfinished
+   * rest is carried to the next chunk).
+   */
+  private lines(buf: Uint8Array, start: number, stop: boolean): number {
     const cursor = this.cursor;
     for (;;) {
+      if (stop && this.head < this.out.length) return start;
       const p = this.parser;
       if (p !== null && p.bytesLines !== undefined && !this.bomPending && this.partial.length === 0) {
+        // The fast path reads as far as it is given: a window of whole lines, so that the
+        // functions of a large chunk are not all made before the first is taken.
+        const end = windowEnd(buf, start);
         cursor.pos = start;
         cursor.line = this.lineNo;
-        p.bytesLines(buf, cursor, this.emit);
+        p.bytesLines(end === buf.length ? buf : buf.subarray(0, end), cursor, this.emit);
         start = cursor.pos;
         this.lineNo = cursor.line;
+        if (start === end && end < buf.length) continue;
       }
       const nl = buf.indexOf(10, start);
-      if (nl < 0) return start;
+      if (nl < 0) {
+        if (start < buf.length) {
+          this.carry.push(new Uint8Array(buf.subarray(start)));
+          this.carryLength += buf.length - start;
+        }
+        return -1;
+      }
       this.byteLine(buf, start, nl);
       start = nl + 1;
     }
@@ -273,6 +378,16 @@ export class DumpReader {
   }
 }
 
+/** Bytes the byte fast path is given at a time (then up to the end of the line there). */
+const WINDOW = 1 << 14;
+
+/** Where the window from `start` ends: just after the first '\n' from WINDOW bytes on, or the end of `buf`. */
+function windowEnd(buf: Uint8Array, start: number): number {
+  if (buf.length - start <= WINDOW) return buf.length;
+  const nl = buf.indexOf(10, start + WINDOW - 1);
+  return nl < 0 ? buf.length : nl + 1;
+}
+
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Bytes of one line as text: ASCII directly, anything else through TextDecoder (invalid UTF-8 as U+FFFD). */
@@ -302,21 +417,32 @@ const SLICE = 1 << 16;
 export function* iterateDump(input: string | Uint8Array | Iterable<string | Uint8Array>, options: ReadDumpOptions = {}): Generator<DumpFunction, DumpFormat> {
   const r = new DumpReader(options);
   if (typeof input === 'string') {
-    for (let i = 0; i < input.length; i += SLICE) yield* r.push(input.slice(i, i + SLICE));
-    if (input.length === 0) yield* r.push('');
+    for (let i = 0; i < input.length; i += SLICE) yield* fed(r, input.slice(i, i + SLICE));
+    if (input.length === 0) yield* fed(r, '');
   } else if (input instanceof Uint8Array) {
-    yield* r.push(input);
+    yield* fed(r, input);
   } else {
-    for (const chunk of input) yield* r.push(chunk);
+    for (const chunk of input) yield* fed(r, chunk);
   }
-  yield* r.end();
+  r.finish();
+  yield* taken(r);
   return r.format!;
 }
 
 /** The same from an async source (a Node stream, a fetch body reader, …). */
 export async function* iterateDumpAsync(input: AsyncIterable<string | Uint8Array>, options: ReadDumpOptions = {}): AsyncGenerator<DumpFunction, DumpFormat> {
   const r = new DumpReader(options);
-  for await (const chunk of input) yield* r.push(chunk);
-  yield* r.end();
+  for await (const chunk of input) yield* fed(r, chunk);
+  r.finish();
+  yield* taken(r);
   return r.format!;
+}
+
+function* fed(r: DumpReader, chunk: string | Uint8Array): Generator<DumpFunction> {
+  r.feed(chunk);
+  yield* taken(r);
+}
+
+function* taken(r: DumpReader): Generator<DumpFunction> {
+  for (let fn; (fn = r.next()) !== undefined; ) yield fn;
 }
