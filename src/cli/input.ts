@@ -1,6 +1,6 @@
 // Where functions come from: a file, standard input, the bundled example, or this host's
 // sysfs. Functions are yielded one at a time as the reader completes them, so a dump of
-// thousands of functions is never held whole.
+// millions of functions is never held whole.
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../bytes/diagnostic.js';
@@ -13,8 +13,7 @@ import { flag, stringValue, type OptionSpecs, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { CliInputError, CliUsageError } from './errors.js';
 import { systemMessage } from './system-message.js';
-import type { UnpackedFunction } from './parse-batch.js';
-import { threadFunctions, useParseThread } from './parse-thread.js';
+import type { Output } from './io.js';
 
 /** The options every command that reads functions accepts. */
 export const INPUT_OPTIONS = {
@@ -109,10 +108,40 @@ async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
 
 const READ_CHUNK = 1 << 20;
 
-/** A function as read; `known` null when every byte below `length` is known. */
-type RawFunction = UnpackedFunction & { readonly barSizes?: Map<number, bigint> };
+/**
+ * The chunks of `source`. When the next one is not there at once (the producer pauses, the
+ * disk is slow), what was printed so far is flushed first: the functions already complete are
+ * shown while the input waits, and a large dump read without pause is still written in large
+ * chunks.
+ */
+export async function* flushWhileWaiting<T>(source: AsyncIterable<T>, out: Output): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      const next = it.next();
+      // A chunk the source already holds comes within microtasks, before setImmediate's turn.
+      const first = await Promise.race([next, new Promise<typeof WAITING>((resolve) => setImmediate(resolve, WAITING))]);
+      if (first === WAITING) await out.flush();
+      const r = first === WAITING ? await next : first;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    // Stopped early (a failure, no more -s matches wanted): let the source close its file.
+    if (!done) await it.return?.();
+  }
+}
 
-async function* rawFunctions(spec: InputSpec, ctx: CommandContext, transient: boolean): AsyncGenerator<RawFunction> {
+const WAITING = Symbol('waiting');
+
+/** A function as read; `known` null when every byte below `length` is known. */
+type RawFunction = Omit<DumpFunction, 'known'> & { readonly known: Uint8Array | null; readonly barSizes?: Map<number, bigint> };
+
+async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerator<RawFunction> {
   if (spec.sysfs) {
     const { iterateSysfs, SYSFS_PCI_DEVICES } = await import('../dump/node.js');
     const filter = spec.slot ? (a: PciAddress) => slotMatches(spec.slot!, a) : undefined;
@@ -133,10 +162,8 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext, transient: bo
   const path = spec.file === null ? EXAMPLE_DUMP : spec.file;
   const name = inputName(spec);
   const format = spec.format ?? 'auto';
-  const thread = path === '-' ? null : useParseThread(path);
   try {
-    if (thread) yield* threadFunctions(thread, path, name, format, transient);
-    else yield* iterateDumpAsync(path === '-' ? ctx.io.stdin : fileChunks(path), { file: name, format });
+    yield* iterateDumpAsync(flushWhileWaiting(path === '-' ? ctx.io.stdin : fileChunks(path), ctx.out), { file: name, format });
   } catch (e) {
     if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
     throw e;
@@ -158,15 +185,11 @@ async function loadInfoPci(path: string): Promise<QemuPciFunction[]> {
   }
 }
 
-/**
- * The functions of the input that match -s, one at a time, with `info pci` BARs attached.
- * `transient`: the caller is done with a function, bytes included, when it asks for the next
- * (decode prints and forgets), so their memory may be reused (see threadFunctions).
- */
-export async function* readInputs(spec: InputSpec, ctx: CommandContext, transient = false): AsyncGenerator<DeviceInput> {
+/** The functions of the input that match -s, one at a time, with `info pci` BARs attached. */
+export async function* readInputs(spec: InputSpec, ctx: CommandContext): AsyncGenerator<DeviceInput> {
   const infoPath = spec.infoPci ?? (spec.file === null && !spec.sysfs ? EXAMPLE_INFO_PCI : null);
   const info = infoPath === null ? null : await loadInfoPci(infoPath);
-  for await (const fn of rawFunctions(spec, ctx, transient)) {
+  for await (const fn of rawFunctions(spec, ctx)) {
     if (spec.slot && !(fn.slot ? slotMatches(spec.slot, fn.slot) : isMatchAll(spec.slot))) continue;
     // One literal, no spread: Node 20 takes about a microsecond per property added after one.
     const sizes = barSizesOf(fn, info, infoPath);

@@ -74,7 +74,9 @@ export class Output {
     this.chunk = null;
     this.used = 0;
     await this.push(chunk);
-    if (this.sink.writableLength === 0) this.chunk = whole;
+    // Reused only if no write started a new chunk meanwhile (the reader flushes while the
+    // input waits, and a command may be writing then).
+    if (this.sink.writableLength === 0 && this.chunk === null) this.chunk = whole;
   }
 
   private async push(chunk: string | Uint8Array): Promise<void> {

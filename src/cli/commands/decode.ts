@@ -24,8 +24,8 @@ export async function printDevices(
   ctx: CommandContext,
   queuesShown = DEFAULT_QUEUES_SHOWN,
 ): Promise<number> {
-  // Asking for the first function before loading the decoders lets a large file's parse
-  // thread start while they load (parse-thread.ts).
+  // Asking for the first function before loading the decoders lets the input be opened and
+  // its first chunk read while they load.
   const it = Symbol.asyncIterator in inputs ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
   let count = 0;
   try {
@@ -61,7 +61,7 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const q = stringValue(p, 'queues');
   const queuesShown = q === undefined ? DEFAULT_QUEUES_SHOWN : intOption('decode', '--queues', q, 0, 65536);
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
-  const count = await printDevices(readInputs(spec, ctx, true), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
+  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
   if (count === 0 && spec.slotText !== null) {
     await ctx.err.line(`pcicfg decode: no function in ${inputName(spec)} matches -s ${spec.slotText}`);
   }
