@@ -121,6 +121,32 @@ describe('decode streams function by function', () => {
     expect(maxLag).toBeLessThan(50);
   });
 
+  for (const args of [[], ['--json'], ['--annotate']]) {
+    it(`a producer that pauses: the functions complete so far are written before it goes on (${args.join(' ') || 'text'})`, async () => {
+      // Standard input gives one function, then waits (at most 3 s) until something is on the
+      // output before it gives the second: a reader that only flushes at 64 KiB or at the end
+      // would leave the first function unwritten for the whole pause.
+      let out = '';
+      let printedBeforeSecond: boolean | null = null;
+      const fn = (i: number) => writeLspciFunction({ bytes: exampleBytes(), length: 256, slot: { domain: 0, bus: 0, device: i, function: 0 }, description: `fn ${i}` });
+      async function* stdin() {
+        yield fn(1);
+        const t0 = Date.now();
+        while (!out.includes('fn 1') && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 10));
+        printedBeforeSecond = out.includes('fn 1');
+        yield '\n' + fn(2);
+      }
+      const code = await main(['decode', '-', ...args], {
+        stdout: { write: (c: string | Uint8Array) => void (out += typeof c === 'string' ? c : new TextDecoder().decode(c)) },
+        stderr: { write: () => true },
+        stdin: stdin(),
+      });
+      expect(code).toBe(0);
+      expect(printedBeforeSecond).toBe(true);
+      expect(out).toContain('fn 2');
+    });
+  }
+
   it('a reader that goes away (EPIPE, as with | head) ends the run quietly with status 0', async () => {
     let writes = 0;
     let errs = '';
