@@ -2,73 +2,30 @@
 // header-only functions at distinct slots (the shape whose memory used to grow with the dump:
 // every slot was remembered, and a 1 MiB read's functions were all made before the first was
 // taken) go through `decode` under a 24 MiB V8 heap, from a FILE and from standard input, with
-// the child's peak RSS (VmHWM, read by a wrapper as it exits) under 200 MiB. `-s` matches no
-// function, so the run is the reader's alone and takes a couple of seconds.
-import { spawn } from 'node:child_process';
-import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
+// the child's peak RSS under 200 MiB. `-s` matches no function, so the run is the reader's
+// alone and takes a couple of seconds. And through a real pipe, a producer that pauses sees
+// the functions complete so far on the output before it goes on.
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tinyFunctionsDump } from '../../scripts/fuzz/shapes-input.mjs';
+import { CAN_MEASURE_RSS, runCliChild, type CliChildRun } from '../../scripts/fuzz/cli-child.mjs';
+import { tinyFunction, tinyFunctionsDump } from '../../scripts/fuzz/shapes-input.mjs';
 import { scratch } from './run.js';
 
 // PCICFG_TEST_BIN runs another build (a copy with a planted bug, say).
 const BIN = process.env.PCICFG_TEST_BIN ?? fileURLToPath(new URL('../../bin/pcicfg.js', import.meta.url));
 const built = existsSync(new URL('../dist/cli-bundle/main.js', pathToFileURL(BIN)));
-const linux = existsSync('/proc/self/status');
 if (!built) console.warn('skipping the CLI memory checks: dist/cli-bundle is missing (run npm run build)');
 
 const FUNCTIONS = 500_000;
-const HEAP_MB = 24;
+const HEAP = `--max-old-space-size=24`;
 const RSS_LIMIT_KIB = 200 * 1024;
 
-/** Runs bin/pcicfg.js in a node whose heap is capped; its peak RSS comes back on fd 3. */
-const WRAPPER = `
-import { readFileSync, writeSync } from 'node:fs';
-process.on('exit', () => writeSync(3, /VmHWM:\\s*(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]));
-const [bin, ...args] = JSON.parse(process.env.PCICFG_TEST_ARGV);
-process.argv = [process.argv[0], bin, ...args];
-await import(bin);
-`;
-
-interface Run {
-  code: number | null;
-  signal: string | null;
-  stderr: string;
-  peakKiB: number;
-}
-
-function run(args: string[], stdin: Iterable<string> | null): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--input-type=module', '-e', WRAPPER], {
-      env: { ...process.env, PCICFG_TEST_ARGV: JSON.stringify([pathToFileURL(BIN).href, ...args]) },
-      stdio: ['pipe', 'ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let peak = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.stdio[3]!.on('data', (d) => (peak += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, peakKiB: Number(peak) }));
-    const input = child.stdin!;
-    input.on('error', () => undefined); // a child that died early: its status says why
-    if (stdin === null) {
-      input.end();
-      return;
-    }
-    const it = stdin[Symbol.iterator]();
-    const pump = () => {
-      for (let r = it.next(); !r.done; r = it.next()) if (!input.write(r.value)) return void input.once('drain', pump);
-      input.end();
-    };
-    pump();
-  });
-}
-
-describe.skipIf(!built || !linux)(`decode of ${FUNCTIONS} header-only functions at distinct slots`, () => {
+describe.skipIf(!built || !CAN_MEASURE_RSS)(`decode of ${FUNCTIONS} header-only functions at distinct slots`, () => {
   const dir = scratch();
   afterAll(() => dir.cleanup());
   const args = ['decode', '-s', 'ffff:00:00.0'];
-  const expectFlat = (r: Run) => {
+  const expectFlat = (r: CliChildRun) => {
     expect({ code: r.code, signal: r.signal, stderr: r.stderr.replace(/ in \S+ /, ' in INPUT ') }).toEqual({ code: 0, signal: null, stderr: 'pcicfg decode: no function in INPUT matches -s ffff:00:00.0\n' });
     expect(r.peakKiB).toBeGreaterThan(0);
     expect(r.peakKiB).toBeLessThan(RSS_LIMIT_KIB);
@@ -79,10 +36,30 @@ describe.skipIf(!built || !linux)(`decode of ${FUNCTIONS} header-only functions 
     const fd = openSync(path, 'w');
     for (const chunk of tinyFunctionsDump(FUNCTIONS, 1 << 20)) writeSync(fd, chunk);
     closeSync(fd);
-    expectFlat(await run([...args, path], null));
+    expectFlat(await runCliChild(BIN, [...args, path], { nodeArgs: [HEAP] }));
   });
 
   it('from standard input', async () => {
-    expectFlat(await run([...args, '-'], tinyFunctionsDump(FUNCTIONS)));
+    expectFlat(await runCliChild(BIN, [...args, '-'], { nodeArgs: [HEAP], stdin: tinyFunctionsDump(FUNCTIONS) }));
   });
+});
+
+describe.skipIf(!built)('decode - from a pipe whose producer pauses', () => {
+  for (const mode of [[], ['--json']]) {
+    it(`the first function is on stdout before the second is written (${mode.join(' ') || 'text'})`, async () => {
+      let out = '';
+      let printedBeforeSecond: boolean | null = null;
+      async function* producer() {
+        yield tinyFunction(0);
+        const t0 = Date.now();
+        while (!out.includes('00:00.0') && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+        printedBeforeSecond = out.includes('00:00.0');
+        yield tinyFunction(1);
+      }
+      const r = await runCliChild(BIN, ['decode', '-', ...mode], { stdin: producer(), onStdout: (d) => (out += d) });
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(printedBeforeSecond).toBe(true);
+      expect(out).toContain('00:00.1');
+    });
+  }
 });
