@@ -27,4 +27,11 @@ export function integerArraysEqual(a: unknown, b: unknown): boolean | undefined 
   return true;
 }
 
-expect.addEqualityTesters([integerArraysEqual]);
+// Setup files run before every test file, and workers that share modules keep expect's testers:
+// add it once per worker.
+const ADDED = Symbol.for('pcicfg.test.integerArraysEqual');
+const g = globalThis as { [ADDED]?: true };
+if (!g[ADDED]) {
+  g[ADDED] = true;
+  expect.addEqualityTesters([integerArraysEqual]);
+}
