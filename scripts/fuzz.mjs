@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run fuzz [-- --iterations N] [--seed S] [--jobs J] [--hang-ms MS] [--budget-ms MS] [--replay INDEX] [--dist DIR]
+// npm run fuzz -- --shapes [--shapes-scale X] [--only TEXT] [--dist DIR]
 //
 // Mutated and random configuration images (256 and 4096 bytes, seeds made by the project's
 // encoders and model presets) and mutated dump text, through decodeConfigSpace, probeVirtio,
@@ -8,6 +9,11 @@
 // command that replays it. Each worker publishes the input it is on; an input that runs longer
 // than --hang-ms is reported as a hang and its worker replaced. Inputs slower than --budget-ms
 // are failures too. Exit status 1 on any failure.
+//
+// --shapes runs the built command line (bin/pcicfg.js, or DIR/../bin) in child processes on
+// large and oddly shaped inputs instead (scripts/fuzz/shapes.mjs): millions of tiny functions,
+// lines of megabytes, deep JSON for encode, producers that pause; it checks exit status, stderr,
+// peak RSS and time to first output, in a minute or two (--shapes-scale 0.1 for a quick look).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { checkCorpus, describeInput, loadExtra, makeContext, makeInput, runInput } from './fuzz/engine.mjs';
+import { runShapes } from './fuzz/shapes.mjs';
 
 
 const { values } = parseArgs({
@@ -27,6 +34,9 @@ const { values } = parseArgs({
     'max-failures': { type: 'string', default: '20' },
     replay: { type: 'string' },
     dist: { type: 'string' },
+    shapes: { type: 'boolean' },
+    'shapes-scale': { type: 'string', default: '1' },
+    only: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -34,6 +44,7 @@ const { values } = parseArgs({
 const DIST = values.dist === undefined ? new URL('../dist/index.js', import.meta.url).href : pathToFileURL(resolve(values.dist, 'index.js')).href;
 if (values.help) {
   console.log('usage: npm run fuzz -- [--iterations N] [--seed S] [--jobs J] [--hang-ms MS] [--budget-ms MS] [--max-failures N] [--replay INDEX] [--dist DIR]');
+  console.log('       npm run fuzz -- --shapes [--shapes-scale X] [--only TEXT] [--dist DIR]');
   process.exit(0);
 }
 const int = (name, v) => {
@@ -50,6 +61,20 @@ const jobs = Math.max(1, int('jobs', values.jobs));
 const hangMs = int('hang-ms', values['hang-ms']);
 const budgetMs = int('budget-ms', values['budget-ms']);
 const maxFailures = Math.max(1, int('max-failures', values['max-failures']));
+
+if (values.shapes) {
+  const bin = values.dist === undefined ? new URL('../bin/pcicfg.js', import.meta.url).pathname : resolve(values.dist, '../bin/pcicfg.js');
+  const scale = Number(values['shapes-scale']);
+  if (!(scale > 0)) {
+    console.error(`fuzz: --shapes-scale must be a positive number, got ${values['shapes-scale']}`);
+    process.exit(1);
+  }
+  console.log(`fuzz: shaped inputs through ${bin}${scale === 1 ? '' : `, scale ${scale}`}`);
+  const t0 = performance.now();
+  const failures = await runShapes(bin, { scale, only: values.only ?? null });
+  console.log(`\nfuzz shapes: ${failures.length} failure(s) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  process.exit(failures.length ? 1 : 0);
+}
 
 let outDir = null;
 function save(f) {

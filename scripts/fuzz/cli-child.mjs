@@ -75,7 +75,15 @@ async function feed(input, source) {
       await new Promise((r) => setTimeout(r, chunk));
       continue;
     }
-    if (!input.write(chunk)) await new Promise((r) => input.once('drain', r).once('close', r));
+    if (!input.write(chunk)) {
+      await new Promise((resolve) => {
+        const done = () => {
+          input.off('drain', done).off('close', done);
+          resolve();
+        };
+        input.on('drain', done).on('close', done);
+      });
+    }
   }
   input.end();
 }

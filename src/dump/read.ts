@@ -62,6 +62,7 @@ export class DumpReader {
   private chosen: DumpFormat | null = null;
   /** Lines seen before any line told the format (replayed into the parser once it is known). */
   private undecided: string[] = [];
+  private undecidedChars = 0;
   private firstTextLine = 0;
   private binaryChunks: Uint8Array[] = [];
   private binaryLength = 0;
@@ -369,14 +370,26 @@ export class DumpReader {
       fail('DUMP_NOT_A_DUMP', this.file, this.lineNo, 1, 'this is QEMU `info pci` text, which holds BAR ranges but no configuration bytes (read it with parseQemuInfoPci)');
     }
     this.undecided.push(text);
-    if (verdict === null) return;
+    this.undecidedChars += text.length;
+    if (verdict === null) {
+      // Kept lines are bounded, so that text which never tells its format cannot fill memory.
+      if (this.undecided.length > UNDECIDED_LINES || this.undecidedChars > UNDECIDED_CHARS) {
+        fail('DUMP_UNKNOWN_FORMAT', this.file, this.firstTextLine || 1, 1, `no line among the first ${this.undecided.length} tells the format: not recognised as lspci -x text, hexdump -C, hexdump, xxd or a binary image`);
+      }
+      return;
+    }
     this.choose(verdict);
     const first = this.lineNo - this.undecided.length + 1;
     const lines = this.undecided;
     this.undecided = [];
+    this.undecidedChars = 0;
     for (let i = 0; i < lines.length; i++) this.parser!.line(lines[i], first + i, this.emit);
   }
 }
+
+/** At most this many lines, or characters in them, may come before the first line that tells the format. */
+const UNDECIDED_LINES = 65536;
+const UNDECIDED_CHARS = 4 << 20;
 
 /** Bytes the byte fast path is given at a time (then up to the end of the line there). */
 const WINDOW = 1 << 14;

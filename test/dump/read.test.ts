@@ -67,6 +67,17 @@ describe('format detection', () => {
     expect(readDump(enc(text)).format).toBe(format);
   });
 
+  it('the format must show within the first 65536 lines and 4 MiB: lines kept until then stay bounded', () => {
+    // Prose of 65535 lines, then a function: read (the prose is ignored).
+    const prose = 'not a dump line\n'.repeat(65535);
+    expect(readDump(prose + '00:04.0 x\n00: 01\n').functions.map((f) => f.description)).toEqual(['x']);
+    // One line more, or 4 MiB in fewer lines, and the text is not a dump: an error at its first line.
+    const e = parseError('\n' + prose + 'and one more\n00:04.0 x\n00: 01\n', { file: 'p.txt' });
+    expect([e.code, e.line, e.column]).toEqual(['DUMP_UNKNOWN_FORMAT', 2, 1]);
+    expect(e.message).toMatch(/^p\.txt:2:1: no line among the first 65537 tells the format/);
+    expect(parseError(('x'.repeat(1 << 20) + '\n').repeat(5) + '00:04.0 x\n00: 01\n').code).toBe('DUMP_UNKNOWN_FORMAT');
+  });
+
   it('a chosen format overrides detection', () => {
     // With format 'lspci' an xxd -g1 line is an lspci data line with an 8-digit offset.
     const { format, functions } = readDump('00000010: 01 02\n', { format: 'lspci' });
