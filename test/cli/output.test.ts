@@ -50,6 +50,26 @@ describe('Output', () => {
     if (!immediate) expect(reused).toBe(0);
   });
 
+  // The reader flushes while the input waits, and the command may be writing at that moment:
+  // a write between a flush's hand-over and its return starts a new chunk, which the flush
+  // must not replace with the one it handed over.
+  test.prop([fc.array(piece, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(2), { minLength: 1, maxLength: 30 })], { numRuns: 200 })(
+    'flushes that overlap writes lose nothing and keep the order',
+    async (pieces, flushAt) => {
+      const got: Buffer[] = [];
+      const out = new Output({ writableLength: 0, write: (c: string | Uint8Array) => void got.push(Buffer.from(c)) });
+      // One writer awaits each write; one flush at a time comes from elsewhere, not awaited by it.
+      let other: Promise<void> | null = null;
+      for (let i = 0; i < pieces.length; i++) {
+        if (flushAt[i % flushAt.length] === 0 && other === null) other = out.flush().then(() => void (other = null));
+        await out.write(pieces[i]);
+      }
+      await other;
+      await out.flush();
+      expect(Buffer.concat(got).toString()).toBe(Buffer.from(pieces.join('')).toString());
+    },
+  );
+
   test('a stream that writes at once gets the same chunk back, refilled', async () => {
     const buffers = new Set<ArrayBufferLike>();
     const out = new Output({ writableLength: 0, write: (c: string | Uint8Array) => void buffers.add((c as Uint8Array).buffer) });
