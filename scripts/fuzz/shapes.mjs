@@ -12,7 +12,10 @@ import { tinyFunction, tinyFunctionsDump } from './shapes-input.mjs';
 
 /** Peak RSS any run may reach (issue 16: flat memory, under 200 MiB). */
 export const RSS_LIMIT_KIB = 200 * 1024;
-/** How long a pausing producer may wait for the function it gave to appear. */
+/**
+ * How long a pausing producer may wait for the function it gave to appear; it pauses longer
+ * (3 s at full scale), so output that waits for the rest of the input is caught.
+ */
 const FIRST_OUTPUT_MS = 1500;
 
 function* repeatText(piece, total, chunk = 1 << 16) {
@@ -36,6 +39,7 @@ function deepJson(depth) {
  */
 export function shapes(scale = 1) {
   const n = (x) => Math.max(1, Math.round(x * scale));
+  const pause = Math.max(500, Math.round(3000 * Math.min(1, scale * 10)));
   return [
     { name: `${n(1e6)} tiny functions, FILE`, args: ['decode', 'FILE'], file: () => tinyFunctionsDump(n(1e6), 1 << 20) },
     { name: `${n(1e6)} tiny functions, stdin`, args: ['decode', '-'], stdin: () => tinyFunctionsDump(n(1e6)) },
@@ -44,8 +48,8 @@ export function shapes(scale = 1) {
       yield* repeatText('a line of prose, not a dump\n', 60000 * 28);
       yield tinyFunction(0);
     } },
-    { name: `${n(3e6)} prose lines before the first function`, args: ['decode', '-'], stdin: function* () {
-      yield* repeatText('a line of prose, not a dump\n', n(3e6) * 28);
+    { name: `${Math.max(70000, n(3e6))} prose lines before the first function`, args: ['decode', '-'], stdin: function* () {
+      yield* repeatText('a line of prose, not a dump\n', Math.max(70000, n(3e6)) * 28);
       yield tinyFunction(0);
     } },
     { name: 'a 6 MB line of digits (issue 16 #1)', args: ['decode', 'FILE'], file: function* () {
@@ -70,9 +74,9 @@ export function shapes(scale = 1) {
     } },
     { name: 'encode of JSON nested 5000 deep (issue 16 #2)', args: ['encode', 'FILE'], file: () => [deepJson(5000)] },
     { name: 'encode of JSON nested 200000 deep', args: ['encode', 'FILE'], file: () => [deepJson(200_000)] },
-    { name: 'a producer that pauses 3 s after one function', args: ['decode', '-'], stdin: () => [tinyFunction(0), 3000, tinyFunction(1)], firstOutputMs: FIRST_OUTPUT_MS },
-    { name: 'a producer that pauses, --json', args: ['decode', '--json', '-'], stdin: () => [tinyFunction(0), 3000, tinyFunction(1)], firstOutputMs: FIRST_OUTPUT_MS },
-    { name: 'a producer that pauses mid-line', args: ['decode', '-'], stdin: () => [tinyFunction(0) + tinyFunction(1).slice(0, 30), 3000, tinyFunction(1).slice(30)], firstOutputMs: FIRST_OUTPUT_MS },
+    { name: 'a producer that pauses after one function', args: ['decode', '-'], stdin: () => [tinyFunction(0), pause, tinyFunction(1)], firstOutputMs: FIRST_OUTPUT_MS, pauses: true },
+    { name: 'a producer that pauses, --json', args: ['decode', '--json', '-'], stdin: () => [tinyFunction(0), pause, tinyFunction(1)], firstOutputMs: FIRST_OUTPUT_MS, pauses: true },
+    { name: 'a producer that pauses mid-line', args: ['decode', '-'], stdin: () => [tinyFunction(0) + tinyFunction(1).slice(0, 30), pause, tinyFunction(1).slice(30)], firstOutputMs: FIRST_OUTPUT_MS, pauses: true },
   ];
 }
 
@@ -80,12 +84,12 @@ export function shapes(scale = 1) {
  * Run every shape against `bin`; `log` gets a line per shape. Returns the failures
  * ({ name, problems, run }).
  */
-export async function runShapes(bin, { scale = 1, log = console.log, only = null } = {}) {
+export async function runShapes(bin, { scale = 1, log = console.log, only = null, pauses = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pcicfg-shapes-'));
   const failures = [];
   try {
     for (const shape of shapes(scale)) {
-      if (only && !shape.name.includes(only)) continue;
+      if ((only && !shape.name.includes(only)) || (!pauses && shape.pauses)) continue;
       let args = shape.args;
       if (shape.file) {
         const path = join(dir, 'input');
