@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Three projects (`vitest run --project unit`, ...); `npm test` runs them all.
@@ -31,6 +32,9 @@ const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 't
 export default defineConfig({
   test: {
     setupFiles: ['test/setup/byte-equality.ts', 'test/setup/quick-runs.ts'],
+    // Vitest's default keeps a core for its own process (one worker on a 2-core machine); that
+    // process is nearly idle once the files are transformed, so every core runs tests.
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
