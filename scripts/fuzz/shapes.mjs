@@ -56,6 +56,15 @@ export function shapes(scale = 1) {
       yield* repeatText('0', 6_000_000);
       yield '\n';
     } },
+    { name: 'a line of 64 MB, FILE', args: ['decode', 'FILE'], file: function* () {
+      yield* repeatText('0', 64_000_000, 1 << 20);
+      yield '\n';
+    } },
+    { name: 'a line of 64 MB, stdin', args: ['decode', '-'], stdin: function* () {
+      yield '0000:00:00.0 x\n00: 01\n';
+      yield* repeatText('y', 64_000_000);
+      yield '\n';
+    } },
     { name: 'a data line of 4 MB', args: ['decode', '-'], stdin: function* () {
       yield '0000:00:00.0 x\n00:';
       yield* repeatText(' 00', 4_000_000);

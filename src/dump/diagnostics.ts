@@ -24,6 +24,10 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
     severity: 'error',
     meaning: 'The input is not recognised as lspci -x text, hexdump, xxd or a binary image.',
   },
+  DUMP_LINE_TOO_LONG: {
+    severity: 'error',
+    meaning: 'A line longer than 8 MiB: no dump format has lines anywhere near that long, and the reader holds a line whole until it ends.',
+  },
   DUMP_NOT_A_DUMP: {
     severity: 'error',
     meaning: 'The input is a known text that holds no configuration bytes (QEMU `info pci`, lspci -v without -x).',

@@ -247,6 +247,7 @@ export class DumpReader {
     while (this.head === this.out.length) {
       const nl = s.indexOf('\n', start);
       if (nl < 0) {
+        this.checkLineLength(this.partial.length + s.length - start);
         this.partial += s.slice(start);
         this.pendingText = null;
         return;
@@ -271,6 +272,7 @@ export class DumpReader {
       if (nl < 0) {
         this.carry.push(new Uint8Array(chunk)); // a copy (a Node Buffer's slice would be a view)
         this.carryLength += chunk.length;
+        this.checkLineLength(this.carryLength + this.partial.length);
         return;
       }
       this.carry.push(chunk.subarray(0, nl + 1));
@@ -319,6 +321,7 @@ export class DumpReader {
       const nl = buf.indexOf(10, start);
       if (nl < 0) {
         if (start < buf.length) {
+          this.checkLineLength(buf.length - start);
           this.carry.push(new Uint8Array(buf.subarray(start)));
           this.carryLength += buf.length - start;
         }
@@ -357,7 +360,13 @@ export class DumpReader {
     this.partial = '';
   }
 
+  /** An unfinished line may not grow past MAX_LINE: it is held whole until its end comes. */
+  private checkLineLength(length: number): void {
+    if (length > MAX_LINE) fail('DUMP_LINE_TOO_LONG', this.file, this.lineNo + 1, MAX_LINE + 1, `line longer than ${MAX_LINE >> 20} MiB; no dump format has lines that long`);
+  }
+
   private line(raw: string): void {
+    if (raw.length > MAX_LINE) this.checkLineLength(raw.length);
     this.lineNo++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (this.parser) {
@@ -386,6 +395,9 @@ export class DumpReader {
     for (let i = 0; i < lines.length; i++) this.parser!.line(lines[i], first + i, this.emit);
   }
 }
+
+/** The longest line read (a data line of 4096 bytes with an ASCII column is about 16 KiB). */
+const MAX_LINE = 8 << 20;
 
 /** At most this many lines, or characters in them, may come before the first line that tells the format. */
 const UNDECIDED_LINES = 65536;

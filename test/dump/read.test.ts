@@ -78,6 +78,39 @@ describe('format detection', () => {
     expect(parseError(('x'.repeat(1 << 20) + '\n').repeat(5) + '00:04.0 x\n00: 01\n').code).toBe('DUMP_UNKNOWN_FORMAT');
   });
 
+  for (const kind of ['bytes', 'text'] as const) {
+    it(`a line longer than 8 MiB is an error as soon as it is that long, not held to its end (${kind} chunks)`, () => {
+      const head = '00:04.0 x\n00: 01\n';
+      const MiB = 1 << 20;
+      let fed = 0;
+      function* source(lineLength: number) {
+        yield kind === 'bytes' ? enc(head) : head;
+        const piece = 'y'.repeat(1 << 16);
+        for (let n = 0; n < lineLength; n += piece.length) {
+          fed += piece.length;
+          yield kind === 'bytes' ? enc(piece) : piece;
+        }
+        yield kind === 'bytes' ? enc('\n00:05.0 z\n00: 02\n') : '\n00:05.0 z\n00: 02\n';
+      }
+      // 8 MiB is read (the line is prose, ignored) …
+      expect([...iterateDump(source(8 * MiB), { file: 'l.txt' })].map((f) => f.description)).toEqual(['x', 'z']);
+      // … one piece more is not, and the rest of the line is never asked for.
+      fed = 0;
+      const err = (() => {
+        try {
+          [...iterateDump(source(64 * MiB), { file: 'l.txt' })];
+        } catch (e) {
+          return e as DumpParseError;
+        }
+      })();
+      expect(err).toBeInstanceOf(DumpParseError);
+      expect([err!.code, err!.line, err!.column]).toEqual(['DUMP_LINE_TOO_LONG', 3, 8 * MiB + 1]);
+      expect(fed).toBeLessThanOrEqual(8 * MiB + (1 << 16));
+      // Whole, the same line gives the same error.
+      expect(parseError(head + 'y'.repeat(8 * MiB + 1) + '\n').code).toBe('DUMP_LINE_TOO_LONG');
+    });
+  }
+
   it('a chosen format overrides detection', () => {
     // With format 'lspci' an xxd -g1 line is an lspci data line with an 8-digit offset.
     const { format, functions } = readDump('00000010: 01 02\n', { format: 'lspci' });
