@@ -29,6 +29,16 @@ export function tinyFunction(i) {
   return `${tinySlot(i)} SCSI storage controller: Red Hat, Inc. Virtio block device\n${DATA}\n`;
 }
 
+/** hexdump -C of the 64-byte header (an image per function: its offsets start again at 0). */
+const HEXDUMP_C =
+  [0, 16, 32, 48].map((o) => `${o.toString(16).padStart(8, '0')}  ${HEADER.slice(o, o + 8).map(hex2).join(' ')}  ${HEADER.slice(o + 8, o + 16).map(hex2).join(' ')}  |................|\n`).join('') + '00000040\n';
+
+/** `n` concatenated hexdump -C images of 64 bytes, in chunks of about `chunkBytes`. */
+export function* tinyHexdumpImages(n, chunkBytes = 1 << 16) {
+  const per = Math.max(1, Math.floor(chunkBytes / HEXDUMP_C.length));
+  for (let i = 0; i < n; i += per) yield HEXDUMP_C.repeat(Math.min(per, n - i));
+}
+
 /**
  * `lspci -x` text of `n` header-only functions with distinct slots, in chunks of about
  * `chunkBytes` (strings): the shape whose memory used to grow with the dump.

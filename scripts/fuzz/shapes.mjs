@@ -8,7 +8,7 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokenPromises, CAN_MEASURE_RSS, runCliChild } from './cli-child.mjs';
-import { tinyFunction, tinyFunctionsDump } from './shapes-input.mjs';
+import { tinyFunction, tinyFunctionsDump, tinyHexdumpImages } from './shapes-input.mjs';
 
 /** Peak RSS any run may reach (issue 16: flat memory, under 200 MiB). */
 export const RSS_LIMIT_KIB = 200 * 1024;
@@ -44,6 +44,7 @@ export function shapes(scale = 1) {
     { name: `${n(1e6)} tiny functions, FILE`, args: ['decode', 'FILE'], file: () => tinyFunctionsDump(n(1e6), 1 << 20) },
     { name: `${n(1e6)} tiny functions, stdin`, args: ['decode', '-'], stdin: () => tinyFunctionsDump(n(1e6)) },
     { name: `${n(2e5)} tiny functions, stdin, --json`, args: ['decode', '--json', '-'], stdin: () => tinyFunctionsDump(n(2e5)) },
+    { name: `${n(3e5)} hexdump -C images of 64 bytes, stdin`, args: ['decode', '-'], stdin: () => tinyHexdumpImages(n(3e5)) },
     { name: '60000 prose lines before the first function', args: ['decode', '-'], stdin: function* () {
       yield* repeatText('a line of prose, not a dump\n', 60000 * 28);
       yield tinyFunction(0);
