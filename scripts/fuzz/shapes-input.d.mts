@@ -2,3 +2,4 @@
 export function tinySlot(i: number): string;
 export function tinyFunction(i: number): string;
 export function tinyFunctionsDump(n: number, chunkBytes?: number): Generator<string, void, undefined>;
+export function tinyHexdumpImages(n: number, chunkBytes?: number): Generator<string, void, undefined>;
