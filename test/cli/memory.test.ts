@@ -1,27 +1,32 @@
 // The installed command's memory stays flat in the dump's size and shape: half a million
 // header-only functions at distinct slots (the shape whose memory used to grow with the dump:
 // every slot was remembered, and a 1 MiB read's functions were all made before the first was
-// taken) go through `decode` under a 24 MiB V8 heap, from a FILE and from standard input, with
+// taken) go through `decode` under a 16 MiB V8 heap, from a FILE and from standard input, with
 // the child's peak RSS under 200 MiB. `-s` matches no function, so the run is the reader's
 // alone and takes a couple of seconds. And through a real pipe, a producer that pauses sees
-// the functions complete so far on the output before it goes on.
-import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+// the functions complete so far on the output before it goes on. The CLI is bundled from the
+// sources for the run (PCICFG_TEST_BIN runs another build instead: a copy with a planted bug).
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAN_MEASURE_RSS, runCliChild, type CliChildRun } from '../../scripts/fuzz/cli-child.mjs';
 import { tinyFunction, tinyFunctionsDump } from '../../scripts/fuzz/shapes-input.mjs';
+import { cliFromSources, type CliFromSources } from '../support/cli-from-sources.js';
 import { scratch } from './run.js';
 
-// PCICFG_TEST_BIN runs another build (a copy with a planted bug, say).
-const BIN = process.env.PCICFG_TEST_BIN ?? fileURLToPath(new URL('../../bin/pcicfg.js', import.meta.url));
-const built = existsSync(new URL('../dist/cli-bundle/main.js', pathToFileURL(BIN)));
-if (!built) console.warn('skipping the CLI memory checks: dist/cli-bundle is missing (run npm run build)');
+let BIN = process.env.PCICFG_TEST_BIN ?? '';
+let cli: CliFromSources | null = null;
+beforeAll(async () => {
+  if (BIN) return;
+  cli = await cliFromSources();
+  BIN = cli.bin;
+});
+afterAll(() => cli?.remove());
 
 const FUNCTIONS = 500_000;
-const HEAP = `--max-old-space-size=24`;
+const HEAP = `--max-old-space-size=16`;
 const RSS_LIMIT_KIB = 200 * 1024;
 
-describe.skipIf(!built || !CAN_MEASURE_RSS)(`decode of ${FUNCTIONS} header-only functions at distinct slots`, () => {
+describe.skipIf(!CAN_MEASURE_RSS)(`decode of ${FUNCTIONS} header-only functions at distinct slots`, () => {
   const dir = scratch();
   afterAll(() => dir.cleanup());
   const args = ['decode', '-s', 'ffff:00:00.0'];
@@ -44,7 +49,7 @@ describe.skipIf(!built || !CAN_MEASURE_RSS)(`decode of ${FUNCTIONS} header-only 
   });
 });
 
-describe.skipIf(!built)('decode - from a pipe whose producer pauses', () => {
+describe('decode - from a pipe whose producer pauses', () => {
   for (const mode of [[], ['--json']]) {
     it(`the first function is on stdout before the second is written (${mode.join(' ') || 'text'})`, async () => {
       let out = '';
