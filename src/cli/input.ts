@@ -120,6 +120,7 @@ export async function* flushWhileWaiting<T>(source: AsyncIterable<T>, out: Outpu
   try {
     for (;;) {
       const next = it.next();
+      next.catch(() => undefined); // awaited below, unless the flush fails first: never unhandled
       // A chunk the source already holds comes within microtasks, before setImmediate's turn.
       const first = await Promise.race([next, new Promise<typeof WAITING>((resolve) => setImmediate(resolve, WAITING))]);
       if (first === WAITING) await out.flush();
