@@ -27,9 +27,9 @@ export function rawToJson(bytes: Uint8Array, known: Uint8Array | null, length: n
  */
 export function rawFromJson(text: string): { bytes: Uint8Array; known: Uint8Array; length: number } | null {
   const t = text.replace(/\s+/g, '');
-  if (t.length % 2 !== 0 || !/^([0-9a-fA-F]{2}|--)*$/.test(t)) return null;
+  // The length first: the pattern is not run over megabytes.
+  if (t.length % 2 !== 0 || t.length > 2 * 4096 || !/^([0-9a-fA-F]{2}|--)*$/.test(t)) return null;
   const length = t.length / 2;
-  if (length > 4096) return null;
   const size = length > 256 ? 4096 : 256;
   const bytes = new Uint8Array(size).fill(0xff);
   const known = new Uint8Array(size);

@@ -42,7 +42,7 @@ export function parseLspciHeader(text: string, lineNo: number, file?: string): L
   const rest = s.slice(m[0].length);
   return {
     slot: { domain: m[1] === undefined ? 0 : parseInt(m[1], 16), bus: parseInt(m[2], 16), device, function: f.charCodeAt(0) - 48 },
-    description: rest.length > 0 ? rest.slice(1).replace(/\s+$/, '') : '',
+    description: rest.length > 0 ? rest.slice(1).trimEnd() : '',
   };
 }
 

@@ -58,7 +58,8 @@ const U64 = (1n << 64n) - 1n;
 const UNMAPPED = U64;
 
 const BUS_LINE = /^\s*Bus\s+(\d+), device\s+(\d+), function (\d+):\s*$/;
-const ID_LINE = /^\s+(.*): PCI device ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\s*$/;
+// `\S` after the indent: `\s+(.*)` would try every split of a long blank run (quadratic).
+const ID_LINE = /^\s+(\S.*): PCI device ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\s*$/;
 const SUBSYS = /^\s+PCI subsystem ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\s*$/;
 const IRQ = /^\s+IRQ (-?\d+), pin ([A-Z])\s*$/;
 const BAR_START = /^\s+BAR/;

@@ -30,7 +30,7 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
   }
 
   line(raw: string, lineNo: number, emit: Emit): void {
-    const text = raw.replace(/[\r\n]+$/, '');
+    const text = withoutLineEnd(raw);
     if (text.trim() === '*') {
       if (!this.repeat.hasLine()) fail('DUMP_REPEAT_WITHOUT_LINE', this.file, lineNo, 1, "'*' (repeated lines) before any data line");
       this.repeat.mark(lineNo);
@@ -253,4 +253,11 @@ function reverseGroups(a: { [i: number]: number }, offset: number, groups: reado
     }
     at += g;
   }
+}
+
+/** The line without trailing CR/LF characters (a loop: /[\r\n]+$/ is quadratic in a long run of inner CRs). */
+function withoutLineEnd(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && (raw.charCodeAt(end - 1) === 13 || raw.charCodeAt(end - 1) === 10)) end--;
+  return end === raw.length ? raw : raw.slice(0, end);
 }
