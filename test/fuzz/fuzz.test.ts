@@ -2,11 +2,16 @@
 // mutated dump text) through the same engine `npm run fuzz` runs on a million, here against
 // src/. No timing assertions: hangs and per-input times are the full run's business.
 // The last block feeds the engine a deliberately broken API to show each check can fail.
+// Then the shaped inputs of `npm run fuzz -- --shapes` at a hundredth of their size, through
+// the CLI bundled from the sources (a few seconds; the pausing producers are
+// test/cli/memory.test.ts's).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as arbitraries from '../../src/arbitraries/index.js';
 import * as pcicfg from '../../src/index.js';
 import { checkCorpus, makeContext, runRange, type FuzzApi, type FuzzFailureReport } from '../../scripts/fuzz/engine.mjs';
+import { runShapes } from '../../scripts/fuzz/shapes.mjs';
+import { cliFromSources } from '../support/cli-from-sources.js';
 
 const SEED = 20261125;
 // Seeds from the public generators too, as `npm run fuzz` uses them.
@@ -89,5 +94,19 @@ describe('the fuzzer catches planted bugs', () => {
       },
     });
     expect(run(api, 0, 3000).map((f) => f.check)).toContain('exception');
+  });
+});
+
+describe('shaped inputs through the CLI (a hundredth of npm run fuzz -- --shapes)', () => {
+  it('exit status never 3, no signal, one line on stderr without a stack trace, peak RSS bounded', async () => {
+    const cli = await cliFromSources();
+    try {
+      const log: string[] = [];
+      const failures = await runShapes(cli.bin, { scale: 0.01, pauses: false, log: (l) => log.push(l) });
+      expect(failures.map((f) => `${f.name}: ${f.problems.join('; ')}`), log.join('\n')).toEqual([]);
+      expect(log.filter((l) => l.startsWith('  ok')).length).toBeGreaterThanOrEqual(10);
+    } finally {
+      cli.remove();
+    }
   });
 });
