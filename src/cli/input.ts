@@ -2,13 +2,13 @@
 // sysfs. Functions are yielded one at a time as the reader completes them, so a dump of
 // millions of functions is never held whole.
 import { open } from 'node:fs/promises';
+import { concatBytes } from '../bytes/window.js';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { parseSlotFilter, slotMatches, type PciAddress } from '../pci/bus.js';
 import { DumpParseError, isFullyKnown, type DumpFormat, type DumpFunction } from '../dump/types.js';
 import { iterateDumpAsync } from '../dump/read.js';
 import { findQemuPciFunction, parseQemuInfoPci, qemuBarSizes, type QemuPciFunction } from '../dump/qemu-info-pci.js';
-import { readFile } from 'node:fs/promises';
 import { flag, stringValue, type OptionSpecs, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { CliInputError, CliUsageError } from './errors.js';
@@ -171,13 +171,19 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
   }
 }
 
+/** QEMU `info pci` prints a few hundred bytes per function: a file larger than this is not its output. */
+export const INFO_PCI_MAX = 16 << 20;
+
 async function loadInfoPci(path: string): Promise<QemuPciFunction[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
+  // Read with a bound, not whole: --info-pci /dev/zero or a huge file must not fill memory.
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of fileChunks(path)) {
+    total += chunk.length;
+    if (total > INFO_PCI_MAX) throw new CliInputError(path, `longer than ${INFO_PCI_MAX >> 20} MiB: not QEMU \`info pci\` output`);
+    parts.push(new Uint8Array(chunk)); // a copy: fileChunks reuses its buffers
   }
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(concatBytes(parts, total));
   try {
     return parseQemuInfoPci(text, { file: path });
   } catch (e) {

@@ -1,0 +1,27 @@
+// Inputs read whole are read with a bound: a `--info-pci` file that is no QEMU output (a huge
+// file, /dev/zero) is refused with one line and exit status 2 once it passes INFO_PCI_MAX,
+// instead of being read to its end (/dev/zero used to take 600 MiB before failing).
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { INFO_PCI_MAX } from '../../src/cli/input.js';
+import { EXAMPLE, EXAMPLE_INFO_PCI, runCli, scratch } from './run.js';
+
+describe('--info-pci is read with a bound', () => {
+  const dir = scratch();
+  afterAll(() => dir.cleanup());
+
+  it('a file one byte over INFO_PCI_MAX is refused; the same text within it is read', async () => {
+    const info = (await import('node:fs')).readFileSync(EXAMPLE_INFO_PCI, 'utf8');
+    const padded = info + ' '.repeat(INFO_PCI_MAX - info.length);
+    const ok = await runCli(['decode', EXAMPLE, '--info-pci', dir.file('ok.txt', padded)]);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    const big = dir.file('big.txt', padded + ' ');
+    const r = await runCli(['decode', EXAMPLE, '--info-pci', big]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `${big}: longer than 16 MiB: not QEMU \`info pci\` output\n`]);
+  });
+
+  it.skipIf(!existsSync('/dev/zero'))('/dev/zero, which never ends, is refused too', async () => {
+    const r = await runCli(['decode', EXAMPLE, '--info-pci', '/dev/zero']);
+    expect([r.code, r.stderr]).toEqual([2, '/dev/zero: longer than 16 MiB: not QEMU `info pci` output\n']);
+  });
+});
