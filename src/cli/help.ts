@@ -29,7 +29,7 @@ Options:
   -V, --version          print the version
 
 Exit status: 0 success (diagnostics about the data do not change it), 1 usage error,
-2 input that cannot be read or parsed, 3 internal error.
+2 input that cannot be read or parsed, 3 internal error, 4 output that cannot be written.
 Run 'pcicfg COMMAND --help' for the options of a command.`,
 
   decode: `Usage: pcicfg decode [FILE|-] [-s SLOT] [--json] [--annotate] [--format F] [--info-pci FILE] [--queues N]
@@ -81,14 +81,16 @@ the ring memory.
   --event-idx          VIRTIO_F_EVENT_IDX: count used_event / avail_event
   --json               JSON output`,
 
-  encode: `Usage: pcicfg encode FILE.json [-o OUT] [--format lspci|binary]
+  encode: `Usage: pcicfg encode FILE.json [-o OUT] [--format lspci|binary] [--fill BYTE]
 
 The bytes back from \`pcicfg decode --json\` output. Each device is rebuilt from its raw image,
 then every decoded register that was edited is written over it (edited fields win over raw).
 Editing a derived value (a name, a computed address) is an error: edit its register instead.
 
   -o, --output OUT     write to OUT (default: standard output)
-  -F, --format F       lspci (default: lspci -xxx style text) | binary (one device only)`,
+  -F, --format F       lspci (default: lspci -xxx style text) | binary (one device only)
+  --fill BYTE          binary only: write bytes the dump did not give as BYTE (without it,
+                       an image with unknown bytes is an error: a raw image cannot mark them)`,
 
   qemu: `Usage: pcicfg qemu dump [--machine pc|q35] [--json] -- DEVICE-ARGS…
 

@@ -1,6 +1,7 @@
 // Output with back-pressure: a multi-thousand-function dump is printed function by function,
 // so what is waiting in memory never grows with the input.
 import { concatBytes } from '../bytes/window.js';
+import { outputError } from './errors.js';
 
 /** What `main` writes to: process.stdout/stderr, or a capture object in tests. */
 export interface CliWritable {
@@ -89,7 +90,7 @@ export class Output {
         this.closed = true;
         throw new OutputClosed();
       }
-      throw e;
+      throw outputError(e); // ENOSPC, EIO, EBADF…: exit 4, one line
     }
     if (ok === false && this.sink.once) {
       const sink = this.sink;
@@ -103,7 +104,7 @@ export class Output {
           if (isPipeError(e)) {
             this.closed = true;
             reject(new OutputClosed());
-          } else reject(e);
+          } else reject(outputError(e));
         };
         sink.once!('drain', onDrain);
         sink.once!('error', onError);

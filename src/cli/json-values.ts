@@ -3,6 +3,7 @@
 // are plain lowercase hex strings, in memory order ("f41a0110" is f4 1a 01 10).
 import { Buffer } from 'node:buffer';
 import { hex } from '../bytes/hex.js';
+import { shownJson } from './shown.js';
 
 export function bytesToHex(b: Uint8Array, start = 0, end = b.length): string {
   const v = b.subarray(start, end);
@@ -75,26 +76,26 @@ export function valueLike(like: unknown, json: unknown): { ok: true; value: unkn
       const b = BigInt(json.trim());
       if (b <= BigInt(Number.MAX_SAFE_INTEGER)) return { ok: true, value: Number(b) };
     }
-    return { ok: false, message: `expected a non-negative integer, got ${JSON.stringify(json)}` };
+    return { ok: false, message: `expected a non-negative integer, got ${shownJson(json)}` };
   }
   if (typeof like === 'bigint') {
     if (typeof json === 'string' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(json.trim())) return { ok: true, value: BigInt(json.trim()) };
     if (typeof json === 'number' && Number.isSafeInteger(json) && json >= 0) return { ok: true, value: BigInt(json) };
-    return { ok: false, message: `expected a "0x…" string, got ${JSON.stringify(json)}` };
+    return { ok: false, message: `expected a "0x…" string, got ${shownJson(json)}` };
   }
   if (like instanceof Uint8Array) {
     const b = typeof json === 'string' ? hexToBytes(json) : null;
-    if (!b) return { ok: false, message: `expected a hex byte string, got ${JSON.stringify(json)}` };
+    if (!b) return { ok: false, message: `expected a hex byte string, got ${shownJson(json)}` };
     if (b.length !== like.length) return { ok: false, message: `expected ${like.length} bytes, got ${b.length}` };
     return { ok: true, value: b };
   }
   if (typeof like === 'boolean') {
     if (typeof json === 'boolean') return { ok: true, value: json };
-    return { ok: false, message: `expected true or false, got ${JSON.stringify(json)}` };
+    return { ok: false, message: `expected true or false, got ${shownJson(json)}` };
   }
   if (typeof like === 'string') {
     if (typeof json === 'string') return { ok: true, value: json };
-    return { ok: false, message: `expected a string, got ${JSON.stringify(json)}` };
+    return { ok: false, message: `expected a string, got ${shownJson(json)}` };
   }
   return { ok: false, message: 'this value cannot be edited' };
 }

@@ -1,7 +1,8 @@
 // `pcicfg`: the command line. Every failure ends as one line on stderr and an exit code;
 // never a stack trace.
 import { readFileSync } from 'node:fs';
-import { CliInputError, CliUsageError, EXIT } from './errors.js';
+import { CliInputError, CliOutputError, CliUsageError, EXIT } from './errors.js';
+import { shown } from './shown.js';
 import { OutputClosed, isPipeError, type CliIo } from './io.js';
 import { makeContext, type Command } from './context.js';
 import { COMMANDS, HELP, type CommandName } from './help.js';
@@ -57,7 +58,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     }
     if (!(COMMANDS as readonly string[]).includes(first)) {
       throw new CliUsageError(
-        first.startsWith('-') ? `unknown option '${first}' (a command comes first)` : `unknown command '${first}'`,
+        first.startsWith('-') ? `unknown option '${shown(first)}' (a command comes first)` : `unknown command '${shown(first)}'`,
       );
     }
     command = first;
@@ -81,6 +82,9 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   }
 }
 
+/** Longest error line: a message quotes few values, each cut to SHOWN_MAX characters. */
+const ERROR_LINE_MAX = 2000;
+
 async function report(e: unknown, command: string | undefined, ctx: ReturnType<typeof makeContext>): Promise<number> {
   if (e instanceof OutputClosed || isPipeError(e)) return EXIT.ok;
   // Whatever was printed before the failure stays printed, then the one error line.
@@ -98,13 +102,18 @@ async function report(e: unknown, command: string | undefined, ctx: ReturnType<t
   } else if (e instanceof CliInputError) {
     line = e.line();
     code = EXIT.input;
+  } else if (e instanceof CliOutputError) {
+    line = e.where === null ? `pcicfg${command ? ' ' + command : ''}: ${e.message}` : `${e.where}: ${e.message}`;
+    code = EXIT.output;
   } else {
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     line = `pcicfg: internal error: ${msg.split('\n')[0]} (please report this)`;
     code = EXIT.internal;
   }
   try {
-    await ctx.err.line(line);
+    // One line, whatever a message carries: control characters (from a file name, a dump, an
+    // argument) as visible escapes. Messages cut each long value they quote; this is the last guard.
+    await ctx.err.line(shown(line, ERROR_LINE_MAX));
     await ctx.err.flush();
   } catch {
     // stderr closed too: nothing left to tell.

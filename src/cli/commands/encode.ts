@@ -6,15 +6,17 @@ import { open, readFile } from 'node:fs/promises';
 import { formatPciAddress, parseSlotFilter, type PciAddress } from '../../pci/bus.js';
 import { encodeConfigSpace } from '../../pci/config-space.js';
 import { writeBinary, writeLspciFunction } from '../../dump/write.js';
-import { parseCommandArgs, stringValue } from '../args.js';
+import { intOption, parseCommandArgs, stringValue } from '../args.js';
 import type { Binding } from '../binder.js';
 import { JsonBinder } from '../binder.js';
 import type { CommandContext } from '../context.js';
 import { decodeDevice } from '../device.js';
 import { deviceJson } from '../device-json.js';
-import { CliInputError, CliUsageError } from '../errors.js';
+import { CliInputError, CliUsageError, outputError } from '../errors.js';
 import { readAll } from '../io.js';
+import { JSON_DEPTH_MAX, tooDeep } from '../json-depth.js';
 import { findJsonError } from '../json-error.js';
+import { shown, shownJson } from '../shown.js';
 import { systemMessage } from '../system-message.js';
 import { valueLike } from '../json-values.js';
 import { rawFromJson } from '../raw.js';
@@ -22,6 +24,7 @@ import { rawFromJson } from '../raw.js';
 const OPTIONS = {
   output: { type: 'string', short: 'o' },
   format: { type: 'string', short: 'F' },
+  fill: { type: 'string' },
 } as const;
 
 export interface EncodedDevice {
@@ -71,7 +74,9 @@ function sameLeaf(a: unknown, b: unknown): boolean {
   const y = asInt(b);
   if (x !== null && y !== null) return x === y;
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  return JSON.stringify(a) === JSON.stringify(b);
+  // Containers (a value where the image has a leaf) are never the same leaf; JSON.stringify of
+  // user JSON is not used here, as it recurses (the depth is checked before, but a leaf needs no walk).
+  return false;
 }
 
 interface Edit {
@@ -85,7 +90,7 @@ function diff(user: unknown, gen: unknown, path: string, bindings: ReadonlyMap<s
   if (isObj(gen)) {
     if (!isObj(user)) throw new JsonProblem(`${path}: expected an object`);
     for (const k of Object.keys(user)) {
-      if (!(k in gen)) throw new JsonProblem(`${path}.${k}: unknown field (not in what raw decodes to)`);
+      if (!(k in gen)) throw new JsonProblem(`${path}.${shown(k)}: unknown field (not in what raw decodes to)`);
       diff(user[k], gen[k], `${path}.${k}`, bindings, edits);
     }
     return;
@@ -99,7 +104,7 @@ function diff(user: unknown, gen: unknown, path: string, bindings: ReadonlyMap<s
   if (sameLeaf(user, gen)) return;
   const key = path.replace(/^devices\[\d+\]\./, '');
   const binding = bindings.get(key);
-  if (!binding) throw new JsonProblem(`${path}: ${JSON.stringify(user)} differs from ${JSON.stringify(gen)}, but it is derived from other fields; edit the register it comes from (or raw)`);
+  if (!binding) throw new JsonProblem(`${path}: ${shownJson(user)} differs from ${shownJson(gen)}, but it is derived from other fields; edit the register it comes from (or raw)`);
   edits.push({ path, binding, json: user });
 }
 
@@ -141,7 +146,7 @@ export function encodeDeviceJson(d: unknown, path: string): EncodedDevice {
   const edits: Edit[] = [];
   for (const k of Object.keys(d)) {
     if (k === 'raw' || k === 'slot' || k === 'description') continue;
-    if (!(k in gen)) throw new JsonProblem(`${path}.${k}: unknown field`);
+    if (!(k in gen)) throw new JsonProblem(`${path}.${shown(k)}: unknown field`);
     // `bars` sizes come from elsewhere (info pci, sysfs): not part of the image.
     if (k === 'bars' && Array.isArray(d.bars) && Array.isArray(gen.bars)) {
       d.bars.forEach((b, i) => {
@@ -185,7 +190,10 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
   const p = parseCommandArgs('encode', argv, OPTIONS);
   if (p.positionals.length !== 1) throw new CliUsageError('expected one FILE.json (or - for standard input)', 'encode');
   const fmt = stringValue(p, 'format') ?? 'lspci';
-  if (fmt !== 'lspci' && fmt !== 'binary') throw new CliUsageError(`--format must be lspci or binary, got '${fmt}'`, 'encode');
+  if (fmt !== 'lspci' && fmt !== 'binary') throw new CliUsageError(`--format must be lspci or binary, got '${shown(fmt)}'`, 'encode');
+  const fillText = stringValue(p, 'fill');
+  if (fillText !== undefined && fmt !== 'binary') throw new CliUsageError('--fill applies to --format binary (text formats write unknown bytes as holes)', 'encode');
+  const fill = fillText === undefined ? null : intOption('encode', '--fill', fillText, 0, 0xff);
   const file = p.positionals[0];
   const name = file === '-' ? '<stdin>' : file;
   let text: string;
@@ -195,6 +203,8 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
     throw new CliInputError(name, `cannot read: ${systemMessage(e)}`);
   }
   const doc = parseJsonText(text, name);
+  const deep = tooDeep(doc);
+  if (deep !== null) throw new CliInputError(name, `${shown(deep)}: nested more than ${JSON_DEPTH_MAX} levels deep (no decode --json document is)`);
   const list: unknown[] = isObj(doc) && Array.isArray(doc.devices) ? doc.devices : isObj(doc) && 'raw' in doc ? [doc] : [];
   if (!isObj(doc) || (!Array.isArray(doc.devices) && !('raw' in doc))) {
     throw new CliInputError(name, 'expected {"devices":[…]} as `pcicfg decode --json` prints it (or one device object)');
@@ -210,7 +220,7 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
     throw new CliUsageError(`--format binary writes one image; ${name} holds ${encoded.length} devices`, 'encode');
   }
   const outPath = stringValue(p, 'output');
-  const data: string | Uint8Array = fmt === 'binary' ? writeBinary(encoded[0]) : encoded.map((e) => writeLspciFunction(e)).join('');
+  const data: string | Uint8Array = fmt === 'binary' ? binaryImage(encoded[0], fill, name) : encoded.map((e) => writeLspciFunction(e)).join('');
   if (outPath === undefined) {
     if (typeof data === 'string') await ctx.out.write(data);
     else await ctx.out.bytes(data);
@@ -221,10 +231,28 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
     handle = await open(outPath, 'w');
     await handle.writeFile(data);
   } catch (e) {
-    throw new CliInputError(outPath, `cannot write: ${systemMessage(e)}`);
+    throw outputError(e, outPath);
   } finally {
     await handle?.close();
   }
   return 0;
 }
 
+
+/**
+ * The raw image of one device. A raw image cannot mark a byte as unknown, so bytes the dump did
+ * not give are not made up: without `--fill` they are an error naming the first such range.
+ */
+function binaryImage(d: EncodedDevice, fill: number | null, name: string): Uint8Array {
+  const hole = d.known.subarray(0, d.length).indexOf(0);
+  if (hole < 0) return writeBinary(d);
+  if (fill === null) {
+    let end = d.known.subarray(0, d.length).indexOf(1, hole);
+    if (end < 0) end = d.length;
+    const range = end - hole === 1 ? `byte 0x${hole.toString(16)} is unknown (the dump did not give it)` : `bytes 0x${hole.toString(16)}-0x${(end - 1).toString(16)} are unknown (the dump did not give them)`;
+    throw new CliInputError(name, `${range}; pass --fill 0xff to write ${end - hole === 1 ? 'it' : 'them'} anyway`);
+  }
+  const out = writeBinary(d);
+  for (let i = hole; i < d.length; i++) if (d.known[i] !== 1) out[i] = fill;
+  return out;
+}

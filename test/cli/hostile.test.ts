@@ -1,0 +1,165 @@
+// Hostile input and a hostile environment (issue 16): every case ends in one line on stderr
+// and its documented exit code (1 usage, 2 input, 4 output), never 3 ("internal error").
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { writeLspciFunction } from '../../src/dump/index.js';
+import { exampleBytes, runCli, scratch } from './run.js';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+const blk = exampleBytes();
+const at4 = { domain: 0, bus: 0, device: 4, function: 0 };
+
+/** One line on stderr, the exit code expected. */
+function oneLine(r: { code: number; stderr: string }, code: number): string {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stderr.endsWith('\n')).toBe(true);
+  const line = r.stderr.slice(0, -1);
+  expect(line).not.toContain('\n');
+  expect(line).not.toMatch(/internal error/);
+  return line;
+}
+
+async function decodeJson(text: string): Promise<Record<string, unknown>> {
+  return JSON.parse((await runCli(['decode', '-', '--json'], text)).stdout).devices[0];
+}
+
+describe('megabyte lines (#1)', () => {
+  it('a 6 MB line of hex digits is an input error at its place, not a RangeError', async () => {
+    const f = tmp.file('zeros.txt', '0'.repeat(6_000_000) + '\n');
+    const line = oneLine(await runCli(['decode', f]), 2);
+    expect(line).toBe(`${f}:1:8193: byte at offset 0x1000 is beyond the 4096 bytes of configuration space`);
+  });
+});
+
+describe('deeply nested JSON for encode (#2)', () => {
+  const device = async () => JSON.stringify(await decodeJson(writeLspciFunction({ bytes: blk, length: 256, slot: at4 })));
+  it.each([
+    ['arrays', 5000, (n: number) => '['.repeat(n) + ']'.repeat(n)],
+    ['objects', 5000, (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)],
+    ['arrays', 200_000, (n: number) => '['.repeat(n) + ']'.repeat(n)],
+  ])('a register edited to %s nested %i deep', async (_kind, n, value) => {
+    const text = (await device()).replace('"command":7', `"command":${value(n)}`);
+    const line = oneLine(await runCli(['encode', '-'], text), 2);
+    expect(line).toMatch(/^<stdin>: header\.command[[\]0.a]+…: nested more than 64 levels deep/);
+  });
+
+  it('under an unknown key and at the top', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    oneLine(await runCli(['encode', '-'], `{"devices":[{"raw":"00","x":${deep}}]}`), 2);
+    oneLine(await runCli(['encode', '-'], `{"devices":${deep}}`), 2);
+    oneLine(await runCli(['encode', '-'], deep), 2);
+  });
+
+  it('malformed JSON nested 100000 deep is located where it goes wrong', async () => {
+    const n = 100_000;
+    const r = await runCli(['encode', '-'], '['.repeat(n) + ']'.repeat(n - 1) + '}');
+    expect(oneLine(r, 2)).toBe(`<stdin>:1:${2 * n}: not valid JSON: expected ',' or ']', found '}'`);
+  });
+});
+
+describe('output that cannot be written (#5)', () => {
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+
+  /** Run with a stdout that fails like /dev/full: thrown by write, or as an 'error' event after write returned false. */
+  async function full(argv: string[], how: 'throw' | 'event', stdin = ''): Promise<{ code: number; stderr: string }> {
+    const err: string[] = [];
+    const listeners: Record<string, (e: unknown) => void> = {};
+    const code = await main(argv, {
+      stdout: {
+        write: () => {
+          if (how === 'throw') throw enospc();
+          setImmediate(() => listeners.error?.(enospc()));
+          return false;
+        },
+        once: (ev: string, l: (...a: unknown[]) => void) => void (listeners[ev] = l),
+        removeListener: () => undefined,
+      },
+      stderr: { write: (c: string | Uint8Array) => void err.push(typeof c === 'string' ? c : new TextDecoder().decode(c)) },
+      stdin: (async function* () {
+        yield new TextEncoder().encode(stdin);
+      })(),
+    });
+    return { code, stderr: err.join('') };
+  }
+
+  it.each(['throw', 'event'] as const)('decode, notify, lookup, vring, encode, --help: exit 4 (%s)', async (how) => {
+    const json = (await runCli(['decode', '--json'])).stdout;
+    for (const [argv, stdin] of [
+      [['decode'], ''],
+      [['decode', '--json'], ''],
+      [['notify', '-q', '0'], ''],
+      [['lookup', '0xfe00b000'], ''],
+      [['vring', '--size', '8'], ''],
+      [['encode', '-'], json],
+      [['--help'], ''],
+    ] as const) {
+      const line = oneLine(await full([...argv], how, stdin), 4);
+      expect(line).toBe(`pcicfg${argv[0] === '--help' ? '' : ' ' + argv[0]}: cannot write the output: no space left on device`);
+    }
+  });
+
+  it('a reader that went away (EPIPE) is still a quiet exit 0', async () => {
+    const code = await main(['decode'], {
+      stdout: {
+        write: () => {
+          throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+        },
+      },
+      stderr: { write: () => expect.fail('nothing on stderr') },
+      stdin: (async function* () {})(),
+    });
+    expect(code).toBe(0);
+  });
+
+  it('encode -o into a directory that does not exist: exit 4', async () => {
+    const json = (await runCli(['decode', '--json'])).stdout;
+    const out = `${tmp.dir}/no/such/dir/x`;
+    expect(oneLine(await runCli(['encode', '-', '-o', out], json), 4)).toBe(`${out}: cannot write: no such file or directory`);
+  });
+});
+
+describe('encode --format binary never invents bytes (#6)', () => {
+  const holes = '0000:00:04.0 x\n00: f4 1a 01 10\n10: 01 c0 00 00\n';
+
+  it('an image with unknown bytes is an error naming the first unknown range', async () => {
+    const json = (await runCli(['decode', '-', '--json'], holes)).stdout;
+    const r = await runCli(['encode', '-', '--format', 'binary'], json);
+    expect(oneLine(r, 2)).toBe('<stdin>: bytes 0x4-0xf are unknown (the dump did not give them); pass --fill 0xff to write them anyway');
+    expect(r.stdoutBytes.length).toBe(0);
+  });
+
+  it('--fill BYTE writes them as BYTE; the known bytes are the dump\'s', async () => {
+    const json = (await runCli(['decode', '-', '--json'], holes)).stdout;
+    const r = await runCli(['encode', '-', '-F', 'binary', '--fill', '0x5a'], json);
+    expect(r.code).toBe(0);
+    expect(Array.from(r.stdoutBytes)).toEqual([0xf4, 0x1a, 0x01, 0x10, ...Array(12).fill(0x5a), 0x01, 0xc0, 0x00, 0x00]);
+  });
+
+  it('a fully known image needs no --fill; text keeps holes as holes; --fill is for binary only', async () => {
+    const full = (await runCli(['decode', '--json'])).stdout;
+    const b = await runCli(['encode', '-', '-F', 'binary'], full);
+    expect(b.code).toBe(0);
+    expect(Array.from(b.stdoutBytes)).toEqual(Array.from(blk));
+    const json = (await runCli(['decode', '-', '--json'], holes)).stdout;
+    expect((await runCli(['encode', '-'], json)).stdout).toBe(holes + '\n');
+    oneLine(await runCli(['encode', '-', '--fill', '0xff'], json), 1);
+    oneLine(await runCli(['encode', '-', '-F', 'binary', '--fill', '256'], json), 1);
+  });
+});
+
+describe('JSON errors are located at any length (#9)', () => {
+  it.each([10, 399, 400, 401, 5000, 1_000_000])('a number of %i digits followed by a bad character', async (n) => {
+    const text = `{"a":\n  ${'1'.repeat(n)}x}`;
+    expect(oneLine(await runCli(['encode', '-'], text), 2)).toBe(`<stdin>:2:${3 + n}: not valid JSON: expected ',' or '}', found 'x'`);
+  });
+
+  it('a long string, a long fraction and exponent', async () => {
+    const s = 'y'.repeat(100_000);
+    expect(oneLine(await runCli(['encode', '-'], `["${s}" 1]`), 2)).toBe(`<stdin>:1:${s.length + 5}: not valid JSON: expected ',' or ']', found '1'`);
+    expect(oneLine(await runCli(['encode', '-'], `[1.${'5'.repeat(1000)}e+${'7'.repeat(1000)}.]`), 2)).toBe(
+      `<stdin>:1:${2006}: not valid JSON: expected ',' or ']', found '.'`,
+    );
+    expect(oneLine(await runCli(['encode', '-'], '[1.]'), 2)).toBe(`<stdin>:1:4: not valid JSON: expected a digit after '.', found ']'`);
+  });
+});
