@@ -6,7 +6,6 @@ import { shown } from './shown.js';
 import { OutputClosed, isPipeError, type CliIo } from './io.js';
 import { makeContext, type Command } from './context.js';
 import { COMMANDS, HELP, type CommandName } from './help.js';
-import { setCodegen } from '../layout/compiled.js';
 
 export { EXIT } from './errors.js';
 export type { CliIo } from './io.js';
@@ -28,9 +27,6 @@ export function pcicfgVersion(): string {
 }
 
 export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
-  // Node is no page under a Content-Security-Policy: decoders generated from the field tables
-  // may be used here (the library's default is the table-driven loops; layout/compiled.ts).
-  setCodegen(true);
   const full: CliIo = {
     stdout: io?.stdout ?? process.stdout,
     stderr: io?.stderr ?? process.stderr,

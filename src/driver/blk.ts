@@ -6,6 +6,7 @@ import { struct, u32, u64, type ValueOf } from '../layout/struct.js';
 import type { VringBufferSpec } from '../vring/split-ring.js';
 import { VirtioDriverError } from './errors.js';
 import type { VirtioPciDriver, VirtioSubmitted } from './virtio-pci.js';
+import * as gen from './blk.gen.js';
 
 /** Request types and status values (spec 5.2.6), under one name so no other layer's exports collide. */
 export const VIRTIO_DRIVER_BLK = {
@@ -32,7 +33,7 @@ export const driverBlkOutHdr = struct('virtio_blk_outhdr', {
   type: u32(0, 'ro', { doc: 'VIRTIO_BLK_T_IN 0, OUT 1, FLUSH 4, GET_ID 8, ...' }),
   ioprio: u32(4, 'ro', { doc: 'reserved in virtio 1.x (legacy: I/O priority)' }),
   sector: u64(8, 'ro', { doc: 'offset in 512-byte sectors' }),
-});
+}, gen.virtio_blk_outhdr);
 export type DriverBlkOutHdr = ValueOf<typeof driverBlkOutHdr>;
 
 /** struct virtio_blk_discard_write_zeroes (spec 5.2.6): one segment of a DISCARD or WRITE_ZEROES request. */
@@ -40,7 +41,7 @@ export const driverBlkDiscardWriteZeroes = struct('virtio_blk_discard_write_zero
   sector: u64(0, 'ro', { doc: 'first sector' }),
   num_sectors: u32(8, 'ro'),
   flags: u32(12, 'ro', { doc: 'bit 0 UNMAP (WRITE_ZEROES only); the rest reserved' }),
-});
+}, gen.virtio_blk_discard_write_zeroes);
 
 export interface VirtioBlkRequest {
   readonly queue?: number;

@@ -1,9 +1,11 @@
 // The field-table DSL. A structure is declared once, like the C struct in the spec; decode,
 // encode, the annotation field list, register semantics and the TypeScript type all derive
-// from that one table.
+// from that one table. The package's own structures pass the codec `npm run gen` wrote from
+// their table (the *.gen.ts next to them); the others decode with the table loop.
 import { readU16, readU32, writeU16, writeU32, writeU64 } from '../bytes/window.js';
 import { copyBytes } from '../bytes/slab.js';
-import { compileBitsDecoder, compileStructDecoder, readU64Fast, type BitsDecoder, type StructDecoder } from './compiled.js';
+import { checkBytes, checkNumber, checkU64, layoutHash, readU64Fast, type GeneratedCodec } from './codec.js';
+import { tableBitsDecoder, tableStructDecoder, type BitsDecoder, type StructDecoder } from './table.js';
 
 /** Register semantics of a field, as the device model applies them. */
 export type Access = 'ro' | 'rw' | 'rw1c' | 'wo' | 'rsvd';
@@ -79,14 +81,14 @@ export const bits = (name: string, lo: number, width: number, access?: Access, d
 });
 
 /** Value of a bit range of a register (registers are at most 32 bits). */
-export { bitValue } from './compiled.js';
+export { bitValue } from './table.js';
 
 const BITS_DECODERS = new WeakMap<readonly BitSpec[], BitsDecoder>();
 
 /** Named bit values of a register: 1-bit fields as booleans, wider ones as numbers. */
 export function decodeBits(register: number, specs: readonly BitSpec[]): Record<string, number | boolean> {
   let d = BITS_DECODERS.get(specs);
-  if (!d) BITS_DECODERS.set(specs, (d = compileBitsDecoder(specs)));
+  if (!d) BITS_DECODERS.set(specs, (d = tableBitsDecoder(specs)));
   return d(register);
 }
 
@@ -141,25 +143,10 @@ function writer(f: FieldInfo, structName: string): Writer {
     case 'u32':
       return (v, b, at) => writeU32(b, at + o, checkNumber(v[name], 0xffffffff, where));
     case 'u64':
-      return (v, b, at) => {
-        const x = v[name];
-        if (typeof x !== 'bigint' || x < 0n || x > 0xffffffffffffffffn) throw new TypeError(`${where}: expected a u64 bigint`);
-        writeU64(b, at + o, x);
-      };
+      return (v, b, at) => writeU64(b, at + o, checkU64(v[name], where));
     case 'bytes':
-      return (v, b, at) => {
-        const x = v[name];
-        if (!(x instanceof Uint8Array) || x.length !== size) throw new TypeError(`${where}: expected ${size} bytes`);
-        b.set(x, at + o);
-      };
+      return (v, b, at) => b.set(checkBytes(v[name], size, where), at + o);
   }
-}
-
-function checkNumber(x: unknown, max: number, where: string): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > max) {
-    throw new TypeError(`${where}: expected an integer 0..${max}, got ${String(x)}`);
-  }
-  return x;
 }
 
 /** A declared structure: its fields and everything derived from them. */
@@ -174,12 +161,14 @@ export class Struct<F extends AnyFields> {
   private readonly byByte: readonly FieldInfo[];
   private readonly readers: readonly Reader[];
   private readonly writers: readonly Writer[];
-  /** Generated on first use (compiled.ts); the table-driven loop where code cannot be generated. */
-  private decoder: StructDecoder | null = null;
-  /** Bit decoders of the register fields, by field name, generated on first use. */
+  /** The generated codec when it was written from this very table, else null (the table loops). */
+  private readonly codec: GeneratedCodec<Value<F>> | null;
+  /** The codec's decode, or the table loop made on first use. */
+  private decoder: StructDecoder | null;
+  /** Bit decoders of the register fields, by field name: the codec's, or table loops made on first use. */
   private readonly bitsDecoders = new Map<string, BitsDecoder>();
 
-  constructor(name: string, table: F, size?: number) {
+  constructor(name: string, table: F, size?: number, codec?: GeneratedCodec<Value<F>>) {
     this.name = name;
     this.table = table;
     const fields = Object.entries(table)
@@ -212,6 +201,11 @@ export class Struct<F extends AnyFields> {
     this.byName = new Map(fields.map((f) => [f.name, f]));
     this.readers = fields.map(reader);
     this.writers = fields.map((f) => writer(f, name));
+    // A codec from before the table changed is ignored: right values until `npm run gen` runs
+    // again (the freshness test says so), and a new structure works before its code exists.
+    this.codec = codec !== undefined && codec.layout === layoutHash(name, this.size, fields) ? codec : null;
+    this.decoder = this.codec ? (this.codec.decode as StructDecoder) : null;
+    for (const [field, d] of Object.entries(this.codec?.bits ?? {})) this.bitsDecoders.set(field, d);
   }
 
   /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
@@ -219,7 +213,7 @@ export class Struct<F extends AnyFields> {
     if (at < 0 || at + this.size > b.length) {
       throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
     }
-    return (this.decoder ??= compileStructDecoder(this.fields))(b, at) as Value<F>;
+    return (this.decoder ??= tableStructDecoder(this.fields))(b, at) as Value<F>;
   }
 
   /**
@@ -244,6 +238,10 @@ export class Struct<F extends AnyFields> {
   encode(v: Value<F>, b: Uint8Array, at = 0): Uint8Array {
     if (at < 0 || at + this.size > b.length) {
       throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
+    }
+    if (this.codec) {
+      this.codec.encode(v, b, at);
+      return b;
     }
     const ws = this.writers;
     for (let i = 0; i < ws.length; i++) ws[i](v as Record<string, unknown>, b, at);
@@ -280,7 +278,7 @@ export class Struct<F extends AnyFields> {
   /** Named bits of a register field's value. */
   bits(name: keyof F & string, register: number): Record<string, number | boolean> {
     let d = this.bitsDecoders.get(name);
-    if (!d) this.bitsDecoders.set(name, (d = compileBitsDecoder(this.field(name).bits ?? [])));
+    if (!d) this.bitsDecoders.set(name, (d = tableBitsDecoder(this.field(name).bits ?? [])));
     return d(register);
   }
 
@@ -290,7 +288,10 @@ export class Struct<F extends AnyFields> {
   }
 }
 
-/** Declare a structure. `size` defaults to the end of the last field. */
-export function struct<F extends AnyFields>(name: string, table: F, size?: number): Struct<F> {
-  return new Struct(name, table, size);
+/**
+ * Declare a structure. `size` defaults to the end of the last field; the package's own
+ * declarations pass instead the codec generated from the table (`npm run gen`).
+ */
+export function struct<F extends AnyFields>(name: string, table: F, sizeOrCodec?: number | GeneratedCodec<Value<F>>): Struct<F> {
+  return typeof sizeOrCodec === 'object' ? new Struct(name, table, undefined, sizeOrCodec) : new Struct(name, table, sizeOrCodec);
 }

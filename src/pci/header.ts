@@ -2,6 +2,7 @@
 // headers, declared from the PCI Local Bus / PCI-to-PCI Bridge spec register maps (the
 // offsets Linux names in pci_regs.h). The access column is what the device model applies.
 import { bit, bits, reserved, struct, u16, u32, u8, type FieldSpec, type ValueOf } from '../layout/struct.js';
+import * as gen from './header.gen.js';
 
 /** Command register (0x04) bits. */
 export const PCI_COMMAND_BITS = [
@@ -116,7 +117,7 @@ const common = {
   bist: u8(0x0f, 'rw', { bits: PCI_BIST_BITS }),
 } satisfies Record<string, FieldSpec<number>>;
 
-export const pciCommonHeader = struct('pci_common_header', common);
+export const pciCommonHeader = struct('pci_common_header', common, gen.pci_common_header);
 
 export const pciHeaderType0 = struct('pci_header_type0', {
   ...common,
@@ -136,7 +137,7 @@ export const pciHeaderType0 = struct('pci_header_type0', {
   interrupt_pin: u8(0x3d, 'ro'),
   min_gnt: u8(0x3e, 'ro'),
   max_lat: u8(0x3f, 'ro'),
-});
+}, gen.pci_header_type0);
 
 export const pciHeaderType1 = struct('pci_header_type1', {
   ...common,
@@ -163,7 +164,7 @@ export const pciHeaderType1 = struct('pci_header_type1', {
   interrupt_line: u8(0x3c, 'rw'),
   interrupt_pin: u8(0x3d, 'ro'),
   bridge_control: u16(0x3e, 'rw', { bits: PCI_BRIDGE_CONTROL_BITS }),
-});
+}, gen.pci_header_type1);
 
 /** CardBus bridge header (72 bytes: it runs past 0x40 to the legacy-mode base at 0x44). */
 export const pciHeaderCardbus = struct('pci_header_cardbus', {
@@ -190,7 +191,7 @@ export const pciHeaderCardbus = struct('pci_header_cardbus', {
   subsystem_vendor_id: u16(0x40, 'ro'),
   subsystem_id: u16(0x42, 'ro'),
   legacy_mode_base: u32(0x44, 'rw'),
-});
+}, gen.pci_header_cardbus);
 
 export type PciCommonHeader = ValueOf<typeof pciCommonHeader>;
 export type PciHeaderType0 = ValueOf<typeof pciHeaderType0>;

@@ -7,6 +7,7 @@ import { region, type Region } from '../layout/annotate.js';
 import { bytes, reserved, struct, u16, u32, u8, type FieldInfo, type Struct } from '../layout/struct.js';
 import { vdiag } from './diag.js';
 import { copyBytes, NO_BYTES } from '../bytes/slab.js';
+import * as gen from './caps.gen.js';
 
 /** cfg_type values (Linux VIRTIO_PCI_CAP_*). */
 export const VIRTIO_PCI_CAP_COMMON_CFG = 1;
@@ -70,13 +71,13 @@ const capBody = {
 };
 
 /** struct virtio_pci_cap (16 bytes): common, ISR, device config. */
-export const virtioPciCap = struct('virtio_pci_cap', capBody);
+export const virtioPciCap = struct('virtio_pci_cap', capBody, gen.virtio_pci_cap);
 
 /** struct virtio_pci_notify_cap (20 bytes). */
 export const virtioPciNotifyCap = struct('virtio_pci_notify_cap', {
   ...capBody,
   notify_off_multiplier: u32(16, 'ro', { doc: 'Multiplier for queue_notify_off' }),
-});
+}, gen.virtio_pci_notify_cap);
 
 /** struct virtio_pci_cfg_cap (20 bytes): bar, offset, length and pci_cfg_data are driver-writable. */
 export const virtioPciCfgCap = struct('virtio_pci_cfg_cap', {
@@ -87,23 +88,23 @@ export const virtioPciCfgCap = struct('virtio_pci_cfg_cap', {
   offset: u32(8, 'rw', { doc: 'Offset within the BAR (a multiple of length)' }),
   length: u32(12, 'rw', { doc: 'Access width: 1, 2 or 4' }),
   pci_cfg_data: bytes(16, 4, 'rw', { doc: 'Data of the access window' }),
-});
+}, gen.virtio_pci_cfg_cap);
 
 /** struct virtio_pci_cap64 (24 bytes): shared memory regions with 64-bit offset and length. */
 export const virtioPciCap64 = struct('virtio_pci_cap64', {
   ...capBody,
   offset_hi: u32(16, 'ro', { doc: 'Upper 32 bits of the offset' }),
   length_hi: u32(20, 'ro', { doc: 'Upper 32 bits of the length' }),
-});
+}, gen.virtio_pci_cap64);
 
 /** struct virtio_pci_vndr_data (cfg_type 9): no bar/offset/length, vendor data follows. */
 export const virtioPciVndrData = struct('virtio_pci_vndr_data', {
   ...capHeader,
   vendor_id: u16(4, 'ro', { doc: 'PCI vendor ID of whoever defines the data (never 0x1af4)' }),
-});
+}, gen.virtio_pci_vndr_data);
 
 /** Just the 4-byte header: reserved cfg_types, and caps too short to tell their type. */
-export const virtioPciCapHeader = struct('virtio_pci_cap_hdr', capHeader);
+export const virtioPciCapHeader = struct('virtio_pci_cap_hdr', capHeader, gen.virtio_pci_cap_hdr);
 
 /** The structure that a cfg_type calls for. */
 export function virtioCapStruct(cfgType: number): Struct<any> {

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../bytes/diagnostic.js';
 import { bit, struct, u16, u32, u64, u8, type PartialDecode, type ValueOf } from '../layout/struct.js';
 import { vdiag } from './diag.js';
 import { hasFeature, type Features } from './features.js';
+import * as gen from './common-cfg.gen.js';
 
 /** device_status bits (spec 2.1 "Device Status Field"). */
 export const VIRTIO_STATUS_BITS = [
@@ -50,11 +51,11 @@ type Pick2<K extends keyof Fields> = { [P in K]: Fields[P] };
 const { queue_notify_data, queue_reset, admin_queue_index, admin_queue_num, ...v10 } = fields;
 
 /** Virtio 1.0/1.1 layout: 56 bytes (Linux `struct virtio_pci_common_cfg`). */
-export const virtioPciCommonCfg = struct('virtio_pci_common_cfg', v10 as Pick2<Exclude<keyof Fields, 'queue_notify_data' | 'queue_reset' | 'admin_queue_index' | 'admin_queue_num'>>);
+export const virtioPciCommonCfg = struct('virtio_pci_common_cfg', v10 as Pick2<Exclude<keyof Fields, 'queue_notify_data' | 'queue_reset' | 'admin_queue_index' | 'admin_queue_num'>>, gen.virtio_pci_common_cfg);
 /** Virtio 1.2 layout: 60 bytes (+ queue_notify_data, queue_reset). */
-export const virtioPciCommonCfg12 = struct('virtio_pci_common_cfg_1_2', { ...v10, queue_notify_data, queue_reset });
+export const virtioPciCommonCfg12 = struct('virtio_pci_common_cfg_1_2', { ...v10, queue_notify_data, queue_reset }, gen.virtio_pci_common_cfg_1_2);
 /** Virtio 1.3+ layout: 64 bytes (Linux `struct virtio_pci_modern_common_cfg`). */
-export const virtioPciModernCommonCfg = struct('virtio_pci_modern_common_cfg', fields);
+export const virtioPciModernCommonCfg = struct('virtio_pci_modern_common_cfg', fields, gen.virtio_pci_modern_common_cfg);
 
 export type VirtioPciCommonCfg = ValueOf<typeof virtioPciModernCommonCfg>;
 

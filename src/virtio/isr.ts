@@ -1,6 +1,7 @@
 // The ISR status byte (virtio spec 4.1.4.5). Reading it clears it: decoders never read it
 // speculatively, they only interpret a value someone read.
 import { bit, bits, struct, u8, type ValueOf } from '../layout/struct.js';
+import * as gen from './isr.gen.js';
 
 export const VIRTIO_PCI_ISR_QUEUE = 0x1;
 export const VIRTIO_PCI_ISR_CONFIG = 0x2;
@@ -10,7 +11,7 @@ export const virtioPciIsr = struct('virtio_pci_isr', {
     bits: [bit('queue_interrupt', 0), bit('device_config_interrupt', 1), bits('reserved', 2, 6)],
     doc: 'Read clears the byte and deasserts INTx',
   }),
-});
+}, gen.virtio_pci_isr);
 
 export type VirtioPciIsr = ValueOf<typeof virtioPciIsr>;
 

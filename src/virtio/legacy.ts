@@ -7,6 +7,7 @@ import { struct, u16, u32, u8, type ValueOf } from '../layout/struct.js';
 import { vdiag } from './diag.js';
 import { VIRTIO_STATUS_BITS } from './common-cfg.js';
 import { virtioPciIsr } from './isr.js';
+import * as gen from './legacy.gen.js';
 
 const header = {
   host_features: u32(0, 'ro', { doc: 'VIRTIO_PCI_HOST_FEATURES: device feature bits 0–31' }),
@@ -20,13 +21,13 @@ const header = {
 };
 
 /** Legacy header without MSI-X enabled: 20 bytes, device configuration at 20. */
-export const virtioLegacyHeader = struct('virtio_legacy_header', header);
+export const virtioLegacyHeader = struct('virtio_legacy_header', header, gen.virtio_legacy_header);
 /** Legacy header with MSI-X enabled: 24 bytes, device configuration at 24. */
 export const virtioLegacyHeaderMsix = struct('virtio_legacy_header_msix', {
   ...header,
   msi_config_vector: u16(20, 'rw', { doc: 'VIRTIO_MSI_CONFIG_VECTOR' }),
   msi_queue_vector: u16(22, 'rw', { doc: 'VIRTIO_MSI_QUEUE_VECTOR (of the selected queue)' }),
-});
+}, gen.virtio_legacy_header_msix);
 
 export type VirtioLegacyHeader = ValueOf<typeof virtioLegacyHeaderMsix>;
 

@@ -8,6 +8,7 @@ import { deviceConfigLayoutFor } from './devices/index.js';
 import { virtioPciIsr } from './isr.js';
 import { legacyHeaderStruct } from './legacy.js';
 import { probeVirtio, type ProbeOptions, type VirtioBarRef, type VirtioTransport, resolveVirtioBar } from './probe.js';
+import * as gen from './lookup.gen.js';
 
 /** One function to search: its slot label, its config space and what is known about queues. */
 export interface VirtioLookupDevice {
@@ -77,7 +78,7 @@ export const msixTableEntry = struct('msix_table_entry', {
   msg_addr_hi: u32(4, 'rw'),
   msg_data: u32(8, 'rw'),
   vector_control: u32(12, 'rw'),
-});
+}, gen.msix_table_entry);
 
 const pbaQword = struct('msix_pba_qword', { pending: bytes(0, 8, 'ro') });
 

@@ -7,6 +7,7 @@ import { vdiag } from './diag.js';
 import { hasFeature, VIRTIO_F_NOTIFICATION_DATA, type Features } from './features.js';
 import { VIRTIO_PCI_LEGACY_QUEUE_NOTIFY } from './legacy.js';
 import { checkNotifyBound, type VirtioTransport } from './probe.js';
+import * as gen from './notify.gen.js';
 
 export interface NotifyAddress {
   readonly space: 'mem' | 'io';
@@ -103,7 +104,7 @@ export const virtioNotificationData = struct('virtio_notification_data', {
       bit('next_wrap', 31, undefined, 'Split: bit 15 of the next avail idx; packed: the driver ring wrap counter'),
     ],
   }),
-});
+}, gen.virtio_notification_data);
 
 export interface SplitNotification {
   readonly vqn: number;

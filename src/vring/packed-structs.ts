@@ -2,6 +2,7 @@
 // include/uapi/linux/virtio_ring.h). Note the field order: id @12 and flags @14, the reverse
 // of the split descriptor's flags @12 / next @14.
 import { bit, bits, struct, u16, u32, u64, type ValueOf } from '../layout/struct.js';
+import * as gen from './packed-structs.gen.js';
 
 /** Packed descriptor flag bit positions (Linux names them VRING_PACKED_DESC_F_AVAIL/USED as shifts). */
 export const VRING_PACKED_DESC_F_AVAIL_SHIFT = 7;
@@ -31,12 +32,12 @@ export const vringPackedDesc = struct('vring_packed_desc', {
       bit('USED', 15, undefined, 'written by the device: equals its wrap counter when used'),
     ],
   }),
-});
+}, gen.vring_packed_desc);
 export type VringPackedDesc = ValueOf<typeof vringPackedDesc>;
 
 /** struct vring_packed_desc_event: driver or device event suppression area. */
 export const vringPackedDescEvent = struct('vring_packed_desc_event', {
   off_wrap: u16(0, 'rw', { bits: [bits('off', 0, 15, undefined, 'descriptor ring offset'), bit('wrap', 15, undefined, 'wrap counter')] }),
   flags: u16(2, 'rw', { bits: [bits('flags', 0, 2, undefined, '0 enable, 1 disable, 2 desc, 3 reserved'), bits('reserved', 2, 14)] }),
-});
+}, gen.vring_packed_desc_event);
 export type VringPackedDescEvent = ValueOf<typeof vringPackedDescEvent>;

@@ -2,6 +2,7 @@
 // per-vector masking), so it is four structures; the decoder picks one from the flags.
 import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { availU16, bitsOf, type CapDecoder } from './common.js';
+import * as gen from './msi.gen.js';
 
 export const PCI_MSI_FLAGS_BITS = [
   bit('enable', 0, 'rw'),
@@ -27,7 +28,7 @@ const head = {
 export const pciMsiCap32 = struct('pci_msi_cap32', {
   ...head,
   message_data: u16(8, 'rw'),
-});
+}, gen.pci_msi_cap32);
 
 export const pciMsiCap32Mask = struct('pci_msi_cap32_mask', {
   ...head,
@@ -35,13 +36,13 @@ export const pciMsiCap32Mask = struct('pci_msi_cap32_mask', {
   ext_message_data: u16(0x0a, 'rw'),
   mask_bits: u32(0x0c, 'rw'),
   pending_bits: u32(0x10, 'ro'),
-});
+}, gen.pci_msi_cap32_mask);
 
 export const pciMsiCap64 = struct('pci_msi_cap64', {
   ...head,
   message_upper_address: u32(8, 'rw'),
   message_data: u16(0x0c, 'rw'),
-});
+}, gen.pci_msi_cap64);
 
 export const pciMsiCap64Mask = struct('pci_msi_cap64_mask', {
   ...head,
@@ -50,7 +51,7 @@ export const pciMsiCap64Mask = struct('pci_msi_cap64_mask', {
   ext_message_data: u16(0x0e, 'rw'),
   mask_bits: u32(0x10, 'rw'),
   pending_bits: u32(0x14, 'ro'),
-});
+}, gen.pci_msi_cap64_mask);
 
 export type PciMsiCap32 = ValueOf<typeof pciMsiCap32>;
 export type PciMsiCap32Mask = ValueOf<typeof pciMsiCap32Mask>;

@@ -1,6 +1,7 @@
 // MSI-X capability (ID 0x11) and the 16-byte entry of its vector table (which lives in a BAR).
 import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { type CapDecoder } from './common.js';
+import * as gen from './msix.gen.js';
 
 export const PCI_MSIX_FLAGS_QSIZE = 0x07ff;
 export const PCI_MSIX_FLAGS_MASKALL = 0x4000;
@@ -21,7 +22,7 @@ export const pciMsixCap = struct('pci_msix_cap', {
   }),
   table: u32(4, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3')] }),
   pba: u32(8, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3')] }),
-});
+}, gen.pci_msix_cap);
 
 export type PciMsixCap = ValueOf<typeof pciMsixCap>;
 
@@ -31,7 +32,7 @@ export const pciMsixTableEntry = struct('pci_msix_entry', {
   upper_address: u32(4, 'rw'),
   message_data: u32(8, 'rw'),
   vector_control: u32(12, 'rw', { bits: [bit('masked', 0, 'rw'), bits('reserved', 1, 31, 'rsvd')] }),
-});
+}, gen.pci_msix_entry);
 
 export type PciMsixTableEntry = ValueOf<typeof pciMsixTableEntry>;
 

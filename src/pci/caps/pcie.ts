@@ -4,6 +4,7 @@ import { diag } from '../../bytes/diagnostic.js';
 import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
 import { availU16, bitsOf, type CapDecodeContext, type CapDecoder } from './common.js';
+import * as gen from './pcie.gen.js';
 
 export const PCI_EXP_TYPE_NAMES: Record<number, string> = {
   0x0: 'Endpoint',
@@ -187,7 +188,7 @@ export const pciExpCap = struct('pci_exp_cap', {
   sltcap2: u32(0x34, 'ro'),
   sltctl2: u16(0x38, 'rw'),
   sltsta2: u16(0x3a, 'ro'),
-});
+}, gen.pci_exp_cap);
 
 export type PciExpCap = ValueOf<typeof pciExpCap>;
 

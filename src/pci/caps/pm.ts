@@ -1,6 +1,7 @@
 // Power Management capability (ID 0x01): PMC, PMCSR, PMCSR bridge extensions, data.
 import { bit, bits, struct, u16, u8, type ValueOf } from '../../layout/struct.js';
 import { bitsOf, type CapDecoder } from './common.js';
+import * as gen from './pm.gen.js';
 
 export const pciPmCap = struct('pci_pm_cap', {
   cap_id: u8(0, 'ro'),
@@ -31,7 +32,7 @@ export const pciPmCap = struct('pci_pm_cap', {
   }),
   pmcsr_bse: u8(6, 'ro', { bits: [bits('reserved', 0, 6, 'rsvd'), bit('b2_b3', 6), bit('bpcc_enable', 7)] }),
   data: u8(7, 'ro'),
-});
+}, gen.pci_pm_cap);
 
 export type PciPmCap = ValueOf<typeof pciPmCap>;
 

@@ -4,6 +4,7 @@ import { diag } from '../../bytes/diagnostic.js';
 import { bytes, struct, u8, type Struct } from '../../layout/struct.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
 import { availU8, type CapDecoder } from './common.js';
+import * as gen from './vendor.gen.js';
 
 const vendorHead = {
   cap_vndr: u8(0, 'ro'),
@@ -11,7 +12,7 @@ const vendorHead = {
   cap_len: u8(2, 'ro'),
 };
 
-export const pciVendorCapHeader = struct('pci_vendor_cap', vendorHead);
+export const pciVendorCapHeader = struct('pci_vendor_cap', vendorHead, gen.pci_vendor_cap);
 
 const byLength = new Map<number, Struct<any>>();
 

@@ -3,6 +3,7 @@
 import { bit, bits, bytes, struct, u32, type ValueOf } from '../../layout/struct.js';
 import { bitsOf, type CapDecoder } from '../caps/common.js';
 import { extHeader } from './common.js';
+import * as gen from './aer.gen.js';
 
 export const PCI_ERR_UNC_BITS = [
   bit('undefined', 0),
@@ -70,7 +71,7 @@ export const pciAerCap = struct('pci_aer_cap', {
   }),
   error_source: u32(0x34, 'ro', { bits: [bits('cor_source', 0, 16), bits('uncor_source', 16, 16)] }),
   tlp_prefix_log: bytes(0x38, 16, 'ro'),
-});
+}, gen.pci_aer_cap);
 
 export type PciAerCap = ValueOf<typeof pciAerCap>;
 

@@ -2,6 +2,7 @@
 // last field is a run of bytes whose length a register gives (VSEC, DVSEC, ACS vector).
 import { bits, bytes, struct, u32, type FieldSpec, type Struct } from '../../layout/struct.js';
 import type { CapDecoder } from '../caps/common.js';
+import * as gen from './common.gen.js';
 
 export const PCI_EXT_CAP_HEADER_BITS = [
   bits('cap_id', 0, 16, 'ro'),
@@ -12,7 +13,7 @@ export const PCI_EXT_CAP_HEADER_BITS = [
 /** Every extended capability's first register. */
 export const extHeader = () => u32(0, 'ro', { bits: PCI_EXT_CAP_HEADER_BITS });
 
-export const pciExtCapHeader = struct('pci_ext_cap_header', { header: extHeader() });
+export const pciExtCapHeader = struct('pci_ext_cap_header', { header: extHeader() }, gen.pci_ext_cap_header);
 
 export const rawExtCapDecoder: CapDecoder = {
   layout: (ctx) => [{ struct: pciExtCapHeader, offset: ctx.pos }],

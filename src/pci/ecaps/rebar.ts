@@ -5,13 +5,14 @@ import { bits, struct, u32, type ValueOf } from '../../layout/struct.js';
 import { availU32, type CapDecoder, type CapPart } from '../caps/common.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
 import { pciExtCapHeader } from './common.js';
+import * as gen from './rebar.gen.js';
 
 export const pciRebarEntry = struct('pci_rebar_entry', {
   rebar_cap: u32(0x00, 'ro', { bits: [bits('sizes', 4, 28, 'ro', 'bit n set: 1 MiB << n supported')] }),
   rebar_ctrl: u32(0x04, 'rw', {
     bits: [bits('bar_index', 0, 3, 'ro'), bits('nbars', 5, 3, 'ro', 'number of resizable BARs (first entry only)'), bits('bar_size', 8, 6, 'rw', '1 MiB << n')],
   }),
-});
+}, gen.pci_rebar_entry);
 export type PciRebarEntry = ValueOf<typeof pciRebarEntry>;
 
 export const rebarExtCapDecoder: CapDecoder = {

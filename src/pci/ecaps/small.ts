@@ -2,12 +2,13 @@
 import { bit, bits, struct, u16, u32, u64, type ValueOf } from '../../layout/struct.js';
 import { availU16, bitsOf, type CapDecoder } from '../caps/common.js';
 import { extHeader, withTrailingBytes } from './common.js';
+import * as gen from './small.gen.js';
 
 /** Device Serial Number (0x0003): a 64-bit EUI-64, lower dword first. */
 export const pciDsnCap = struct('pci_dsn_cap', {
   header: extHeader(),
   serial_number: u64(0x04, 'ro'),
-});
+}, gen.pci_dsn_cap);
 export type PciDsnCap = ValueOf<typeof pciDsnCap>;
 
 /** lspci's spelling of a serial number: bytes from most significant, dash-separated. */
@@ -27,7 +28,7 @@ export const pciAriCap = struct('pci_ari_cap', {
   header: extHeader(),
   ari_cap: u16(0x04, 'ro', { bits: [bit('mfvc', 0), bit('acs', 1), bits('next_function', 8, 8)] }),
   ari_ctrl: u16(0x06, 'rw', { bits: [bit('mfvc', 0), bit('acs', 1), bits('function_group', 4, 3)] }),
-});
+}, gen.pci_ari_cap);
 export type PciAriCap = ValueOf<typeof pciAriCap>;
 
 export const ariExtCapDecoder: CapDecoder = {
@@ -40,7 +41,7 @@ export const pciAtsCap = struct('pci_ats_cap', {
   header: extHeader(),
   ats_cap: u16(0x04, 'ro', { bits: [bits('queue_depth', 0, 5, 'ro', 'invalidate queue depth (0 means 32)'), bit('page_aligned', 5), bit('global_invalidate', 6)] }),
   ats_ctrl: u16(0x06, 'rw', { bits: [bits('stu', 0, 5, 'rw', 'smallest translation unit'), bit('enable', 15)] }),
-});
+}, gen.pci_ats_cap);
 export type PciAtsCap = ValueOf<typeof pciAtsCap>;
 
 export const atsExtCapDecoder: CapDecoder = {
@@ -55,7 +56,7 @@ export const pciLtrCap = struct('pci_ltr_cap', {
   header: extHeader(),
   max_snoop_latency: u16(0x04, 'rw', { bits: LTR_BITS }),
   max_no_snoop_latency: u16(0x06, 'rw', { bits: LTR_BITS }),
-});
+}, gen.pci_ltr_cap);
 export type PciLtrCap = ValueOf<typeof pciLtrCap>;
 
 function ltrNs(v: number): bigint {
@@ -98,7 +99,7 @@ export const pciL1ssCap = struct('pci_l1ss_cap', {
     ],
   }),
   l1ss_ctl2: u32(0x0c, 'rw', { bits: [bits('t_pwr_on_scale', 0, 2), bits('t_pwr_on_value', 3, 5)] }),
-});
+}, gen.pci_l1ss_cap);
 export type PciL1ssCap = ValueOf<typeof pciL1ssCap>;
 
 export const l1ssExtCapDecoder: CapDecoder = {
@@ -124,7 +125,7 @@ const acsBase = () => ({
 });
 
 /** Access Control Services (0x000d) without an egress control vector. */
-export const pciAcsCap = struct('pci_acs_cap', acsBase());
+export const pciAcsCap = struct('pci_acs_cap', acsBase(), gen.pci_acs_cap);
 export type PciAcsCap = ValueOf<typeof pciAcsCap>;
 
 /** Bytes of the egress control vector an ACS capability register announces (0 without EC). */

@@ -4,6 +4,7 @@ import { bit, bits, reserved, struct, u16, u32, u8, type ValueOf } from '../../l
 import { decodeBarRegisters } from '../bars.js';
 import { bitsOf, type CapDecoder } from '../caps/common.js';
 import { extHeader } from './common.js';
+import * as gen from './sriov.gen.js';
 
 export const pciSriovCap = struct('pci_sriov_cap', {
   header: extHeader(),
@@ -28,7 +29,7 @@ export const pciSriovCap = struct('pci_sriov_cap', {
   vf_bar4: u32(0x34, 'rw'),
   vf_bar5: u32(0x38, 'rw'),
   vf_migration_state: u32(0x3c, 'ro', { bits: [bits('bir', 0, 3), bits('offset', 3, 29)] }),
-});
+}, gen.pci_sriov_cap);
 export type PciSriovCap = ValueOf<typeof pciSriovCap>;
 
 export const sriovExtCapDecoder: CapDecoder = {

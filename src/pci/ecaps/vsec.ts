@@ -5,12 +5,13 @@ import { bits, struct, u16, u32, type ValueOf } from '../../layout/struct.js';
 import { availU32, type CapDecoder } from '../caps/common.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
 import { extHeader, withTrailingBytes } from './common.js';
+import * as gen from './vsec.gen.js';
 
 const vsecBase = () => ({
   header: extHeader(),
   vsec_header: u32(0x04, 'ro', { bits: [bits('vsec_id', 0, 16), bits('vsec_rev', 16, 4), bits('vsec_length', 20, 12, 'ro', 'bytes, headers included')] }),
 });
-export const pciVsecCap = struct('pci_vsec_cap', vsecBase());
+export const pciVsecCap = struct('pci_vsec_cap', vsecBase(), gen.pci_vsec_cap);
 export type PciVsecCap = ValueOf<typeof pciVsecCap>;
 
 const dvsecBase = () => ({
@@ -18,7 +19,7 @@ const dvsecBase = () => ({
   dvsec_header1: u32(0x04, 'ro', { bits: [bits('dvsec_vendor_id', 0, 16), bits('dvsec_rev', 16, 4), bits('dvsec_length', 20, 12)] }),
   dvsec_header2: u16(0x08, 'ro', { bits: [bits('dvsec_id', 0, 16)] }),
 });
-export const pciDvsecCap = struct('pci_dvsec_cap', dvsecBase());
+export const pciDvsecCap = struct('pci_dvsec_cap', dvsecBase(), gen.pci_dvsec_cap);
 export type PciDvsecCap = ValueOf<typeof pciDvsecCap>;
 
 export const vsecExtCapDecoder: CapDecoder = {

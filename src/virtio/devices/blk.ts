@@ -1,6 +1,7 @@
 // struct virtio_blk_config (virtio spec 5.2.4; Linux include/uapi/linux/virtio_blk.h), packed.
 import { reserved, struct, u16, u32, u64, u8, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
+import * as gen from './blk.gen.js';
 
 export const VIRTIO_BLK_F_SIZE_MAX = 1;
 export const VIRTIO_BLK_F_SEG_MAX = 2;
@@ -53,7 +54,7 @@ export const virtioBlkConfig = struct('virtio_blk_config', {
   zoned_write_granularity: u32(88, 'ro', { doc: 'zoned.write_granularity' }),
   zoned_model: u8(92, 'ro', { doc: 'zoned.model: 0 none, 1 host-managed, 2 host-aware' }),
   zoned_unused2: reserved(93, 3),
-});
+}, gen.virtio_blk_config);
 
 export type VirtioBlkConfig = ValueOf<typeof virtioBlkConfig>;
 

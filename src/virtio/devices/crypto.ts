@@ -1,6 +1,7 @@
 // struct virtio_crypto_config (virtio spec 5.9.4).
 import { bit, struct, u32, u64, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
+import * as gen from './crypto.gen.js';
 
 export const virtioCryptoConfig = struct('virtio_crypto_config', {
   status: u32(0, 'ro', { bits: [bit('VIRTIO_CRYPTO_S_HW_READY', 0)] }),
@@ -24,7 +25,7 @@ export const virtioCryptoConfig = struct('virtio_crypto_config', {
   max_auth_key_len: u32(40, 'ro'),
   akcipher_algo: u32(44, 'ro'),
   max_size: u64(48, 'ro', { doc: 'Maximum size of a request content in bytes' }),
-});
+}, gen.virtio_crypto_config);
 
 export type VirtioCryptoConfig = ValueOf<typeof virtioCryptoConfig>;
 export const virtioCryptoConfigLayout = deviceConfigLayout(20, virtioCryptoConfig, {});

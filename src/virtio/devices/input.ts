@@ -2,6 +2,7 @@
 // answers with size bytes of the union u. No feature bits.
 import { bytes, reserved, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
+import * as gen from './input.gen.js';
 
 export const VIRTIO_INPUT_CFG_UNSET = 0x00;
 export const VIRTIO_INPUT_CFG_ID_NAME = 0x01;
@@ -27,7 +28,7 @@ export const virtioInputConfig = struct('virtio_input_config', {
   size: u8(2, 'ro', { doc: 'Bytes of u that are valid for this select/subsel' }),
   reserved: reserved(3, 5),
   u: bytes(8, 128, 'ro', { doc: 'union { string; bitmap; abs; ids }' }),
-});
+}, gen.virtio_input_config);
 
 export type VirtioInputConfig = ValueOf<typeof virtioInputConfig>;
 export const virtioInputConfigLayout = deviceConfigLayout(18, virtioInputConfig, {});
@@ -39,7 +40,7 @@ export const virtioInputAbsinfo = struct('virtio_input_absinfo', {
   fuzz: u32(8, 'ro'),
   flat: u32(12, 'ro'),
   res: u32(16, 'ro'),
-});
+}, gen.virtio_input_absinfo);
 
 /** struct virtio_input_devids (8 bytes). */
 export const virtioInputDevids = struct('virtio_input_devids', {
@@ -47,7 +48,7 @@ export const virtioInputDevids = struct('virtio_input_devids', {
   vendor: u16(2, 'ro'),
   product: u16(4, 'ro'),
   version: u16(6, 'ro'),
-});
+}, gen.virtio_input_devids);
 
 export type VirtioInputUnion =
   | { readonly kind: 'string'; readonly text: string }

@@ -1,6 +1,7 @@
 // struct virtio_net_config (virtio spec 5.1.4; Linux include/uapi/linux/virtio_net.h), packed.
 import { bit, bytes, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
+import * as gen from './net.gen.js';
 
 export const VIRTIO_NET_F_MTU = 3;
 export const VIRTIO_NET_F_MAC = 5;
@@ -32,7 +33,7 @@ export const virtioNetConfig = struct('virtio_net_config', {
       bit('VIRTIO_NET_HASH_TYPE_UDP_EX', 8),
     ],
   }),
-});
+}, gen.virtio_net_config);
 
 export type VirtioNetConfig = ValueOf<typeof virtioNetConfig>;
 

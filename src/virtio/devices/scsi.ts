@@ -1,6 +1,7 @@
 // struct virtio_scsi_config (virtio spec 5.6.4). Every field always exists.
 import { struct, u16, u32, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
+import * as gen from './scsi.gen.js';
 
 export const virtioScsiConfig = struct('virtio_scsi_config', {
   num_queues: u32(0, 'ro', { doc: 'Number of request queues' }),
@@ -13,7 +14,7 @@ export const virtioScsiConfig = struct('virtio_scsi_config', {
   max_channel: u16(28, 'ro'),
   max_target: u16(30, 'ro'),
   max_lun: u32(32, 'ro'),
-});
+}, gen.virtio_scsi_config);
 
 export type VirtioScsiConfig = ValueOf<typeof virtioScsiConfig>;
 export const virtioScsiConfigLayout = deviceConfigLayout(8, virtioScsiConfig, {});
