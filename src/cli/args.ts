@@ -1,6 +1,7 @@
 // Argument parsing on node:util parseArgs, with every failure turned into a usage error (exit 1).
 import { parseArgs } from 'node:util';
 import { CliUsageError } from './errors.js';
+import { shown } from './shown.js';
 
 export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
 export type OptionSpecs = Record<string, OptionSpec>;
@@ -38,8 +39,11 @@ export function intOption(command: string, name: string, text: string, min: numb
 /** An unsigned integer (address, size): decimal or 0x-hex, any width. */
 export function bigintOption(command: string, name: string, text: string): bigint {
   const t = text.trim();
+  // No option takes more than 64 bits: 100 digits are plenty, and BigInt of an argument of
+  // 100 000 digits is not worked out for nothing.
+  if (t.length > 100 && (/^0x[0-9a-f]+$/i.test(t) || /^[0-9]+$/.test(t))) throw new CliUsageError(`${name} has too many digits (${t.length})`, command);
   if (/^0x[0-9a-f]+$/i.test(t) || /^[0-9]+$/.test(t)) return BigInt(t);
-  throw new CliUsageError(`${name} must be a number (decimal or 0x-hex), got '${text}'`, command);
+  throw new CliUsageError(`${name} must be a number (decimal or 0x-hex), got '${shown(text)}'`, command);
 }
 
 export function stringValue(p: Parsed, name: string): string | undefined {

@@ -12,6 +12,7 @@ import { findQemuPciFunction, parseQemuInfoPci, qemuBarSizes, type QemuPciFuncti
 import { flag, stringValue, type OptionSpecs, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { CliInputError, CliUsageError } from './errors.js';
+import { shown } from './shown.js';
 import { systemMessage } from './system-message.js';
 import type { Output } from './io.js';
 
@@ -57,7 +58,8 @@ export interface InputSpec {
 export function inputSpec(command: string, p: Parsed, file: string | null): InputSpec {
   const slotText = stringValue(p, 'slot') ?? null;
   const slot = slotText === null ? null : parseSlotFilter(slotText);
-  if (slotText !== null && !slot) throw new CliUsageError(`-s: '${slotText}' is not [[domain:]bus:]dev.fn`, command);
+  if (slotText !== null && !slot) throw new CliUsageError(`-s: '${shown(slotText)}' is not [[domain:]bus:]dev.fn`, command);
+  if (slot && slot.device !== null && slot.device > 0x1f) throw new CliUsageError(`-s: device ${slot.device.toString(16)} in '${shown(slotText!)}' is not 00-1f`, command);
   const fmt = stringValue(p, 'format') ?? null;
   if (fmt !== null && !(FORMATS as readonly string[]).includes(fmt)) {
     throw new CliUsageError(`--format must be one of ${FORMATS.join(', ')}, got '${fmt}'`, command);

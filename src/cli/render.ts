@@ -4,6 +4,7 @@ import { annotateLines } from './annotate-text.js';
 import { decodeDevice, type DecodedDevice } from './device.js';
 import { deviceJson } from './device-json.js';
 import type { DeviceInput } from './input.js';
+import { DESCRIPTION_MAX, shown } from './shown.js';
 import { deviceText } from './text.js';
 
 export type DecodeMode = 'text' | 'json' | 'annotate';
@@ -11,7 +12,7 @@ export type DecodeMode = 'text' | 'json' | 'annotate';
 function annotateText(dev: DecodedDevice): string[] {
   const slot = dev.input.slot ? formatPciAddress(dev.input.slot) : '(no slot)';
   return [
-    `${slot} ${dev.input.description}`.trimEnd(),
+    `${slot} ${shown(dev.input.description, DESCRIPTION_MAX)}`.trimEnd(),
     ...annotateLines({ bytes: dev.cs.bytes, known: dev.input.known, length: dev.input.length, regions: dev.cs.regions }),
   ];
 }

@@ -6,6 +6,8 @@
 
 /** Longest user value echoed in a message, in characters, before it is cut with '…'. */
 export const SHOWN_MAX = 100;
+/** A dump's description in text output: longer than any lspci writes (155 characters in the dumps we hold). */
+export const DESCRIPTION_MAX = 200;
 
 // C0 and C1 controls, DEL, line and paragraph separators, and the invisible bidi and
 // direction controls that reorder what a terminal shows (U+200E-F, U+202A-E, U+2066-9).

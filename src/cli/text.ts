@@ -9,6 +9,7 @@ import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
 import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
+import { DESCRIPTION_MAX, shown } from './shown.js';
 import { bitsText, bytesKnown, regionLines, shownBitNames } from './fields-text.js';
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
@@ -225,7 +226,7 @@ export function deviceText(dev: DecodedDevice): string[] {
   KNOWN = input.known;
   const out: string[] = [];
   const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
-  out.push(`${slot} ${input.description || (cs.classCode !== null ? pciClassDescription(cs.classCode) : '')}`.trimEnd());
+  out.push(`${slot} ${input.description ? shown(input.description, DESCRIPTION_MAX) : cs.classCode !== null ? pciClassDescription(cs.classCode) : ''}`.trimEnd());
   const T = '\t';
   const vendor = num(cs, 'vendor_id');
   const device = num(cs, 'device_id');
@@ -267,7 +268,7 @@ export function deviceText(dev: DecodedDevice): string[] {
       out.push(...regionLines(cs.bytes, cs.length, { ...r, fields: pastCommonHeader(r.fields) }, T + T, input.known));
     }
   }
-  if (input.barSizes) out.push(`${T}BAR sizes from ${input.barSizesFrom}`);
+  if (input.barSizes) out.push(`${T}BAR sizes from ${shown(input.barSizesFrom ?? '', 1000)}`);
   for (const b of cs.bars) out.push(T + barLine(b));
   if (cs.rom && cs.rom.raw !== 0) out.push(`${T}Expansion ROM at ${cs.rom.address.toString(16).padStart(8, '0')} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
   capabilityLines(dev, out);

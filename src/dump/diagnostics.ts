@@ -46,7 +46,7 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
   },
   DUMP_INFO_PCI_MALFORMED: {
     severity: 'error',
-    meaning: 'A QEMU `info pci` line that starts like a known line (Bus/BAR/IRQ/PCI device) does not have the expected shape.',
+    meaning: 'A QEMU `info pci` line that starts like a known line (Bus/BAR/IRQ/PCI device) does not have the expected shape, or a BAR range that ends before it starts (only an unmapped BAR, at 0xffffffffffffffff, wraps).',
   },
   DUMP_NO_DATA: {
     severity: 'warning',

@@ -186,8 +186,15 @@ function parseBarLine(s: string, lineNo: number, file: string | undefined): Qemu
     lit(' at ');
     const a = BigInt(num(/0x[0-9a-fA-F]{1,16}/y, 'a hex address'));
     lit(' [');
+    const lastAt = i;
     const last = BigInt(num(/0x[0-9a-fA-F]{1,16}/y, 'a hex address'));
     lit(']');
+    // An unmapped BAR (address all ones) prints address + size - 1, which wraps: that is how
+    // its size is told. Any other range ends at or after its start.
+    if (a !== UNMAPPED && last < a) {
+      fail('DUMP_INFO_PCI_MALFORMED', file, lineNo, lastAt + 1, `the BAR range ends (0x${last.toString(16)}) before it starts (0x${a.toString(16)})`);
+    }
+    if (a !== UNMAPPED && last - a === U64) fail('DUMP_INFO_PCI_MALFORMED', file, lineNo, lastAt + 1, 'the BAR range covers all 2^64 addresses (a size that does not fit in 64 bits)');
     size = (last - a + 1n) & U64;
     address = a === UNMAPPED ? null : a;
   }

@@ -44,6 +44,13 @@ describe('deeply nested JSON for encode (#2)', () => {
     expect(line).toMatch(/^<stdin>: header\.command[[\]0.a]+…: nested more than 64 levels deep/);
   });
 
+  it('a single device object (not under devices) is edited like one in the list', async () => {
+    const text = (await device()).replace('"command":7', '"command":"0x5"');
+    const r = await runCli(['encode', '-'], text);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('\n00: f4 1a 01 10 05 00 10 00');
+  });
+
   it('under an unknown key and at the top', async () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     oneLine(await runCli(['encode', '-'], `{"devices":[{"raw":"00","x":${deep}}]}`), 2);
@@ -161,5 +168,78 @@ describe('JSON errors are located at any length (#9)', () => {
       `<stdin>:1:${2006}: not valid JSON: expected ',' or ']', found '.'`,
     );
     expect(oneLine(await runCli(['encode', '-'], '[1.]'), 2)).toBe(`<stdin>:1:4: not valid JSON: expected a digit after '.', found ']'`);
+  });
+});
+
+describe('user text is escaped and cut where it is echoed (#8)', () => {
+  const ESC = '\x1b]0;pwned\x07';
+
+  it('a file name with a newline and an escape sequence: one line, escaped', async () => {
+    const r = await runCli(['decode', `${tmp.dir}/a\nb${ESC}`]);
+    expect(oneLine(r, 2)).toBe(`${tmp.dir}/a\\nb\\x1b]0;pwned\\x07: cannot read: no such file or directory`);
+  });
+
+  it("a dump's description with an escape sequence after the first 4 KiB: escaped in text and --annotate, JSON-escaped in --json", async () => {
+    const first = writeLspciFunction({ bytes: blk, length: 256, slot: at4, description: 'x'.repeat(4096) });
+    const text = first + writeLspciFunction({ bytes: blk, length: 256, slot: { ...at4, device: 5 }, description: `evil${ESC}\u202etxt` });
+    const f = tmp.file('esc.lspci', text);
+    for (const mode of [[], ['--annotate']]) {
+      const r = await runCli(['decode', f, ...mode]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+      expect(r.stdout).toContain('0000:00:05.0 evil\\x1b]0;pwned\\x07\\u202etxt\n');
+      // A description is cut only past what lspci writes: 200 characters.
+      expect(r.stdout).toContain(`0000:00:04.0 ${'x'.repeat(200)}…\n`);
+    }
+    const j = await runCli(['decode', f, '--json']);
+    expect(j.stdout).toContain('"description":"evil\\u001b]0;pwned\\u0007\u202etxt"');
+    expect(JSON.parse(j.stdout).devices[1].description).toBe(`evil${ESC}\u202etxt`);
+  });
+
+  it('a file name in a diagnostic of the text output', async () => {
+    const f = tmp.file(`holes${ESC}.xxd`, '00000000: f41a 0110\n00000010: 01c0 0000\n');
+    const r = await runCli(['decode', f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout).toContain('holes\\x1b]0;pwned\\x07.xxd');
+  });
+
+  it('a 10 MB string value is cut in the message', async () => {
+    const json = JSON.stringify(await decodeJson(writeLspciFunction({ bytes: blk, length: 256, slot: at4 })));
+    const r = await runCli(['encode', '-'], json.replace('"command":7', `"command":"${'x'.repeat(10_000_000)}"`));
+    const line = oneLine(r, 2);
+    expect(line).toBe(`<stdin>: device.header.command: expected a non-negative integer, got "${'x'.repeat(99)}…`);
+  });
+
+  it('arguments: an unknown command, option or -s value with control characters', async () => {
+    expect(oneLine(await runCli([`de${ESC}code`]), 1)).toBe("pcicfg: unknown command 'de\\x1b]0;pwned\\x07code' (see 'pcicfg --help')");
+    expect(oneLine(await runCli(['decode', `--x${ESC}`]), 1)).not.toContain('\x1b');
+    expect(oneLine(await runCli(['decode', '-s', `1\n2${'z'.repeat(5000)}`]), 1)).toMatch(/^pcicfg decode: -s: '1\\n2z+…' is not/);
+  });
+});
+
+describe('slots, info pci ranges and addresses out of range (#10)', () => {
+  it('-s 00:20.0: the device must be 00-1f, as lspci -s says', async () => {
+    expect(oneLine(await runCli(['decode', '-s', '00:20.0']), 1)).toBe("pcicfg decode: -s: device 20 in '00:20.0' is not 00-1f (see 'pcicfg decode --help')");
+    oneLine(await runCli(['notify', '-q', '0', '-s', 'ff.0']), 1);
+    expect((await runCli(['decode', '-s', '1f.7'])).code).toBe(0);
+  });
+
+  it('an inverted or wrapping --info-pci range is an input error at its place', async () => {
+    const head = '  Bus  0, device   4, function 0:\n    SCSI controller: PCI device 1af4:1001\n';
+    for (const bar of ['      BAR4: 64 bit prefetchable memory at 0xfe008000 [0xfe007fff].', '      BAR0: I/O at 0xc000 [0x0000].', '      BAR1: 64 bit memory at 0x0 [0xffffffffffffffff].']) {
+      const f = tmp.file('bad.info', head + bar + '\n');
+      expect(oneLine(await runCli(['decode', '--info-pci', f]), 2)).toMatch(new RegExp(`^${f}:3:${bar.indexOf('[') + 2}: the BAR range `));
+    }
+    // An unmapped BAR wraps as QEMU prints it: that is its size.
+    const f = tmp.file('unmapped.info', head + '      BAR0: I/O at 0xffffffffffffffff [0x007e].\n');
+    const j = JSON.parse((await runCli(['decode', '--info-pci', f, '--json'])).stdout).devices[0];
+    expect(j.bars[0].size).toBe('0x80');
+  });
+
+  it('lookup: an address must fit in 64 bits', async () => {
+    expect(oneLine(await runCli(['lookup', '0x10000000000000000']), 1)).toBe("pcicfg lookup: ADDRESS 0x10000000000000000 does not fit in 64 bits (see 'pcicfg lookup --help')");
+    oneLine(await runCli(['lookup', '1'.repeat(100_000)]), 1);
+    expect((await runCli(['lookup', '0xffffffffffffffff'])).code).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
 import { flag, intOption, parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
+import { shown } from '../shown.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs, type DeviceInput, type InputSpec } from '../input.js';
 import type { DecodeMode } from '../render.js';
 import { DEFAULT_QUEUES_SHOWN } from '../virtio-view.js';
@@ -63,7 +64,7 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
   const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
   if (count === 0 && spec.slotText !== null) {
-    await ctx.err.line(`pcicfg decode: no function in ${inputName(spec)} matches -s ${spec.slotText}`);
+    await ctx.err.line(`pcicfg decode: no function in ${shown(inputName(spec), 1000)} matches -s ${shown(spec.slotText)}`);
   }
   return 0;
 }

@@ -102,7 +102,7 @@ function diff(user: unknown, gen: unknown, path: string, bindings: ReadonlyMap<s
     return;
   }
   if (sameLeaf(user, gen)) return;
-  const key = path.replace(/^devices\[\d+\]\./, '');
+  const key = path.replace(/^(?:devices\[\d+\]|device)\./, ''); // bindings are keyed without the device's own path
   const binding = bindings.get(key);
   if (!binding) throw new JsonProblem(`${path}: ${shownJson(user)} differs from ${shownJson(gen)}, but it is derived from other fields; edit the register it comes from (or raw)`);
   edits.push({ path, binding, json: user });
@@ -136,7 +136,7 @@ export function encodeDeviceJson(d: unknown, path: string): EncodedDevice {
   let slot: PciAddress | null = null;
   if (d.slot !== undefined && d.slot !== null) {
     const f = typeof d.slot === 'string' ? parseSlotFilter(d.slot) : null;
-    if (!f || f.bus === null || f.device === null || f.function === null) throw new JsonProblem(`${path}.slot: expected "dddd:bb:dd.f" or null`);
+    if (!f || f.bus === null || f.device === null || f.function === null || f.device > 0x1f) throw new JsonProblem(`${path}.slot: expected "dddd:bb:dd.f" (device 00-1f, function 0-7) or null`);
     slot = { domain: f.domain ?? 0, bus: f.bus, device: f.device, function: f.function };
   }
   if (d.description !== undefined && d.description !== null && typeof d.description !== 'string') throw new JsonProblem(`${path}.description: expected a string`);

@@ -6,6 +6,7 @@ import { bigintOption, flag, parseCommandArgs } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { decodeDevice } from '../device.js';
 import { CliUsageError } from '../errors.js';
+import { shown } from '../shown.js';
 import { hex0x } from '../format.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs } from '../input.js';
 import { addr } from '../json-values.js';
@@ -74,6 +75,7 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
   const address = bigintOption('lookup', 'ADDRESS', p.positionals[p.positionals.length - 1]);
   const space = flag(p, 'io') ? 'io' : 'mem';
   if (space === 'io' && address > 0xffffn) throw new CliUsageError(`I/O port ${hex0x(address)} is above 0xffff`, 'lookup');
+  if (address > 0xffff_ffff_ffff_ffffn) throw new CliUsageError(`ADDRESS ${shown(hex0x(address))} does not fit in 64 bits`, 'lookup');
   const spec = inputSpec('lookup', p, p.positionals.length === 2 ? p.positionals[0] : null);
 
   // One function at a time: a host-sized dump is searched without holding it.
@@ -96,7 +98,7 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
     return 0;
   }
   if (!hits.length) {
-    await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}): no BAR of ${inputName(spec)} contains it` + (spec.sysfs ? '' : ' (BARs of unknown size only match their virtio structures)'));
+    await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}): no BAR of ${shown(inputName(spec), 1000)} contains it` + (spec.sysfs ? '' : ' (BARs of unknown size only match their virtio structures)'));
     return 0;
   }
   await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}):`);
