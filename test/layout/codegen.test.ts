@@ -1,14 +1,15 @@
 // The code `npm run gen` writes from the field tables: checked-in files are what the tables
 // give today, every declared structure uses its generated codec, and that codec decodes and
 // encodes as the table-driven loops do, on arbitrary bytes.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { declaredNames, declaredStructs, emitModule, genPath } from '../../src/layout/emit.js';
-import { Struct, struct } from '../../src/layout/struct.js';
-import type { GeneratedCodec } from '../../src/layout/codec.js';
+import { Struct, struct, u16, u8 } from '../../src/layout/struct.js';
+import { layoutHash, type GeneratedCodec } from '../../src/layout/codec.js';
 import { tableBitsDecoder, tableStructDecoder } from '../../src/layout/table.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -124,4 +125,78 @@ describe('generated codecs agree with the table-driven loops', () => {
       expect(entries(s.bits(f.name, r))).toEqual(entries(d!(r)));
     },
   );
+});
+
+describe('the emitter on arbitrary tables', () => {
+  const KINDS = { u8: 1, u16: 2, u32: 4, u64: 8 } as const;
+  const NAMES = ['a', 'b-c', 'constructor', 'toString', '0', 'x y', "it's", '__proto__', 'default'];
+  const arbBits = fc.array(fc.record({ name: fc.constantFrom('en', 'mode', 'x', '__proto__', '66mhz', 'size'), lo: fc.nat(31), width: fc.integer({ min: 0, max: 33 }) }), {
+    maxLength: 8,
+  });
+  /** Contiguous fields of any kind and awkward names (each at most once), some registers with bits. */
+  const arbTable = fc
+    .array(fc.tuple(fc.constantFrom('u8', 'u16', 'u32', 'u64', 'bytes'), fc.integer({ min: 1, max: 70 }), arbBits), { minLength: 1, maxLength: 12 })
+    .map((specs) => {
+      let at = 0;
+      return specs.map(([kind, n, bits], i) => {
+        const size = kind === 'bytes' ? n : KINDS[kind as keyof typeof KINDS];
+        const f = { name: i < NAMES.length ? NAMES[i] : `f${i}`, kind, offset: at, size, access: 'rw', bits: kind === 'bytes' || kind === 'u64' ? undefined : bits };
+        at += size;
+        return f;
+      });
+    });
+  const tables = fc.sample(arbTable, { numRuns: 40, seed: 20261207 });
+
+  it('writes code that decodes, encodes and reads bits as the table loops do (names like __proto__, repeated bit names, widths 0-33)', async () => {
+    const emitted = tables.map((fields, i) => ({ name: `t${i}`, size: fields.reduce((n, f) => n + f.size, 0), fields }));
+    const codec = fileURLToPath(new URL('../../src/layout/codec.ts', import.meta.url));
+    const code = emitModule('arb/tables.ts', emitted).replace(`'../layout/codec.js'`, JSON.stringify(codec));
+    const dir = mkdtempSync(join(tmpdir(), 'pcicfg-emit-'));
+    try {
+      writeFileSync(join(dir, 'tables.gen.ts'), code);
+      const gen = (await import(/* @vite-ignore */ join(dir, 'tables.gen.ts'))) as Record<string, GeneratedCodec<Record<string, unknown>>>;
+      const bytes = fc.sample(fc.uint8Array({ minLength: 1000, maxLength: 1000 }), { numRuns: 5, seed: 7 });
+      for (const s of emitted) {
+        const table = struct(s.name, Object.fromEntries(s.fields.map((f) => [f.name, { ...f }])) as Record<string, never>);
+        expect(table.fields.map((f) => f.name)).toEqual(s.fields.map((f) => f.name));
+        for (const b of bytes) {
+          const v = gen[s.name].decode(b, 3);
+          expect(Object.getPrototypeOf(v), s.name).toBe(Object.prototype);
+          expect(entries(v), s.name).toEqual(entries(tableStructDecoder(s.fields as never)(b, 3)));
+          const out = new Uint8Array(b.length);
+          gen[s.name].encode(v, out, 3);
+          const want = new Uint8Array(b.length);
+          table.encode(v as never, want, 3);
+          expect([...out], s.name).toEqual([...want]);
+          expect([...out.subarray(3, 3 + s.size)]).toEqual([...b.subarray(3, 3 + s.size)]);
+        }
+        for (const f of s.fields) {
+          if (!f.bits?.length) continue;
+          for (const r of [0, 0xffffffff, 0x80000000, 0x5a5a5a5a, 0x12345678, -1, 2 ** 40 + 5]) {
+            const got = gen[s.name].bits![f.name](r);
+            expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+            expect(entries(got), `${s.name}.${f.name}`).toEqual(entries(tableBitsDecoder(f.bits)(r)));
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a codec written from another table is ignored: the table loop decodes (a structure edited before npm run gen)', () => {
+    const old = struct('edited', { a: u8(0), b: u8(1) });
+    const codec: GeneratedCodec<{ a: number; b: number }> = {
+      layout: layoutHash('edited', 2, [
+        { name: 'a', kind: 'u8', offset: 0, size: 1 },
+        { name: 'b', kind: 'u8', offset: 1, size: 1 },
+      ]),
+      decode: (b, at) => ({ a: b[at], b: b[at + 1] }),
+      encode: () => {},
+    };
+    expect((struct('edited', old.table, codec) as unknown as { codec: unknown }).codec).toBe(codec);
+    const edited = struct('edited', { a: u16(0) }, codec as never);
+    expect((edited as unknown as { codec: unknown }).codec).toBeNull();
+    expect(edited.decode(new Uint8Array([1, 2]))).toEqual({ a: 0x201 });
+  });
 });
