@@ -7,7 +7,9 @@ const INPUT = `Input (FILE, '-' for standard input, or --sysfs; without any, the
   -F, --format F       lspci | hexdump | xxd | binary (default: detected from the content)
   --sysfs              read /sys/bus/pci/devices/*/config of this host (read only)
   --info-pci FILE      BAR addresses and sizes from QEMU's \`info pci\` text
-  -s, --slot SLOT      only functions matching [[domain:]bus:]dev.fn, like lspci -s`;
+  -s, --slot SLOT      only functions matching [[domain:]bus:]dev.fn, like lspci -s
+  --strict             a line that starts like a data line but is not one is an error
+                       (default: a DUMP_LINE_IGNORED warning; prose is always skipped)`;
 
 export const HELP: Record<CommandName | 'main', string> = {
   main: `Usage: pcicfg COMMAND [ARGS…]

@@ -22,6 +22,7 @@ export const INPUT_OPTIONS = {
   format: { type: 'string', short: 'F' },
   sysfs: { type: 'boolean' },
   'info-pci': { type: 'string' },
+  strict: { type: 'boolean' },
 } as const satisfies OptionSpecs;
 
 export const EXAMPLE_DUMP = fileURLToPath(new URL('../../examples/qemu-virtio-blk.lspci', import.meta.url));
@@ -53,6 +54,8 @@ export interface InputSpec {
   readonly slot: ReturnType<typeof parseSlotFilter>;
   readonly slotText: string | null;
   readonly infoPci: string | null;
+  /** A line that looks like data but is not is an error (DUMP_LINE_IGNORED), not a warning. */
+  readonly strict: boolean;
 }
 
 export function inputSpec(command: string, p: Parsed, file: string | null): InputSpec {
@@ -67,7 +70,7 @@ export function inputSpec(command: string, p: Parsed, file: string | null): Inpu
   const sysfs = flag(p, 'sysfs');
   if (sysfs && file !== null) throw new CliUsageError('give either FILE or --sysfs, not both', command);
   if (sysfs && fmt !== null) throw new CliUsageError('--format does not apply to --sysfs', command);
-  return { command, file, sysfs, format: fmt as DumpFormat | null, slot, slotText, infoPci: stringValue(p, 'info-pci') ?? null };
+  return { command, file, sysfs, format: fmt as DumpFormat | null, slot, slotText, infoPci: stringValue(p, 'info-pci') ?? null, strict: flag(p, 'strict') };
 }
 
 /** Name used in messages for the input. */
@@ -166,7 +169,7 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
   const name = inputName(spec);
   const format = spec.format ?? 'auto';
   try {
-    yield* iterateDumpAsync(flushWhileWaiting(path === '-' ? ctx.io.stdin : fileChunks(path), ctx.out), { file: name, format });
+    yield* iterateDumpAsync(flushWhileWaiting(path === '-' ? ctx.io.stdin : fileChunks(path), ctx.out), { file: name, format, strict: spec.strict });
   } catch (e) {
     if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
     throw e;

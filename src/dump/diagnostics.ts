@@ -48,6 +48,11 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
     severity: 'error',
     meaning: 'A QEMU `info pci` line that starts like a known line (Bus/BAR/IRQ/PCI device) does not have the expected shape, or a BAR range that ends before it starts (only an unmapped BAR, at 0xffffffffffffffff, wraps).',
   },
+  DUMP_LINE_IGNORED: {
+    severity: 'warning',
+    meaning:
+      'A line that starts like a data line (an offset, then a byte: `0x10: 00`, `10 : 00`, `000000010: 00` in lspci text) does not match the format, so it was skipped and its bytes stay unknown; the message gives FILE:LINE. Attached to the function being read, or to the next one. With `--strict` (CLI) or `strict: true` (readDump) it is an error at the line\'s place instead. Prose, prompts and `lspci -v` text are skipped without it.',
+  },
   DUMP_NO_DATA: {
     severity: 'warning',
     meaning: 'A function header with no data lines: nothing of its configuration space is known (lspci says "no config access").',

@@ -1,6 +1,7 @@
 // `hexdump -C` (canonical: bytes and an |ASCII| column) and plain `hexdump` / `hexdump -x`
 // (16-bit words), both with the `*` squeezed-line marker and the final offset line.
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { IgnoredLines } from './ignored.js';
 import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 
@@ -10,8 +11,14 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
   /** 'bytes' for -C, 'words' for plain hexdump; fixed by the first data line. */
   private variant: 'bytes' | 'words' | null = null;
 
-  constructor(private readonly file?: string) {
+  private readonly ignored: IgnoredLines;
+
+  constructor(
+    private readonly file?: string,
+    strict = false,
+  ) {
     super();
+    this.ignored = new IgnoredLines(file, strict, 'hexdump lines are an offset of 7-8 hex digits, then bytes or 16-bit words');
   }
 
   line(raw: string, lineNo: number, emit: Emit): void {
@@ -22,7 +29,10 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
       return;
     }
     const m = OFFSET.exec(text);
-    if (!m) return; // not a hexdump line (a prompt, a file name): ignored
+    if (!m) {
+      this.ignored.skipped(text, lineNo, this.cur); // not a hexdump line (a prompt, a file name): ignored, unless it looks like data
+      return;
+    }
     const offset = parseInt(m[0], 16);
     if (text.length === m[0].length) {
       this.endOffset(offset, lineNo, emit);
@@ -87,6 +97,7 @@ export class HexdumpParser extends RepeatingDumpParser implements LineParser {
   private builder(lineNo: number): FunctionBuilder {
     if (!this.cur) {
       this.cur = new FunctionBuilder('hexdump', null, '', this.file, lineNo);
+      this.ignored.started(this.cur);
       if (this.variant === 'words') this.cur.warn('DUMP_WORD_ORDER', null, 'hexdump 16-bit words read as little-endian');
     }
     return this.cur;

@@ -2,6 +2,7 @@
 // with the friendlier extensions listed in docs/formats.md.
 import type { PciAddress } from '../pci/bus.js';
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { IgnoredLines } from './ignored.js';
 import { fail, type Emit, type LineCursor, type LineParser } from './parser.js';
 import { formatPciAddress } from '../pci/bus.js';
 import { RecentSlots } from './recent-slots.js';
@@ -62,8 +63,21 @@ export class LspciParser implements LineParser {
   private cur: FunctionBuilder | null = null;
   private readonly recent = new RecentSlots();
   sawData = false;
+  private readonly ignored: IgnoredLines;
 
-  constructor(private readonly file?: string) {}
+  constructor(
+    private readonly file?: string,
+    strict = false,
+  ) {
+    this.ignored = new IgnoredLines(file, strict, "lspci data lines are an offset of 2-8 hex digits, ': ' and bytes of two hex digits");
+  }
+
+  /** A new function (a header, or data without one): it carries warnings about lines skipped before it. */
+  private begin(slot: LspciHeader['slot'] | null, description: string, lineNo: number): FunctionBuilder {
+    const b = new FunctionBuilder('lspci', slot, description, this.file, lineNo);
+    this.ignored.started(b);
+    return b;
+  }
 
   line(text: string, lineNo: number, emit: Emit): void {
     // Most lines of a dump are data lines: 2–8 hex digits, ": ". A slot header never has a
@@ -80,13 +94,15 @@ export class LspciParser implements LineParser {
     const header = parseLspciHeader(text, lineNo, this.file);
     if (header) {
       this.flush(emit);
-      this.cur = new FunctionBuilder('lspci', header.slot, header.description, this.file, lineNo);
+      this.cur = this.begin(header.slot, header.description, lineNo);
       if (this.recent.repeats(header.slot)) this.cur.warn('DUMP_DUPLICATE_SLOT', null, `slot ${formatPciAddress(header.slot)} (line ${lineNo}) appeared before`);
       return;
     }
     if (DATA.test(text)) this.data(text, 0, lineNo);
     else if (INDENTED_DATA.test(text)) this.data(text, /^[ \t]*/.exec(text)![0].length, lineNo);
-    // Anything else (lspci -v text, prompts, prose) is ignored, as pciutils does.
+    // Anything else (lspci -v text, prompts, prose) is ignored, as pciutils does; a line that
+    // looks like data is not ignored without a word.
+    else this.ignored.skipped(text, lineNo, this.cur);
   }
 
   /**
@@ -133,7 +149,7 @@ export class LspciParser implements LineParser {
     }
     if (z - pos < 2 || z - pos > 8 || z + 2 >= n || buf[z] !== 58 /* : */ || buf[z + 1] !== 32) return -1;
     z += 2;
-    const b = (this.cur ??= new FunctionBuilder('lspci', null, '', this.file, lineNo));
+    const b = (this.cur ??= this.begin(null, '', lineNo));
     if (offset > b.length) b.dense = false;
     let bytes = b.bytes;
     let known = b.known;
@@ -180,7 +196,7 @@ export class LspciParser implements LineParser {
     let offset = 0;
     while (s.charCodeAt(z) !== 58 /* : */) offset = offset * 16 + hexVal(s.charCodeAt(z++));
     z += 2; // ": "
-    if (!this.cur) this.cur = new FunctionBuilder('lspci', null, '', this.file, lineNo);
+    if (!this.cur) this.cur = this.begin(null, '', lineNo);
     const b = this.cur;
     const n = s.length;
     let count = 0;

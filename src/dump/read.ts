@@ -15,6 +15,8 @@ export interface ReadDumpOptions {
   readonly format?: 'auto' | DumpFormat;
   /** Used in error messages (`FILE:LINE:COL: …`) and in each function's `source`. */
   readonly file?: string;
+  /** A line that starts like a data line but is not one is an error (DUMP_LINE_IGNORED) instead of a warning. */
+  readonly strict?: boolean;
 }
 
 export interface DumpReadResult {
@@ -22,14 +24,14 @@ export interface DumpReadResult {
   readonly functions: DumpFunction[];
 }
 
-function makeParser(format: Exclude<DumpFormat, 'binary'>, file?: string): LineParser {
+function makeParser(format: Exclude<DumpFormat, 'binary'>, file: string | undefined, strict: boolean): LineParser {
   switch (format) {
     case 'lspci':
-      return new LspciParser(file);
+      return new LspciParser(file, strict);
     case 'hexdump':
-      return new HexdumpParser(file);
+      return new HexdumpParser(file, strict);
     case 'xxd':
-      return new XxdParser(file);
+      return new XxdParser(file, strict);
   }
 }
 
@@ -45,6 +47,7 @@ function makeParser(format: Exclude<DumpFormat, 'binary'>, file?: string): LineP
  */
 export class DumpReader {
   private readonly file?: string;
+  private readonly strict: boolean;
   private readonly wanted: 'auto' | DumpFormat;
   private mode: 'undecided' | 'text' | 'binary' | 'done' = 'undecided';
   /** `finish` was called: once the pending chunk is read, the end of the input is. */
@@ -85,6 +88,7 @@ export class DumpReader {
 
   constructor(options: ReadDumpOptions = {}) {
     this.file = options.file;
+    this.strict = options.strict ?? false;
     this.wanted = options.format ?? 'auto';
     if (this.wanted !== 'auto' && this.wanted !== 'binary') this.choose(this.wanted);
   }
@@ -237,7 +241,7 @@ export class DumpReader {
 
   private choose(format: Exclude<DumpFormat, 'binary'>): void {
     this.chosen = format;
-    this.parser = makeParser(format, this.file);
+    this.parser = makeParser(format, this.file, this.strict);
   }
 
   /** The lines of the pending text, up to the first that completes a function. */

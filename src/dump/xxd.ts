@@ -3,6 +3,7 @@
 // `xxd -e` prints each group as a little-endian word, its bytes reversed, in the layout of
 // `-g 4`: only the ASCII column, which keeps memory order, tells the two apart (see order).
 import { CONFIG_SPACE_MAX, FunctionBuilder, HEX_VALUE, hexVal, isHex, showChar } from './builder.js';
+import { IgnoredLines } from './ignored.js';
 import { fail, type Emit, type LineParser } from './parser.js';
 import { RepeatingDumpParser } from './repeat.js';
 import { shownByte } from './write.js';
@@ -25,8 +26,14 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
   /** Bytes per group of the lines so far (4, xxd -e's, before any). */
   private groupSize = 4;
 
-  constructor(private readonly file?: string) {
+  private readonly ignored: IgnoredLines;
+
+  constructor(
+    private readonly file?: string,
+    strict = false,
+  ) {
     super();
+    this.ignored = new IgnoredLines(file, strict, "xxd lines are an offset of hex digits, ': ' and groups of bytes, or xxd -p's bare hex");
   }
 
   line(raw: string, lineNo: number, emit: Emit): void {
@@ -46,8 +53,10 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
     if (PLAIN.test(t) && this.variant !== 'offsets') {
       this.variant = 'plain';
       this.plainLine(t, text.indexOf(t), lineNo);
+      return;
     }
-    // Anything else (prompts, file names, blank lines) is ignored.
+    // Anything else (prompts, file names, blank lines) is ignored, unless it looks like data.
+    this.ignored.skipped(text, lineNo, this.cur);
   }
 
   /** One line from bytes, or false (nothing changed) when the string path must read it. */
@@ -98,7 +107,10 @@ export class XxdParser extends RepeatingDumpParser implements LineParser {
   }
 
   private builder(lineNo: number): FunctionBuilder {
-    if (!this.cur) this.cur = new FunctionBuilder('xxd', null, '', this.file, lineNo);
+    if (!this.cur) {
+      this.cur = new FunctionBuilder('xxd', null, '', this.file, lineNo);
+      this.ignored.started(this.cur);
+    }
     return this.cur;
   }
 

@@ -243,3 +243,20 @@ describe('slots, info pci ranges and addresses out of range (#10)', () => {
     expect((await runCli(['lookup', '0xffffffffffffffff'])).code).toBe(0);
   });
 });
+
+describe('near-miss data lines (#7)', () => {
+  const text = '00:04.0 x\n00: f4 1a 01 10\n0x10: 01 c0 00 00\n';
+
+  it('a warning with FILE:LINE in text and JSON; an error at its place with --strict', async () => {
+    const f = tmp.file('near.lspci', text);
+    const t = await runCli(['decode', f]);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(`warning DUMP_LINE_IGNORED: ${f}:3: a line that starts like a data line is not one`);
+    const j = await runCli(['decode', f, '--json']);
+    expect(JSON.parse(j.stdout).devices[0].diagnostics.map((d: { code: string }) => d.code)).toContain('DUMP_LINE_IGNORED');
+    for (const argv of [['decode', f], ['notify', f, '-q', '0'], ['lookup', f, '0x1']]) {
+      const s = await runCli([...argv, '--strict']);
+      expect(oneLine(s, 2)).toMatch(new RegExp(`^${f}:3:1: a line that starts like a data line is not one \\(lspci data lines are`));
+    }
+  });
+});
