@@ -1,7 +1,7 @@
 // What the generated codecs (the *.gen.ts files `npm run gen` writes next to each table
 // module) need at run time, and how a table recognises the code written from it. Imports only
 // byte helpers: a table module imports its .gen file, never the other way round.
-import { readU32, readU64 } from '../bytes/window.js';
+import { readU32 } from '../bytes/window.js';
 
 export { copyBytes } from '../bytes/slab.js';
 export { writeU16, writeU32, writeU64 } from '../bytes/window.js';
@@ -35,11 +35,19 @@ export function layoutHash(name: string, size: number, fields: readonly LayoutFi
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
-// A u64 as one bigint: addresses and sizes nearly always fit in 53 bits, where one
-// BigInt(number) does what the shift-and-or of two halves does with four bigints.
+// The two halves of a u64 as one element of a BigUint64Array: one bigint made, where the
+// shift-and-or of two halves makes four. Word order as the platform stores a u64.
+const SCRATCH = new BigUint64Array(1);
+const HALVES = new Uint32Array(SCRATCH.buffer);
+const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+/** A u64 as a bigint: below 2^53 (addresses and sizes nearly always) by BigInt(number), else from the halves. */
 export function readU64Fast(b: Uint8Array, o: number): bigint {
   const hi = readU32(b, o + 4);
-  return hi < 0x200000 ? BigInt(hi * 0x100000000 + readU32(b, o)) : readU64(b, o);
+  if (hi < 0x200000) return BigInt(hi * 0x100000000 + readU32(b, o));
+  HALVES[LO] = readU32(b, o);
+  HALVES[1 - LO] = hi;
+  return SCRATCH[0];
 }
 
 /** An integer 0..max to encode, or a TypeError naming the field (`where`). */

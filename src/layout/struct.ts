@@ -149,6 +149,19 @@ function writer(f: FieldInfo, structName: string): Writer {
   }
 }
 
+function boundsChecked<V>(name: string, size: number, decode: StructDecoder<V>): (b: Uint8Array, at?: number) => V {
+  return (b, at = 0) => {
+    if (at < 0 || at + size > b.length) throw new RangeError(`${name}: ${size} bytes at ${at} do not fit in ${b.length}`);
+    return decode(b, at);
+  };
+}
+
+/** The table loop, made on first use: structures sized at run time are many, and most are never decoded whole. */
+function lazyTableDecoder(fields: readonly FieldInfo[]): StructDecoder {
+  let d: StructDecoder | null = null;
+  return (b, at) => (d ??= tableStructDecoder(fields))(b, at);
+}
+
 /** A declared structure: its fields and everything derived from them. */
 export class Struct<F extends AnyFields> {
   readonly name: string;
@@ -163,8 +176,12 @@ export class Struct<F extends AnyFields> {
   private readonly writers: readonly Writer[];
   /** The generated codec when it was written from this very table, else null (the table loops). */
   private readonly codec: GeneratedCodec<Value<F>> | null;
-  /** The codec's decode, or the table loop made on first use. */
-  private decoder: StructDecoder | null;
+  /**
+   * Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if
+   * not). A function of each structure's own, so that a caller decoding one structure (a ring
+   * walker reading descriptors) calls one function that calls one generated decoder.
+   */
+  readonly decode: (b: Uint8Array, at?: number) => Value<F>;
   /** Bit decoders of the register fields, by field name: the codec's, or table loops made on first use. */
   private readonly bitsDecoders = new Map<string, BitsDecoder>();
 
@@ -204,16 +221,8 @@ export class Struct<F extends AnyFields> {
     // A codec from before the table changed is ignored: right values until `npm run gen` runs
     // again (the freshness test says so), and a new structure works before its code exists.
     this.codec = codec !== undefined && codec.layout === layoutHash(name, this.size, fields) ? codec : null;
-    this.decoder = this.codec ? (this.codec.decode as StructDecoder) : null;
+    this.decode = this.codec ? boundsChecked(name, this.size, this.codec.decode) : boundsChecked(name, this.size, lazyTableDecoder(fields) as StructDecoder<Value<F>>);
     for (const [field, d] of Object.entries(this.codec?.bits ?? {})) this.bitsDecoders.set(field, d);
-  }
-
-  /** Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if not). */
-  decode(b: Uint8Array, at = 0): Value<F> {
-    if (at < 0 || at + this.size > b.length) {
-      throw new RangeError(`${this.name}: ${this.size} bytes at ${at} do not fit in ${b.length}`);
-    }
-    return (this.decoder ??= tableStructDecoder(this.fields))(b, at) as Value<F>;
   }
 
   /**

@@ -22,7 +22,7 @@ export interface DecodeBit {
   readonly width: number;
 }
 
-export type StructDecoder = (b: Uint8Array, at: number) => Record<string, unknown>;
+export type StructDecoder<V = Record<string, unknown>> = (b: Uint8Array, at: number) => V;
 export type BitsDecoder = (register: number) => Record<string, number | boolean>;
 
 /** Value of a bit range of a register (all 32 bits for a width of 32 or more). */

@@ -9,7 +9,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { declaredNames, declaredStructs, emitModule, genPath } from '../../src/layout/emit.js';
 import { Struct, struct, u16, u8 } from '../../src/layout/struct.js';
-import { layoutHash, type GeneratedCodec } from '../../src/layout/codec.js';
+import { layoutHash, readU64Fast, type GeneratedCodec } from '../../src/layout/codec.js';
 import { tableBitsDecoder, tableStructDecoder } from '../../src/layout/table.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -198,5 +198,12 @@ describe('the emitter on arbitrary tables', () => {
     const edited = struct('edited', { a: u16(0) }, codec as never);
     expect((edited as unknown as { codec: unknown }).codec).toBeNull();
     expect(edited.decode(new Uint8Array([1, 2]))).toEqual({ a: 0x201 });
+  });
+});
+
+describe('readU64Fast, the u64 read of the generated code', () => {
+  test.prop([fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.nat(8), fc.boolean()], { numRuns: 2000 })('reads what DataView.getBigUint64 reads (little-endian), above 2^53 too', (b, at, small) => {
+    if (small) b[at + 6] = b[at + 7] = 0; // the BigInt(number) path
+    expect(readU64Fast(b, at)).toBe(new DataView(b.buffer, b.byteOffset).getBigUint64(at, true));
   });
 });
