@@ -23,7 +23,8 @@ export class CliInputError extends Error {
 
   /** The one line printed on stderr. */
   line(): string {
-    return this.where ? `${this.where}: ${this.message}` : this.message;
+    // An empty file name given on the command line is shown as '' (not as a line that starts with ': ').
+    return this.where === null ? this.message : `${this.where === '' ? "''" : this.where}: ${this.message}`;
   }
 }
 

@@ -99,7 +99,7 @@ async function report(e: unknown, command: string | undefined, ctx: ReturnType<t
     line = e.line();
     code = EXIT.input;
   } else if (e instanceof CliOutputError) {
-    line = e.where === null ? `pcicfg${command ? ' ' + command : ''}: ${e.message}` : `${e.where}: ${e.message}`;
+    line = e.where === null ? `pcicfg${command ? ' ' + command : ''}: ${e.message}` : `${e.where === '' ? "''" : e.where}: ${e.message}`;
     code = EXIT.output;
   } else {
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

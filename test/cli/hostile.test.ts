@@ -260,3 +260,26 @@ describe('near-miss data lines (#7)', () => {
     }
   });
 });
+
+describe('odd arguments and files end in one line, never exit 3', () => {
+  it.each([
+    [['decode', ''], 2, "'': cannot read: no such file or directory"],
+    [['decode', '--info-pci', ''], 2, "'': cannot read: no such file or directory"],
+    [['encode', '-', '-o', ''], 4, "'': cannot write: no such file or directory"],
+    [['decode', '.'], 2, '.: cannot read: is a directory'],
+    [['encode', '.'], 2, '.: cannot read: is a directory'],
+    [['decode', '/dev/null'], 2, '/dev/null:1:1: the input is empty'],
+    [['notify', '-q', '0', '/dev/null'], 2, '/dev/null:1:1: the input is empty'],
+    [['lookup', '/dev/null', '0x1'], 2, '/dev/null:1:1: the input is empty'],
+    [['encode', '/dev/null'], 2, "/dev/null:1:1: not valid JSON: expected a value, found end of input"],
+  ] as const)('%j', async (argv, code, line) => {
+    const json = (await runCli(['decode', '--json'])).stdout;
+    expect(oneLine(await runCli([...argv], json), code)).toBe(line);
+  });
+
+  it('binary garbage to encode: a JSON error at its place, control characters escaped', async () => {
+    const garbage = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
+    const line = oneLine(await runCli(['encode', '-'], garbage), 2);
+    expect(line).toMatch(/^<stdin>:1:1: not valid JSON: expected a value, found '\\x07'$/);
+  });
+});
