@@ -33,9 +33,9 @@ const lines = (N: number): Record<string, string> => ({
 const FORMATS = ['auto', 'lspci', 'hexdump', 'xxd'] as const;
 
 /** Read `text`; the result or the DumpParseError, anything else fails the test. */
-function outcome(text: string, format: (typeof FORMATS)[number]): string {
+function outcome(text: string, format: (typeof FORMATS)[number], strict = false): string {
   try {
-    return `${readDump(text, { format }).functions.length} functions`;
+    return `${readDump(text, { format, strict }).functions.length} functions`;
   } catch (e) {
     if (e instanceof DumpParseError) return e.code;
     throw e;
@@ -78,6 +78,8 @@ describe.each([
       // After a first line that tells the format: the parser of that format reads it.
       const lead = format === 'hexdump' ? '00000000  00\n' : format === 'xxd' ? '00000000: 00\n' : '00: 00\n';
       note(name, timed(() => expect(outcome(lead + text, format)).toMatch(/^(\d+ functions|DUMP_[A-Z_]+)$/)));
+      // --strict looks at every skipped line for a near miss.
+      note(name, timed(() => expect(outcome(lead + text, format, true)).toMatch(/^(\d+ functions|DUMP_[A-Z_]+)$/)));
     }
   }, 120_000);
 
