@@ -66,7 +66,7 @@ What a write at ADDRESS hits: which function, BAR, structure (common_cfg, ISR, d
 notify, MSI-X table, PBA, …), the field at that offset, and for notify addresses the queues it
 kicks (assuming queue_notify_off = queue index).
 
-  --io                 ADDRESS is an I/O port (default: memory)
+  --io                 ADDRESS is an I/O port, at most 0xffff (default: memory, at most 64 bits)
   --json               JSON output
 
 ${INPUT}`,
