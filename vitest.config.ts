@@ -1,15 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Three projects (`vitest run --project unit`, ...); `npm test` runs them all.
+// Three projects (`vitest run --project tools`, ...); `npm test` runs them all.
+// - unit: the library and the CLI in-process, everything not listed below. `npm run test:quick`.
+// - slow: in-process suites too slow for the edit loop even at its run counts: fixed-count
+//   fuzzing (with the shaped inputs through a CLI child), shrinking checks (fc.check keeps its
+//   full runs), streaming checks that wait on pausing producers.
 // - tools: tests that start other programs (qemu-system-x86_64, lspci, hexdump/xxd, the built
-//   bin/pcicfg.js) or need a module graph of their own (no-eval: it must see the decoders made
-//   for the first time). Each file in a fresh worker, as vitest does by default.
-// - cli: the CLI in-process (test/cli/run.ts). main() turns generated decoders on for the whole
-//   module graph, so these share workers only with each other.
-// - unit: everything else, the library in-process. Files share a worker's module graph: loading
-//   the sources once per worker instead of once per file was most of the suite's time.
-// A new test goes to unit or cli by its folder; one that starts a program is added to TOOLS.
+//   or bundled CLI). Each file in a fresh worker, as vitest does by default: they install exit
+//   hooks and set environment variables.
+// unit and slow files share a worker's module graph: loading the sources once per worker instead
+// of once per file was most of the suite's time. So their tests must not depend on fresh module
+// state. A new test goes to unit by default; one that starts a program is added to TOOLS.
 const TOOLS = [
   'test/qtest/**/*.test.ts',
   'test/**/qemu.test.ts',
@@ -18,15 +20,10 @@ const TOOLS = [
   'test/cli/lspci-disagree.test.ts',
   'test/cli/bundle.test.ts',
   'test/cli/host.test.ts',
-  'test/cli/parse-thread.test.ts',
-  'test/dump/hexdump-xxd.test.ts',
   'test/cli/memory.test.ts',
-  'test/layout/no-eval.test.ts',
+  'test/dump/hexdump-xxd.test.ts',
 ];
 
-// Slow in-process suites left out of `npm run test:quick`, each file in a fresh worker (they mix
-// library and CLI tests): fixed-count fuzzing, shrinking checks (fc.check with their full runs),
-// streaming checks that wait on pausing producers.
 const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts'];
 
 export default defineConfig({
@@ -38,9 +35,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/cli/**', ...TOOLS, ...SLOW], isolate: false } },
-      { extends: true, test: { name: 'cli', include: ['test/cli/**/*.test.ts'], exclude: [...TOOLS, ...SLOW], isolate: false } },
-      { extends: true, test: { name: 'slow', include: SLOW } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...TOOLS, ...SLOW], isolate: false } },
+      { extends: true, test: { name: 'slow', include: SLOW, isolate: false } },
       { extends: true, test: { name: 'tools', include: TOOLS } },
     ],
   },
