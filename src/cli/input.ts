@@ -1,8 +1,6 @@
 // Where functions come from: a file, standard input, the bundled example, or this host's
 // sysfs. Functions are yielded one at a time as the reader completes them, so a dump of
 // millions of functions is never held whole.
-import { open } from 'node:fs/promises';
-import { concatBytes } from '../bytes/window.js';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { parseSlotFilter, slotMatches, type PciAddress } from '../pci/bus.js';
@@ -14,7 +12,8 @@ import type { CommandContext } from './context.js';
 import { CliInputError, CliUsageError } from './errors.js';
 import { shown } from './shown.js';
 import { systemMessage } from './system-message.js';
-import type { Output } from './io.js';
+import { readAll, type Output } from './io.js';
+import { fileChunks } from './file-chunks.js';
 
 /** The options every command that reads functions accepts. */
 export const INPUT_OPTIONS = {
@@ -78,40 +77,6 @@ export function inputName(spec: InputSpec): string {
   return spec.sysfs ? '/sys/bus/pci/devices' : spec.file === null ? EXAMPLE_DUMP : spec.file === '-' ? '<stdin>' : spec.file;
 }
 
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (e) {
-    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
-  }
-  // Two buffers, used in turn: the next chunk is read into one while the reader parses the
-  // other (it copies what it keeps before asking for more). Fresh buffers for each chunk cost a
-  // page fault for every 4 KiB read.
-  const bufs = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
-  let which = 0;
-  let pending: Promise<{ bytesRead: number }> | null = null;
-  try {
-    pending = handle.read(bufs[0], 0, READ_CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      pending = null;
-      if (bytesRead === 0) break;
-      const chunk = bufs[which];
-      which ^= 1;
-      pending = handle.read(bufs[which], 0, READ_CHUNK, null);
-      yield chunk.subarray(0, bytesRead);
-    }
-  } catch (e) {
-    throw new CliInputError(path, `cannot read: ${systemMessage(e)}`);
-  } finally {
-    // A consumer that stops early (no more -s matches wanted) leaves a read in flight.
-    if (pending) await pending.catch(() => undefined);
-    await handle.close();
-  }
-}
-
-const READ_CHUNK = 1 << 20;
 
 /**
  * The chunks of `source`. When the next one is not there at once (the producer pauses, the
@@ -180,15 +145,9 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
 export const INFO_PCI_MAX = 16 << 20;
 
 async function loadInfoPci(path: string): Promise<QemuPciFunction[]> {
-  // Read with a bound, not whole: --info-pci /dev/zero or a huge file must not fill memory.
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of fileChunks(path)) {
-    total += chunk.length;
-    if (total > INFO_PCI_MAX) throw new CliInputError(path, `longer than ${INFO_PCI_MAX >> 20} MiB: not QEMU \`info pci\` output`);
-    parts.push(new Uint8Array(chunk)); // a copy: fileChunks reuses its buffers
-  }
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(concatBytes(parts, total));
+  const all = await readAll(fileChunks(path), INFO_PCI_MAX);
+  if (!all) throw new CliInputError(path, `longer than ${INFO_PCI_MAX >> 20} MiB: not QEMU \`info pci\` output`);
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(all);
   try {
     return parseQemuInfoPci(text, { file: path });
   } catch (e) {

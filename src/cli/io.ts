@@ -117,15 +117,20 @@ export function isPipeError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && ((e as { code?: string }).code === 'EPIPE' || (e as { code?: string }).code === 'ERR_STREAM_DESTROYED');
 }
 
-/** Read a whole stream (stdin) into bytes. */
-export async function readAll(stream: CliReadable): Promise<Uint8Array> {
+/**
+ * Read a whole stream into bytes, or null as soon as it holds more than `max` bytes (the rest
+ * is not read, so /dev/zero or a runaway producer cannot fill memory).
+ */
+export async function readAll(stream: CliReadable, max = Infinity): Promise<Uint8Array | null> {
   const parts: Uint8Array[] = [];
   let total = 0;
   const enc = new TextEncoder();
   for await (const c of stream) {
-    const b = typeof c === 'string' ? enc.encode(c) : c;
-    parts.push(b);
+    // A copy of bytes: file readers reuse their buffers.
+    const b = typeof c === 'string' ? enc.encode(c) : new Uint8Array(c);
     total += b.length;
+    if (total > max) return null;
+    parts.push(b);
   }
   return concatBytes(parts, total);
 }

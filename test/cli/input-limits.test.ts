@@ -3,7 +3,9 @@
 // instead of being read to its end (/dev/zero used to take 600 MiB before failing).
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENCODE_INPUT_MAX } from '../../src/cli/commands/encode.js';
 import { INFO_PCI_MAX } from '../../src/cli/input.js';
+import { readAll } from '../../src/cli/io.js';
 import { EXAMPLE, EXAMPLE_INFO_PCI, runCli, scratch } from './run.js';
 
 describe('--info-pci is read with a bound', () => {
@@ -23,5 +25,26 @@ describe('--info-pci is read with a bound', () => {
   it.skipIf(!existsSync('/dev/zero'))('/dev/zero, which never ends, is refused too', async () => {
     const r = await runCli(['decode', EXAMPLE, '--info-pci', '/dev/zero']);
     expect([r.code, r.stderr]).toEqual([2, '/dev/zero: longer than 16 MiB: not QEMU `info pci` output\n']);
+  });
+});
+
+describe('encode reads its JSON with a bound', () => {
+  it.skipIf(!existsSync('/dev/zero'))('/dev/zero as FILE is refused at ENCODE_INPUT_MAX, not read until memory runs out', async () => {
+    const r = await runCli(['encode', '/dev/zero']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`/dev/zero: longer than ${ENCODE_INPUT_MAX >> 20} MiB: encode reads the whole JSON document at once (encode fewer devices, e.g. decode -s … --json)\n`);
+  });
+
+  it('readAll stops taking chunks once past its bound', async () => {
+    let taken = 0;
+    async function* endless() {
+      for (;;) {
+        taken++;
+        yield new Uint8Array(4);
+      }
+    }
+    expect(await readAll(endless(), 10)).toBeNull();
+    expect(taken).toBe(3);
+    expect(await readAll((async function* () { yield 'ab'; yield new Uint8Array([0x63]); })(), 3)).toEqual(new Uint8Array([0x61, 0x62, 0x63]));
   });
 });

@@ -2,7 +2,7 @@
 // image; every decoded register whose JSON value differs from what `raw` decodes to is written
 // over it (edited fields win over raw). Derived values (names, addresses, sizes, diagnostics)
 // cannot be edited: changing one is an error that names the register to edit instead.
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { formatPciAddress, parseSlotFilter, type PciAddress } from '../../pci/bus.js';
 import { encodeConfigSpace } from '../../pci/config-space.js';
 import { writeBinary, writeLspciFunction } from '../../dump/write.js';
@@ -14,12 +14,16 @@ import { decodeDevice } from '../device.js';
 import { deviceJson } from '../device-json.js';
 import { CliInputError, CliUsageError, outputError } from '../errors.js';
 import { readAll } from '../io.js';
+import { fileChunks } from '../file-chunks.js';
 import { JSON_DEPTH_MAX, tooDeep } from '../json-depth.js';
 import { findJsonError } from '../json-error.js';
 import { shown, shownJson } from '../shown.js';
 import { systemMessage } from '../system-message.js';
 import { valueLike } from '../json-values.js';
 import { rawFromJson } from '../raw.js';
+
+/** Largest JSON `encode` reads: the document is parsed whole (decode --json of 16000 functions is about 200 MB). */
+export const ENCODE_INPUT_MAX = 256 << 20;
 
 const OPTIONS = {
   output: { type: 'string', short: 'o' },
@@ -196,12 +200,15 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
   const fill = fillText === undefined ? null : intOption('encode', '--fill', fillText, 0, 0xff);
   const file = p.positionals[0];
   const name = file === '-' ? '<stdin>' : file;
-  let text: string;
+  let all: Uint8Array | null;
   try {
-    text = file === '-' ? new TextDecoder().decode(await readAll(ctx.io.stdin)) : await readFile(file, 'utf8');
+    all = await readAll(file === '-' ? ctx.io.stdin : fileChunks(file), ENCODE_INPUT_MAX);
   } catch (e) {
+    if (e instanceof CliInputError) throw e;
     throw new CliInputError(name, `cannot read: ${systemMessage(e)}`);
   }
+  if (!all) throw new CliInputError(name, `longer than ${ENCODE_INPUT_MAX >> 20} MiB: encode reads the whole JSON document at once (encode fewer devices, e.g. decode -s … --json)`);
+  const text = new TextDecoder().decode(all);
   const doc = parseJsonText(text, name);
   const deep = tooDeep(doc);
   if (deep !== null) throw new CliInputError(name, `${shown(deep)}: nested more than ${JSON_DEPTH_MAX} levels deep (no decode --json document is)`);
