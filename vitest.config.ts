@@ -21,6 +21,7 @@ const TOOLS = [
   'test/cli/bundle.test.ts',
   'test/cli/host.test.ts',
   'test/cli/memory.test.ts',
+  'test/cli/stdin-directory.test.ts',
   'test/dump/hexdump-xxd.test.ts',
 ];
 

@@ -1,6 +1,8 @@
 // A file read in chunks, for the readers that take a stream of bytes (dumps, info pci, JSON).
+import { fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CliInputError } from './errors.js';
+import type { CliReadable } from './io.js';
 import { systemMessage } from './system-message.js';
 
 /** The file's bytes, chunk by chunk; a chunk is valid until the next one is asked for. */
@@ -38,3 +40,20 @@ export async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
 }
 
 const READ_CHUNK = 1 << 20;
+
+/**
+ * Standard input as a stream of chunks. A directory given as standard input (`< dir`) reads
+ * as an empty stream in Node; it is said as what it is.
+ */
+export function standardInput(stdin: CliReadable): CliReadable {
+  if (stdin === process.stdin) {
+    let dir = false;
+    try {
+      dir = fstatSync(0).isDirectory();
+    } catch {
+      // No descriptor 0 to look at: the stream says what there is.
+    }
+    if (dir) throw new CliInputError('<stdin>', 'cannot read: is a directory');
+  }
+  return stdin;
+}

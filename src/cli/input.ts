@@ -13,7 +13,7 @@ import { CliInputError, CliUsageError } from './errors.js';
 import { shown } from './shown.js';
 import { systemMessage } from './system-message.js';
 import { readAll, type Output } from './io.js';
-import { fileChunks } from './file-chunks.js';
+import { fileChunks, standardInput } from './file-chunks.js';
 
 /** The options every command that reads functions accepts. */
 export const INPUT_OPTIONS = {
@@ -134,7 +134,7 @@ async function* rawFunctions(spec: InputSpec, ctx: CommandContext): AsyncGenerat
   const name = inputName(spec);
   const format = spec.format ?? 'auto';
   try {
-    yield* iterateDumpAsync(flushWhileWaiting(path === '-' ? ctx.io.stdin : fileChunks(path), ctx.out), { file: name, format, strict: spec.strict });
+    yield* iterateDumpAsync(flushWhileWaiting(path === '-' ? standardInput(ctx.io.stdin) : fileChunks(path), ctx.out), { file: name, format, strict: spec.strict });
   } catch (e) {
     if (e instanceof DumpParseError) throw new CliInputError(null, e.message);
     throw e;

@@ -14,7 +14,7 @@ import { decodeDevice } from '../device.js';
 import { deviceJson } from '../device-json.js';
 import { CliInputError, CliUsageError, outputError } from '../errors.js';
 import { readAll } from '../io.js';
-import { fileChunks } from '../file-chunks.js';
+import { fileChunks, standardInput } from '../file-chunks.js';
 import { JSON_DEPTH_MAX, tooDeep } from '../json-depth.js';
 import { findJsonError } from '../json-error.js';
 import { shown, shownJson } from '../shown.js';
@@ -202,7 +202,7 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
   const name = file === '-' ? '<stdin>' : file;
   let all: Uint8Array | null;
   try {
-    all = await readAll(file === '-' ? ctx.io.stdin : fileChunks(file), ENCODE_INPUT_MAX);
+    all = await readAll(file === '-' ? standardInput(ctx.io.stdin) : fileChunks(file), ENCODE_INPUT_MAX);
   } catch (e) {
     if (e instanceof CliInputError) throw e;
     throw new CliInputError(name, `cannot read: ${systemMessage(e)}`);
