@@ -52,28 +52,3 @@ struct vring_packed_desc_event { le16 off_wrap; le16 flags; };
 
 /** The spec names pcicfg spells as Linux does. */
 export const RENAMED: Record<string, string> = { config_msix_vector: 'msix_config' };
-
-export interface CField {
-  readonly type: 'u8' | 'le16' | 'le32' | 'le64';
-  readonly name: string;
-  /** Array length, for `u8 name[n]`. */
-  readonly count?: number;
-}
-
-/** The structures of a C text: `struct name { type field; type field[n]; … };`. */
-export function parseCStructs(text: string): Map<string, CField[]> {
-  const out = new Map<string, CField[]>();
-  for (const m of text.matchAll(/struct\s+(\w+)\s*\{([^}]*)\};/g)) {
-    const fields = m[2]
-      .split(';')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((decl) => {
-        const d = /^(u8|le16|le32|le64)\s+(\w+)(?:\[(\d+)\])?$/.exec(decl);
-        if (!d) throw new Error(`struct ${m[1]}: cannot read '${decl}'`);
-        return { type: d[1] as CField['type'], name: d[2], count: d[3] === undefined ? undefined : Number(d[3]) };
-      });
-    out.set(m[1], fields);
-  }
-  return out;
-}
