@@ -73,10 +73,10 @@ function headerBits(cs: ConfigSpace, name: string): string | null {
 const HEX_INFO = /(address|addr|offset|mask|base|limit|_id|serial)/;
 
 /** A capability's derived values, leaving out what its register lines already show. */
-function infoText(info: Record<string, unknown>, shown: ReadonlySet<string>): string {
+function infoText(info: object, shown: ReadonlySet<string>): string {
   let out = '';
   for (const k in info) {
-    const v = info[k];
+    const v: unknown = (info as Record<string, unknown>)[k];
     if (v === undefined || (typeof v === 'object' && v !== null) || shown.has(k)) continue;
     const t =
       typeof v === 'boolean'

@@ -119,6 +119,7 @@ function decodeCapability(st: DecodeState, pos: number, limit: number, opts: Cap
   // Two literals rather than a spread of the first: spreading a fresh object per capability
   // was a tenth of the decode time.
   const next = st.bytes[pos + 1];
-  if (vendor) return { pos, id, name, next, length: placed.length, fields: placed.fields, info, vendor };
-  return { pos, id, name, next, length: placed.length, fields: placed.fields, info };
+  // `id` picked the decoder, so fields and info are that ID's member of the union.
+  if (vendor) return { pos, id, name, next, length: placed.length, fields: placed.fields, info, vendor } as Capability;
+  return { pos, id, name, next, length: placed.length, fields: placed.fields, info } as Capability;
 }

@@ -89,7 +89,7 @@ export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): Con
     unclaimed: unclaimed(st.regions, length),
     diagnostics: st.diagnostics,
     layout: st.layout,
-  };
+  } as ConfigSpace; // `layout` chose the header struct, so header and headerType agree
 }
 
 /**

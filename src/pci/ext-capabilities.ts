@@ -87,5 +87,6 @@ function decodeExtCap(st: DecodeState, pos: number, id: number, version: number,
     if (byImage) st.truncated(`${name} at ${hex(pos, 3)}`);
   }
   const info = dec.info ? dec.info(placed.fields as Record<string, any>, ctx) : {};
-  return { pos, id, version, name, next, length: placed.length, fields: placed.fields, info };
+  // `id` picked the decoder, so fields and info are that ID's member of the union.
+  return { pos, id, version, name, next, length: placed.length, fields: placed.fields, info } as ExtendedCapability;
 }

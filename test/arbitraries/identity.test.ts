@@ -5,11 +5,12 @@ import fc from 'fast-check';
 import { test } from '@fast-check/vitest';
 import { decodeConfigSpace } from '../../src/pci/index.js';
 import { arbPciIdentity } from '../../src/arbitraries/index.js';
+import { headerOf } from '../support/caps.js';
 
 describe('arbPciIdentity', () => {
   test.prop([arbPciIdentity()], { numRuns: 500 })('the header holds the IDs of the facts', (g) => {
     expect(g.bytes.length).toBe(64);
-    const h = decodeConfigSpace(g.bytes).header;
+    const h = headerOf(decodeConfigSpace(g.bytes), 0);
     expect([h.vendor_id, h.device_id, h.revision_id, h.subsystem_vendor_id, h.subsystem_id, h.header_type]).toEqual([
       g.facts.vendorId, g.facts.deviceId, g.facts.revision, g.facts.subsystemVendorId, g.facts.subsystemId, 0,
     ]);

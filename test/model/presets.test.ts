@@ -7,6 +7,7 @@ import { VirtioBlkModelBackend } from '../../src/model/blk.js';
 import { VIRTIO_MODEL_PRESETS, qemuVirtioPreset, cloudHypervisorPreset, kvmtoolPreset } from '../../src/model/presets.js';
 import type { VirtioModelDescription } from '../../src/model/description.js';
 import { assignBars, readConfig } from './helpers.js';
+import { headerOf } from '../support/caps.js';
 
 function probe(d: VirtioModelDescription) {
   const dev = new VirtioPciDevice(d, { backend: new VirtioBlkModelBackend() });
@@ -52,7 +53,7 @@ describe('presets decode cleanly and give their values', () => {
     expect(cs.capabilities.map((c) => c.pos)).toEqual([0x98, 0x84, 0x70, 0x60, 0x50, 0x40]);
     expect(cs.header.device_id).toBe(0x1042);
     expect(cs.header.revision_id).toBe(1);
-    expect(cs.header.subsystem_id).toBe(0x1100);
+    expect(headerOf(cs, 0).subsystem_id).toBe(0x1100);
     expect(bytes[0x3d]).toBe(1);
     expect([...bars].map(([i, b]) => [i, b.size])).toEqual([
       [1, 0x1000n],
@@ -111,7 +112,7 @@ describe('presets decode cleanly and give their values', () => {
     const tr = probe(qemuVirtioPreset({ transitional: true }));
     expect(tr.cs.header.device_id).toBe(0x1001);
     expect(tr.cs.header.revision_id).toBe(0);
-    expect(tr.cs.header.subsystem_id).toBe(2);
+    expect(headerOf(tr.cs, 0).subsystem_id).toBe(2);
     expect(tr.bars.get(0)).toMatchObject({ size: 0x80n, io: true });
     expect(tr.t.legacy?.bar?.index).toBe(0);
   });
@@ -130,6 +131,6 @@ describe('presets decode cleanly and give their values', () => {
     expect(kt.t.notify?.multiplier).toBe(0);
     expect(kt.t.notify?.offset).toBe(0x38n);
     expect(kt.t.device?.offset).toBe(0x40n);
-    expect(kt.cs.header.subsystem_id).toBe(0x42);
+    expect(headerOf(kt.cs, 0).subsystem_id).toBe(0x42);
   });
 });

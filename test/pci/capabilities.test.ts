@@ -8,6 +8,7 @@ import {
   type ConfigSpace,
 } from '../../src/pci/index.js';
 import { image } from './fixtures.js';
+import { capAt } from '../support/caps.js';
 
 const codes = (cs: ConfigSpace) => cs.diagnostics.map((d) => [d.code, d.offset]);
 
@@ -119,7 +120,7 @@ describe('MSI-X table entry', () => {
 });
 
 describe('PCI Express', () => {
-  const exp = (flags: number) => decodeConfigSpace(withCaps(0x40, [[0x40, [0x10, 0x00, flags & 0xff, flags >> 8]]])).capabilities[0];
+  const exp = (flags: number) => capAt(decodeConfigSpace(withCaps(0x40, [[0x40, [0x10, 0x00, flags & 0xff, flags >> 8]]])).capabilities, 0, 0x10);
 
   it('claims the version 1 registers the port type has, and all 60 bytes for version 2', () => {
     expect(exp(0x0001).length).toBe(0x14); // v1 endpoint

@@ -5,6 +5,7 @@ import { labelAt } from '../../src/layout/index.js';
 import { readUint } from '../../src/bytes/index.js';
 import { rootPort, virtioBlk } from './fixtures.js';
 import { arbCapChainImage } from '../../src/arbitraries/index.js';
+import { capAt, extCapAt, headerOf } from '../support/caps.js';
 
 const codes = (cs: ConfigSpace) => cs.diagnostics.map((d) => d.code);
 
@@ -54,7 +55,7 @@ describe('decodeConfigSpace: a virtio-blk function typed from the spec', () => {
     const msix = cs.capabilities[0];
     expect(msix.fields).toEqual({ cap_id: 0x11, cap_next: 0x84, message_control: 0x8001, table: 1, pba: 0x801 });
     expect(msix.info).toEqual({ table_size: 2, function_mask: false, enable: true, table_bir: 1, table_offset: 0, pba_bir: 1, pba_offset: 0x800 });
-    const notify = cs.capabilities[2];
+    const notify = capAt(cs.capabilities, 2, 0x09);
     expect(notify.fields.cap_len).toBe(20);
     expect(Array.from(notify.fields.data as Uint8Array)).toEqual([0x02, 0x04, 0, 0, 0, 0, 0x30, 0, 0, 0, 0x10, 0, 0, 0x04, 0, 0, 0]);
   });
@@ -138,13 +139,13 @@ describe('decodeConfigSpace: a PCIe root port with extended capabilities', () =>
       [0x40, 'PCI Express', 0x3c],
       [0x80, 'Power Management', 8],
     ]);
-    const exp = cs.capabilities[0];
+    const exp = capAt(cs.capabilities, 0, 0x10);
     expect(exp.info).toMatchObject({ version: 2, type: 4, type_name: 'Root Port' });
     expect(exp.fields).toMatchObject({ flags: 0x0142, devcap: 0x8001, lnkcap: 0x01710c43, lnksta: 0x7043, sltcap: 0x00080060, sltsta: 0x0140, devcap2: 0x83f, lnkcap2: 0x0e, lnkctl2: 3, sltsta2: 0 });
     expect(exp.info.lnkcap).toMatchObject({ sls: 3, mlw: 4, aspms: 3, port: 1 });
     expect(exp.info.sltcap).toMatchObject({ hpc: true, psn: 1 });
     expect(cs.capabilities[1].fields).toEqual({ cap_id: 1, cap_next: 0, pmc: 0xc803, pmcsr: 8, pmcsr_bse: 0, data: 0 });
-    expect(cs.capabilities[1].info.pmc).toMatchObject({ version: 3, pme_support: 0x19 });
+    expect(capAt(cs.capabilities, 1, 0x01).info.pmc).toMatchObject({ version: 3, pme_support: 0x19 });
   });
 
   it('walks the extended capabilities', () => {
@@ -153,7 +154,7 @@ describe('decodeConfigSpace: a PCIe root port with extended capabilities', () =>
       [0x140, 0x0d, 1, 'Access Control Services', 0x150, 8],
       [0x150, 3, 1, 'Device Serial Number', 0, 12],
     ]);
-    const [aer, acs, dsn] = cs.extendedCapabilities;
+    const [aer, acs, dsn] = [extCapAt(cs.extendedCapabilities, 0, 0x01), extCapAt(cs.extendedCapabilities, 1, 0x0d), extCapAt(cs.extendedCapabilities, 2, 0x03)];
     expect(aer.fields).toMatchObject({ uncor_status: 0x00100000, uncor_sever: 0x00462030 });
     expect(aer.fields.tlp_prefix_log).toBeUndefined(); // the next capability starts at +0x40
     expect(aer.info.uncor_status).toMatchObject({ unsup: true, dlp: false });
@@ -220,8 +221,9 @@ describe('encodeConfigSpace', () => {
   it('an edited header field changes exactly its bytes', () => {
     const b = virtioBlk();
     const cs = decodeConfigSpace(b);
-    cs.header.command = 0x0403;
-    cs.header.bar1 = 0xfebd2000;
+    const h = headerOf(cs, 0);
+    h.command = 0x0403;
+    h.bar1 = 0xfebd2000;
     const out = encodeConfigSpace(cs);
     const changed = [...out.keys()].filter((i) => out[i] !== b[i]);
     expect(changed).toEqual([0x04, 0x05, 0x15]);
@@ -233,8 +235,8 @@ describe('encodeConfigSpace', () => {
   it('an edited capability or extended capability register changes exactly its bytes', () => {
     const b = rootPort();
     const cs = decodeConfigSpace(b);
-    cs.capabilities[1].fields.pmcsr = 0x0103;
-    cs.extendedCapabilities[2].fields.serial_number = 0x0011223344556678n;
+    capAt(cs.capabilities, 1, 0x01).fields.pmcsr = 0x0103;
+    extCapAt(cs.extendedCapabilities, 2, 0x03).fields.serial_number = 0x0011223344556678n;
     const out = encodeConfigSpace(cs);
     const changed = [...out.keys()].filter((i) => out[i] !== b[i]);
     expect(changed).toEqual([0x84, 0x85, 0x154]);

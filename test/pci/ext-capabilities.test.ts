@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeConfigSpace, encodeConfigSpace, pciExtCapName, type ConfigSpace } from '../../src/pci/index.js';
 import { image } from './fixtures.js';
+import { extCapAt } from '../support/caps.js';
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const hdr = (id: number, version: number, next: number) => le32(((next << 20) | (version << 16) | id) >>> 0);
@@ -65,7 +66,7 @@ describe('extended capability decoders', () => {
       [0x124, [...le32(0xf800000c), ...le32(0x00000004), ...le32(0xfa000000), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...le32(0x00001003)]],
     ] as const;
     const cs = ext(rows);
-    const c = cs.extendedCapabilities[0];
+    const c = extCapAt(cs.extendedCapabilities, 0, 0x10);
     expect(c.name).toBe('Single Root I/O Virtualization');
     expect(c.length).toBe(0x40);
     expect(c.fields).toMatchObject({
@@ -87,7 +88,7 @@ describe('extended capability decoders', () => {
       vf_bar5: 0,
       vf_migration_state: 0x1003,
     });
-    expect((c.info.vf_bars as Array<{ index: number; kind: string; address: bigint; offset: number }>).map((b) => [b.index, b.offset, b.kind, b.address])).toEqual([
+    expect(c.info.vf_bars.map((b) => [b.index, b.offset, b.kind, b.address])).toEqual([
       [0, 0x124, 'mem64', 0x4_f8000000n],
       [2, 0x12c, 'mem32', 0xfa000000n],
     ]);
@@ -99,7 +100,7 @@ describe('extended capability decoders', () => {
       [0x100, hdr(0x15, 1, 0)],
       [0x104, [...le32(0x00000ff0), ...le32(0x00000440), ...le32(0x00003000), ...le32(0x00000102)]],
     ]);
-    const c = cs.extendedCapabilities[0];
+    const c = extCapAt(cs.extendedCapabilities, 0, 0x15);
     expect(c.length).toBe(4 + 16);
     expect(c.fields).toEqual({
       header: 0x00010015,
@@ -108,21 +109,21 @@ describe('extended capability decoders', () => {
         { rebar_cap: 0x3000, rebar_ctrl: 0x102 },
       ],
     });
-    const info = c.info.entries as Array<{ bar_index: number; supported_sizes: bigint[]; current_size: bigint }>;
+    const info = c.info.entries;
     expect(info[0].bar_index).toBe(0);
     expect(info[0].supported_sizes[0]).toBe(1n << 20n);
     expect(info[0].supported_sizes).toHaveLength(8);
     expect(info[0].current_size).toBe(1n << 24n);
     expect(info[1]).toEqual({ bar_index: 2, supported_sizes: [1n << 28n, 1n << 29n], current_size: 1n << 21n });
     // An edited entry is written back.
-    (c.fields.entries as Array<{ rebar_ctrl: number }>)[1].rebar_ctrl = 0x302;
+    c.fields.entries![1]!.rebar_ctrl = 0x302;
     expect(encodeConfigSpace(cs)[0x111]).toBe(0x03);
   });
 
   it('Resizable BAR with a bad count', () => {
     const cs = ext([[0x100, hdr(0x15, 1, 0)], [0x104, [...le32(0x10), ...le32(0x000000e0)]]]);
     expect(codes(cs)).toEqual([['REBAR_COUNT_INVALID', 0x108]]);
-    expect((cs.extendedCapabilities[0].fields.entries as unknown[]).length).toBe(6);
+    expect(extCapAt(cs.extendedCapabilities, 0, 0x15).fields.entries).toHaveLength(6);
   });
 
   it('LTR, L1 PM substates, ARI, ATS', () => {
@@ -132,7 +133,8 @@ describe('extended capability decoders', () => {
       [0x120, [...hdr(0x0e, 1, 0x130), 0x00, 0x02, 0x01, 0x00]],
       [0x130, [...hdr(0x0f, 1, 0), 0x20, 0x00, 0x00, 0x80]],
     ]);
-    const [ltr, l1ss, ari, ats] = cs.extendedCapabilities;
+    const x = cs.extendedCapabilities;
+    const [ltr, l1ss, ari, ats] = [extCapAt(x, 0, 0x18), extCapAt(x, 1, 0x1e), extCapAt(x, 2, 0x0e), extCapAt(x, 3, 0x0f)];
     expect(ltr.fields).toEqual({ header: 0x11010018, max_snoop_latency: 0x0846, max_no_snoop_latency: 0x0c46 });
     expect(ltr.info).toEqual({ max_snoop_latency_ns: 70n << 10n, max_no_snoop_latency_ns: 70n << 15n });
     expect(l1ss.fields).toEqual({ header: 0x1201001e, l1ss_cap: 0x0028281f, l1ss_ctl1: 0x4060280f, l1ss_ctl2: 0x28 });
@@ -145,7 +147,7 @@ describe('extended capability decoders', () => {
 
   it('ACS with an egress control vector', () => {
     const cs = ext([[0x100, [...hdr(0x0d, 1, 0), 0x7f, 0x28, 0x1f, 0x00, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x11, 0x22]]]);
-    const c = cs.extendedCapabilities[0];
+    const c = extCapAt(cs.extendedCapabilities, 0, 0x0d);
     expect(c.length).toBe(16); // 0x28 = 40 bits -> two dwords
     expect(c.fields.egress_control_vector).toEqual(Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x11, 0x22));
     expect(c.info.acs_cap).toMatchObject({ ec: true, egress_control_vector_size: 0x28 });
@@ -157,7 +159,8 @@ describe('extended capability decoders', () => {
       [0x140, [...hdr(0x23, 1, 0x180), ...le32((16 << 20) | (2 << 16) | 0x1e98), 0x03, 0x00, 1, 2, 3, 4, 5, 6]],
       [0x180, [...hdr(0x0b, 1, 0), ...le32((4 << 20) | 0x1)]],
     ]);
-    const [v, d, bad] = cs.extendedCapabilities;
+    const x = cs.extendedCapabilities;
+    const [v, d, bad] = [extCapAt(x, 0, 0x0b), extCapAt(x, 1, 0x23), extCapAt(x, 2, 0x0b)];
     expect(v.fields).toEqual({ header: 0x1401000b, vsec_header: 0x00c11234, data: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) });
     expect(v.info).toEqual({ vsec_id: 0x1234, vsec_rev: 1, vsec_length: 12 });
     expect(d.length).toBe(16);
@@ -170,7 +173,7 @@ describe('extended capability decoders', () => {
   it('AER: every register of the 0x48-byte structure', () => {
     const rows: Array<readonly [number, number[]]> = [[0x100, hdr(0x01, 2, 0)]];
     for (let o = 4; o < 0x48; o++) rows.push([0x100 + o, [o]]);
-    const c = ext(rows).extendedCapabilities[0];
+    const c = extCapAt(ext(rows).extendedCapabilities, 0, 0x01);
     expect(c.length).toBe(0x48);
     expect(Object.keys(c.fields)).toEqual([
       'header',
@@ -187,6 +190,6 @@ describe('extended capability decoders', () => {
       'tlp_prefix_log',
     ]);
     expect(c.fields.error_source).toBe(0x37363534);
-    expect((c.fields.tlp_prefix_log as Uint8Array)[15]).toBe(0x47);
+    expect(c.fields.tlp_prefix_log?.[15]).toBe(0x47);
   });
 });

@@ -25,12 +25,16 @@ export interface CapDecodeContext {
   readonly diagnostics: Diagnostic[];
 }
 
-export interface CapDecoder {
+/** `F`: the decoded `fields` (any register may be absent); `I`: what `info` derives from them. */
+export interface CapDecoder<F = Record<string, any>, I = object> {
   /** Pick the structures from the registers that are available. */
   layout(ctx: CapDecodeContext): CapPart[];
   /** Values derived from the decoded registers (fields may be partial). */
-  info?(fields: Record<string, any>, ctx: CapDecodeContext): Record<string, unknown>;
+  info?(fields: F, ctx: CapDecodeContext): I;
 }
+
+/** Named bits of a register (`Struct.bits`): numbers for ranges, booleans for single bits. */
+export type RegisterBits = Record<string, number | boolean>;
 
 /** Read a register only if it lies wholly before `limit`. */
 export function availU8(ctx: CapDecodeContext, rel: number): number | null {
@@ -48,6 +52,6 @@ export function availU32(ctx: CapDecodeContext, rel: number): number | null {
 }
 
 /** Named bits of a register value if present (fields of partial decodes may be absent). */
-export function bitsOf(s: Struct<any>, name: string, v: unknown): Record<string, number | boolean> | undefined {
+export function bitsOf(s: Struct<any>, name: string, v: unknown): RegisterBits | undefined {
   return typeof v === 'number' ? s.bits(name, v) : undefined;
 }

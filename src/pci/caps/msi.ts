@@ -1,7 +1,7 @@
 // MSI capability (ID 0x05). Its layout depends on two Message Control bits (64-bit address,
 // per-vector masking), so it is four structures; the decoder picks one from the flags.
 import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
-import { availU16, bitsOf, type CapDecoder } from './common.js';
+import { availU16, bitsOf, type CapDecoder, type RegisterBits } from './common.js';
 import * as gen from './msi.gen.js';
 
 export const PCI_MSI_FLAGS_BITS = [
@@ -65,7 +65,19 @@ export function msiStructFor(messageControl: number) {
   return is64 ? (mask ? pciMsiCap64Mask : pciMsiCap64) : mask ? pciMsiCap32Mask : pciMsiCap32;
 }
 
-export const msiCapDecoder: CapDecoder = {
+/** `fields` of an MSI capability: whichever of the four layouts Message Control selects. */
+export type PciMsiFields = Partial<gen.pci_msi_cap32 & gen.pci_msi_cap32_mask & gen.pci_msi_cap64 & gen.pci_msi_cap64_mask>;
+
+/** `info` of an MSI capability: empty when Message Control was not read. */
+export interface PciMsiInfo {
+  readonly message_control?: RegisterBits;
+  readonly vectors_capable?: number;
+  readonly vectors_enabled?: number;
+  /** The 64-bit message address (upper half 0 in the 32-bit layouts); null when not read. */
+  readonly address?: bigint | null;
+}
+
+export const msiCapDecoder: CapDecoder<PciMsiFields, PciMsiInfo> = {
   // Without a readable Message Control, only the smallest layout is assumed.
   layout: (ctx) => [{ struct: msiStructFor(availU16(ctx, 2) ?? 0), offset: ctx.pos }],
   info: (f) => {

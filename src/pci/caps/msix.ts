@@ -36,10 +36,24 @@ export const pciMsixTableEntry = struct('pci_msix_entry', {
 
 export type PciMsixTableEntry = ValueOf<typeof pciMsixTableEntry>;
 
-export const msixCapDecoder: CapDecoder = {
+/** `info` of an MSI-X capability; each group is present when its register was read. */
+export interface PciMsixInfo {
+  /** Number of table entries (Table Size + 1). */
+  table_size?: number;
+  function_mask?: boolean;
+  enable?: boolean;
+  table_bir?: number;
+  /** Byte offset of the table in its BAR. */
+  table_offset?: number;
+  pba_bir?: number;
+  /** Byte offset of the pending-bit array in its BAR. */
+  pba_offset?: number;
+}
+
+export const msixCapDecoder: CapDecoder<Partial<gen.pci_msix_cap>, PciMsixInfo> = {
   layout: (ctx) => [{ struct: pciMsixCap, offset: ctx.pos }],
   info: (f) => {
-    const out: Record<string, unknown> = {};
+    const out: PciMsixInfo = {};
     if (typeof f.message_control === 'number') {
       out.table_size = (f.message_control & PCI_MSIX_FLAGS_QSIZE) + 1;
       out.function_mask = (f.message_control & PCI_MSIX_FLAGS_MASKALL) !== 0;

@@ -3,7 +3,7 @@
 import { diag } from '../../bytes/diagnostic.js';
 import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
-import { availU16, bitsOf, type CapDecodeContext, type CapDecoder } from './common.js';
+import { availU16, bitsOf, type CapDecodeContext, type CapDecoder, type RegisterBits } from './common.js';
 import * as gen from './pcie.gen.js';
 
 export const PCI_EXP_TYPE_NAMES: Record<number, string> = {
@@ -202,7 +202,21 @@ export function pciExpCapSize(flags: number): number {
   return 0x24;
 }
 
-export const pcieCapDecoder: CapDecoder = {
+/** Registers of the PCI Express capability whose named bits `info` carries, in order. */
+const PCI_EXP_INFO_REGISTERS = ['devcap', 'devctl', 'devsta', 'lnkcap', 'lnkctl', 'lnksta', 'sltcap', 'sltctl', 'sltsta', 'rtctl', 'rtcap', 'rtsta', 'devcap2', 'devctl2', 'lnkcap2', 'lnkctl2', 'lnksta2'] as const;
+export type PciExpInfoRegister = (typeof PCI_EXP_INFO_REGISTERS)[number];
+
+/** `info` of a PCI Express capability: each entry present when its register was read. */
+export type PciExpInfo = {
+  /** Capability version (flags bits 3:0). */
+  version?: number;
+  /** Device/Port Type (flags bits 7:4) and its name. */
+  type?: number;
+  type_name?: string;
+  flags?: RegisterBits;
+} & { [R in PciExpInfoRegister]?: RegisterBits };
+
+export const pcieCapDecoder: CapDecoder<Partial<gen.pci_exp_cap>, PciExpInfo> = {
   layout: (ctx: CapDecodeContext) => {
     const flags = availU16(ctx, 2);
     if (flags !== null) {
@@ -216,14 +230,14 @@ export const pcieCapDecoder: CapDecoder = {
     return [{ struct: pciExpCap, offset: ctx.pos, size: pcieClaimSize(ctx) }];
   },
   info: (f) => {
-    const out: Record<string, unknown> = {};
+    const out: PciExpInfo = {};
     if (typeof f.flags === 'number') {
       out.version = f.flags & 0xf;
       out.type = (f.flags >> 4) & 0xf;
       out.type_name = pciExpTypeName((f.flags >> 4) & 0xf);
       out.flags = pciExpCap.bits('flags', f.flags);
     }
-    for (const r of ['devcap', 'devctl', 'devsta', 'lnkcap', 'lnkctl', 'lnksta', 'sltcap', 'sltctl', 'sltsta', 'rtctl', 'rtcap', 'rtsta', 'devcap2', 'devctl2', 'lnkcap2', 'lnkctl2', 'lnksta2'] as const) {
+    for (const r of PCI_EXP_INFO_REGISTERS) {
       const b = bitsOf(pciExpCap, r, f[r]);
       if (b) out[r] = b;
     }

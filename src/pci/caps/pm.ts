@@ -1,6 +1,6 @@
 // Power Management capability (ID 0x01): PMC, PMCSR, PMCSR bridge extensions, data.
 import { bit, bits, struct, u16, u8, type ValueOf } from '../../layout/struct.js';
-import { bitsOf, type CapDecoder } from './common.js';
+import { bitsOf, type CapDecoder, type RegisterBits } from './common.js';
 import * as gen from './pm.gen.js';
 
 export const pciPmCap = struct('pci_pm_cap', {
@@ -36,7 +36,13 @@ export const pciPmCap = struct('pci_pm_cap', {
 
 export type PciPmCap = ValueOf<typeof pciPmCap>;
 
-export const pmCapDecoder: CapDecoder = {
+/** `info` of a Power Management capability: the named bits of PMC and PMCSR (undefined when not read). */
+export interface PciPmInfo {
+  readonly pmc: RegisterBits | undefined;
+  readonly pmcsr: RegisterBits | undefined;
+}
+
+export const pmCapDecoder: CapDecoder<Partial<gen.pci_pm_cap>, PciPmInfo> = {
   layout: (ctx) => [{ struct: pciPmCap, offset: ctx.pos }],
   info: (f) => ({ pmc: bitsOf(pciPmCap, 'pmc', f.pmc), pmcsr: bitsOf(pciPmCap, 'pmcsr', f.pmcsr) }),
 };

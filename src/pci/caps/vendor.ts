@@ -27,7 +27,10 @@ export function pciVendorCapStruct(capLen: number): Struct<any> {
   return s;
 }
 
-export const vendorCapDecoder: CapDecoder = {
+/** `fields` of a vendor-specific capability: the header and, when cap_len > 3, the vendor's bytes. */
+export type PciVendorCapFields = Partial<gen.pci_vendor_cap & { data: Uint8Array }>;
+
+export const vendorCapDecoder: CapDecoder<PciVendorCapFields, never> = {
   layout: (ctx) => {
     const capLen = availU8(ctx, 2);
     if (capLen !== null && capLen < 3) {

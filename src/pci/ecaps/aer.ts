@@ -1,7 +1,7 @@
 // Advanced Error Reporting (extended ID 0x0001). The root registers (0x2c-0x37) exist in
 // root ports and event collectors; the TLP prefix log ends the 0x48-byte structure.
 import { bit, bits, bytes, struct, u32, type ValueOf } from '../../layout/struct.js';
-import { bitsOf, type CapDecoder } from '../caps/common.js';
+import { bitsOf, type CapDecoder, type RegisterBits } from '../caps/common.js';
 import { extHeader } from './common.js';
 import * as gen from './aer.gen.js';
 
@@ -75,7 +75,14 @@ export const pciAerCap = struct('pci_aer_cap', {
 
 export type PciAerCap = ValueOf<typeof pciAerCap>;
 
-export const aerExtCapDecoder: CapDecoder = {
+/** `info` of an AER capability: named bits of its registers (undefined when not read). */
+export interface PciAerInfo {
+  readonly uncor_status: RegisterBits | undefined;
+  readonly cor_status: RegisterBits | undefined;
+  readonly cap_ctrl: RegisterBits | undefined;
+}
+
+export const aerExtCapDecoder: CapDecoder<Partial<gen.pci_aer_cap>, PciAerInfo> = {
   layout: (ctx) => [{ struct: pciAerCap, offset: ctx.pos }],
   info: (f) => ({
     uncor_status: bitsOf(pciAerCap, 'uncor_status', f.uncor_status),

@@ -5,6 +5,7 @@ import { bits, struct, u32, type ValueOf } from '../../layout/struct.js';
 import { availU32, type CapDecoder, type CapPart } from '../caps/common.js';
 import { PCI_DIAGNOSTICS } from '../diagnostics.js';
 import { pciExtCapHeader } from './common.js';
+import type { pci_ext_cap_header } from './common.gen.js';
 import * as gen from './rebar.gen.js';
 
 export const pciRebarEntry = struct('pci_rebar_entry', {
@@ -15,7 +16,23 @@ export const pciRebarEntry = struct('pci_rebar_entry', {
 }, gen.pci_rebar_entry);
 export type PciRebarEntry = ValueOf<typeof pciRebarEntry>;
 
-export const rebarExtCapDecoder: CapDecoder = {
+/** `fields` of a Resizable BAR capability: the header and one (capability, control) pair per BAR. */
+export type PciRebarFields = Partial<pci_ext_cap_header & { entries: Partial<gen.pci_rebar_entry>[] }>;
+
+/** One resizable BAR as `info` describes it. */
+export interface PciRebarInfoEntry {
+  readonly bar_index: number | undefined;
+  /** Sizes in bytes the BAR supports. */
+  readonly supported_sizes: bigint[];
+  readonly current_size: bigint | undefined;
+}
+
+/** `info` of a Resizable BAR capability. */
+export interface PciRebarInfo {
+  readonly entries: PciRebarInfoEntry[];
+}
+
+export const rebarExtCapDecoder: CapDecoder<PciRebarFields, PciRebarInfo> = {
   layout: (ctx) => {
     const ctrl = availU32(ctx, 8);
     let n = ctrl === null ? 1 : (ctrl >> 5) & 7;
@@ -28,7 +45,7 @@ export const rebarExtCapDecoder: CapDecoder = {
     return parts;
   },
   info: (f) => {
-    const entries = (f.entries ?? []) as Array<Partial<PciRebarEntry>>;
+    const entries = f.entries ?? [];
     return {
       entries: entries.map((e) => {
         const sizes: bigint[] = [];

@@ -1,6 +1,6 @@
 // Small fixed extended capabilities: DSN, ARI, ATS, LTR, L1 PM Substates, ACS.
 import { bit, bits, struct, u16, u32, u64, type ValueOf } from '../../layout/struct.js';
-import { availU16, bitsOf, type CapDecoder } from '../caps/common.js';
+import { availU16, bitsOf, type CapDecoder, type RegisterBits } from '../caps/common.js';
 import { extHeader, withTrailingBytes } from './common.js';
 import * as gen from './small.gen.js';
 
@@ -18,7 +18,12 @@ export function formatPciSerialNumber(sn: bigint): string {
   return parts.join('-');
 }
 
-export const dsnExtCapDecoder: CapDecoder = {
+/** `info` of a Device Serial Number capability: lspci's spelling, when the register was read. */
+export interface PciDsnInfo {
+  readonly serial?: string;
+}
+
+export const dsnExtCapDecoder: CapDecoder<Partial<gen.pci_dsn_cap>, PciDsnInfo> = {
   layout: (ctx) => [{ struct: pciDsnCap, offset: ctx.pos }],
   info: (f) => (typeof f.serial_number === 'bigint' ? { serial: formatPciSerialNumber(f.serial_number) } : {}),
 };
@@ -31,7 +36,13 @@ export const pciAriCap = struct('pci_ari_cap', {
 }, gen.pci_ari_cap);
 export type PciAriCap = ValueOf<typeof pciAriCap>;
 
-export const ariExtCapDecoder: CapDecoder = {
+/** `info` of an ARI capability: named bits of its registers (undefined when not read). */
+export interface PciAriInfo {
+  readonly ari_cap: RegisterBits | undefined;
+  readonly ari_ctrl: RegisterBits | undefined;
+}
+
+export const ariExtCapDecoder: CapDecoder<Partial<gen.pci_ari_cap>, PciAriInfo> = {
   layout: (ctx) => [{ struct: pciAriCap, offset: ctx.pos }],
   info: (f) => ({ ari_cap: bitsOf(pciAriCap, 'ari_cap', f.ari_cap), ari_ctrl: bitsOf(pciAriCap, 'ari_ctrl', f.ari_ctrl) }),
 };
@@ -44,7 +55,13 @@ export const pciAtsCap = struct('pci_ats_cap', {
 }, gen.pci_ats_cap);
 export type PciAtsCap = ValueOf<typeof pciAtsCap>;
 
-export const atsExtCapDecoder: CapDecoder = {
+/** `info` of an ATS capability: named bits of its registers (undefined when not read). */
+export interface PciAtsInfo {
+  readonly ats_cap: RegisterBits | undefined;
+  readonly ats_ctrl: RegisterBits | undefined;
+}
+
+export const atsExtCapDecoder: CapDecoder<Partial<gen.pci_ats_cap>, PciAtsInfo> = {
   layout: (ctx) => [{ struct: pciAtsCap, offset: ctx.pos }],
   info: (f) => ({ ats_cap: bitsOf(pciAtsCap, 'ats_cap', f.ats_cap), ats_ctrl: bitsOf(pciAtsCap, 'ats_ctrl', f.ats_ctrl) }),
 };
@@ -63,7 +80,13 @@ function ltrNs(v: number): bigint {
   return BigInt(v & 0x3ff) << BigInt(5 * ((v >> 10) & 7));
 }
 
-export const ltrExtCapDecoder: CapDecoder = {
+/** `info` of an LTR capability: the latencies in nanoseconds (undefined when not read). */
+export interface PciLtrInfo {
+  readonly max_snoop_latency_ns: bigint | undefined;
+  readonly max_no_snoop_latency_ns: bigint | undefined;
+}
+
+export const ltrExtCapDecoder: CapDecoder<Partial<gen.pci_ltr_cap>, PciLtrInfo> = {
   layout: (ctx) => [{ struct: pciLtrCap, offset: ctx.pos }],
   info: (f) => ({
     max_snoop_latency_ns: typeof f.max_snoop_latency === 'number' ? ltrNs(f.max_snoop_latency) : undefined,
@@ -102,7 +125,13 @@ export const pciL1ssCap = struct('pci_l1ss_cap', {
 }, gen.pci_l1ss_cap);
 export type PciL1ssCap = ValueOf<typeof pciL1ssCap>;
 
-export const l1ssExtCapDecoder: CapDecoder = {
+/** `info` of an L1 PM Substates capability: named bits of its registers (undefined when not read). */
+export interface PciL1ssInfo {
+  readonly l1ss_cap: RegisterBits | undefined;
+  readonly l1ss_ctl1: RegisterBits | undefined;
+}
+
+export const l1ssExtCapDecoder: CapDecoder<Partial<gen.pci_l1ss_cap>, PciL1ssInfo> = {
   layout: (ctx) => [{ struct: pciL1ssCap, offset: ctx.pos }],
   info: (f) => ({ l1ss_cap: bitsOf(pciL1ssCap, 'l1ss_cap', f.l1ss_cap), l1ss_ctl1: bitsOf(pciL1ssCap, 'l1ss_ctl1', f.l1ss_ctl1) }),
 };
@@ -135,7 +164,16 @@ export function acsEgressVectorBytes(acsCap: number): number {
   return Math.ceil(bitsN / 32) * 4;
 }
 
-export const acsExtCapDecoder: CapDecoder = {
+/** `fields` of an ACS capability: the egress control vector is there when the capability announces one. */
+export type PciAcsFields = Partial<gen.pci_acs_cap & { egress_control_vector: Uint8Array }>;
+
+/** `info` of an ACS capability: named bits of its registers (undefined when not read). */
+export interface PciAcsInfo {
+  readonly acs_cap: RegisterBits | undefined;
+  readonly acs_ctrl: RegisterBits | undefined;
+}
+
+export const acsExtCapDecoder: CapDecoder<PciAcsFields, PciAcsInfo> = {
   layout: (ctx) => {
     const n = acsEgressVectorBytes(availU16(ctx, 4) ?? 0);
     return [{ struct: n ? withTrailingBytes('pci_acs_cap', acsBase(), 'egress_control_vector', 8, n, 'rw') : pciAcsCap, offset: ctx.pos }];

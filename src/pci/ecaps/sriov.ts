@@ -2,7 +2,8 @@
 // encode like ordinary BARs (64-bit ones pair up) but describe every VF's window.
 import { bit, bits, reserved, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
 import { decodeBarRegisters } from '../bars.js';
-import { bitsOf, type CapDecoder } from '../caps/common.js';
+import type { Bar } from '../types.js';
+import { bitsOf, type CapDecoder, type RegisterBits } from '../caps/common.js';
 import { extHeader } from './common.js';
 import * as gen from './sriov.gen.js';
 
@@ -32,7 +33,14 @@ export const pciSriovCap = struct('pci_sriov_cap', {
 }, gen.pci_sriov_cap);
 export type PciSriovCap = ValueOf<typeof pciSriovCap>;
 
-export const sriovExtCapDecoder: CapDecoder = {
+/** `info` of an SR-IOV capability. */
+export interface PciSriovInfo {
+  readonly sriov_ctrl: RegisterBits | undefined;
+  /** The VF BAR registers decoded like BARs (sizes are never in config space). */
+  readonly vf_bars: Bar[];
+}
+
+export const sriovExtCapDecoder: CapDecoder<Partial<gen.pci_sriov_cap>, PciSriovInfo> = {
   layout: (ctx) => [{ struct: pciSriovCap, offset: ctx.pos }],
   info: (f, ctx) => ({
     sriov_ctrl: bitsOf(pciSriovCap, 'sriov_ctrl', f.sriov_ctrl),

@@ -22,7 +22,18 @@ const dvsecBase = () => ({
 export const pciDvsecCap = struct('pci_dvsec_cap', dvsecBase(), gen.pci_dvsec_cap);
 export type PciDvsecCap = ValueOf<typeof pciDvsecCap>;
 
-export const vsecExtCapDecoder: CapDecoder = {
+/** `fields` of a VSEC capability: the headers and, past them, the vendor's bytes. */
+export type PciVsecFields = Partial<gen.pci_vsec_cap & { data: Uint8Array }>;
+
+/** `info` of a VSEC capability: the vendor header split up, when it was read. */
+export interface PciVsecInfo {
+  readonly vsec_id?: number;
+  readonly vsec_rev?: number;
+  /** Bytes, headers included. */
+  readonly vsec_length?: number;
+}
+
+export const vsecExtCapDecoder: CapDecoder<PciVsecFields, PciVsecInfo> = {
   layout: (ctx) => {
     const h = availU32(ctx, 4);
     const len = h === null ? 8 : h >>> 20;
@@ -35,7 +46,19 @@ export const vsecExtCapDecoder: CapDecoder = {
       : {},
 };
 
-export const dvsecExtCapDecoder: CapDecoder = {
+/** `fields` of a DVSEC capability: the headers and, past them, the vendor's bytes. */
+export type PciDvsecFields = Partial<gen.pci_dvsec_cap & { data: Uint8Array }>;
+
+/** `info` of a DVSEC capability: its headers split up, each when read. */
+export interface PciDvsecInfo {
+  dvsec_vendor_id?: number;
+  dvsec_rev?: number;
+  /** Bytes, headers included. */
+  dvsec_length?: number;
+  dvsec_id?: number;
+}
+
+export const dvsecExtCapDecoder: CapDecoder<PciDvsecFields, PciDvsecInfo> = {
   layout: (ctx) => {
     const h = availU32(ctx, 4);
     const len = h === null ? 10 : h >>> 20;
@@ -43,7 +66,7 @@ export const dvsecExtCapDecoder: CapDecoder = {
     return [{ struct: len > 10 ? withTrailingBytes('pci_dvsec_cap', dvsecBase(), 'data', 10, len - 10) : pciDvsecCap, offset: ctx.pos }];
   },
   info: (f) => {
-    const out: Record<string, unknown> = {};
+    const out: PciDvsecInfo = {};
     if (typeof f.dvsec_header1 === 'number') {
       out.dvsec_vendor_id = f.dvsec_header1 & 0xffff;
       out.dvsec_rev = (f.dvsec_header1 >>> 16) & 0xf;
