@@ -231,7 +231,7 @@ export class VirtioPciDriver {
     });
     if (!t.identity.isVirtio || t.kind === null) this.fail('NOT_VIRTIO', `${hex(fn.vendorId, 4)}:${hex(fn.deviceId, 4)} is not a virtio function`);
     const want = this.options.transport ?? 'auto';
-    const modernOk = t.common !== null && t.notify !== null && t.kind !== 'legacy-only';
+    const modernOk = t.common !== null && t.notify !== null; // a legacy-only transport has no common
     const legacyOk = t.legacy?.bar != null && t.legacy.bar.space === 'io';
     if (want === 'modern' || (want === 'auto' && modernOk)) {
       if (!modernOk) this.fail('NO_TRANSPORT', 'no usable common and notify structures for the modern interface');

@@ -88,13 +88,14 @@ export interface VirtioLegacyLocation {
   readonly deviceConfigOffset: number;
 }
 
-export interface VirtioTransport {
+interface VirtioTransportOf<Kind extends VirtioPciKind | null> {
   readonly identity: VirtioIdentity;
   /** null when the function is not virtio. */
-  readonly kind: VirtioPciKind | null;
+  readonly kind: Kind;
   /** Every virtio capability in list order. */
   readonly caps: readonly VirtioCap[];
   readonly common: VirtioStructureLocation | null;
+  /** null when there is no usable notification capability, or its multiplier cannot be read. */
   readonly notify: VirtioNotifyLocation | null;
   readonly isr: VirtioStructureLocation | null;
   readonly device: VirtioStructureLocation | null;
@@ -103,6 +104,7 @@ export interface VirtioTransport {
   /** Usable shared-memory regions, in list order (each cap.id once). */
   readonly sharedMemory: readonly VirtioStructureLocation[];
   readonly vendorData: readonly VirtioCap[];
+  /** The legacy interface: there for transitional and legacy-only devices, null otherwise. */
   readonly legacy: VirtioLegacyLocation | null;
   readonly msix: VirtioMsix | null;
   /** Features the probe applied (offered or negotiated), null when none were given. */
@@ -111,6 +113,43 @@ export interface VirtioTransport {
   readonly notificationData: boolean;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** Not a virtio function: nothing of the transport was looked for. */
+export interface VirtioTransportNone extends VirtioTransportOf<null> {
+  readonly caps: readonly [];
+  readonly common: null;
+  readonly notify: null;
+  readonly isr: null;
+  readonly device: null;
+  readonly pciCfg: null;
+  readonly sharedMemory: readonly [];
+  readonly vendorData: readonly [];
+  readonly legacy: null;
+}
+
+/**
+ * A non-transitional device ID (0x1040 and up): no legacy interface. Its structures are what
+ * the capabilities give; one that is missing is null and reported (VIRTIO_MISSING_*_CFG), the
+ * device still counts as modern.
+ */
+export interface VirtioModernTransport extends VirtioTransportOf<'modern'> {
+  readonly legacy: null;
+}
+
+/** A transitional device ID with a usable common configuration: both interfaces. */
+export interface VirtioTransitionalTransport extends VirtioTransportOf<'transitional'> {
+  readonly common: VirtioStructureLocation;
+  readonly legacy: VirtioLegacyLocation;
+}
+
+/** A transitional device ID without a usable common configuration: the legacy interface only. */
+export interface VirtioLegacyOnlyTransport extends VirtioTransportOf<'legacy-only'> {
+  readonly common: null;
+  readonly legacy: VirtioLegacyLocation;
+}
+
+/** What `probeVirtio` found; `kind` tells which interfaces there are. */
+export type VirtioTransport = VirtioTransportNone | VirtioModernTransport | VirtioTransitionalTransport | VirtioLegacyOnlyTransport;
 
 export interface ProbeOptions {
   /** Device features (offered) or negotiated features: selects the NOTIFICATION_DATA rules. */
@@ -290,7 +329,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   const features = opts.features ?? null;
   const nd = features !== null && hasFeature(features, VIRTIO_F_NOTIFICATION_DATA);
   const msix = readMsix(cs, opts);
-  const empty = {
+  const empty: VirtioTransportNone = {
     identity,
     kind: null,
     caps: [],
@@ -436,5 +475,6 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   }
 
   // Not `{ ...empty, kind, … }`: fields added after a spread are slow on Node 20.
-  return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, diagnostics };
+  // kind was chosen from common and the ID, legacy from the ID: they agree as VirtioTransport says.
+  return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, diagnostics } as VirtioTransport;
 }
