@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 // - unit: the library and the CLI in-process, everything not listed below. `npm run test:quick`.
 // - slow: in-process suites too slow for the edit loop even at its run counts: fixed-count
 //   fuzzing (with the shaped inputs through a CLI child), shrinking checks (fc.check keeps its
-//   full runs), streaming checks that wait on pausing producers.
+//   full runs), streaming checks that wait on pausing producers, the strict-consumer type test
+//   (two TypeScript programs, about 10 s of CPU).
 // - tools: tests that start other programs (qemu-system-x86_64, lspci, hexdump/xxd, the built
 //   or bundled CLI). Each file in a fresh worker, as vitest does by default: they install exit
 //   hooks and set environment variables.
@@ -25,7 +26,7 @@ const TOOLS = [
   'test/dump/hexdump-xxd.test.ts',
 ];
 
-const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts'];
+const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts', 'test/types/types.test.ts'];
 
 export default defineConfig({
   test: {

@@ -9,7 +9,7 @@ export * from './capabilities.js';
 export * from './ext-capabilities.js';
 export { PCI_HEADER_TYPE_MASK, PCI_HEADER_TYPE_MFD, PCI_STATUS_CAP_LIST, decodeConfigSpace, encodeConfigSpace } from './config-space.js';
 export { msixLayout, type MsixLayout, type MsixPlacement } from './msix-check.js';
-export type { CapDecodeContext as PciCapDecodeContext, CapDecoder as PciCapDecoder, CapPart as PciCapPart } from './caps/common.js';
+export type { CapDecodeContext as PciCapDecodeContext, CapDecoder as PciCapDecoder, CapPart as PciCapPart, RegisterBits as PciRegisterBits } from './caps/common.js';
 export { pciCapHeader } from './caps/header.js';
 export * from './caps/pm.js';
 export * from './caps/msi.js';
