@@ -180,11 +180,11 @@ export type VendorCapDecoder = (ctx: VendorCapContext) => VendorCapability | nul
 
 export interface DecodeOptions {
   /** Bytes of `bytes` that are real (64, 256, 4096, or any count a dump gave). Default: bytes.length. */
-  readonly length?: number;
+  readonly length?: number | undefined;
   /** Hooks for vendor-specific capabilities (ID 0x09), tried in order. */
-  readonly vendorCaps?: readonly VendorCapDecoder[];
+  readonly vendorCaps?: readonly VendorCapDecoder[] | undefined;
   /** BAR sizes known from elsewhere (probing, QEMU `info pci`), by BAR index. */
-  readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>>;
+  readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>> | undefined;
 }
 
 /**

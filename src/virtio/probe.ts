@@ -153,15 +153,15 @@ export type VirtioTransport = VirtioTransportNone | VirtioModernTransport | Virt
 
 export interface ProbeOptions {
   /** Device features (offered) or negotiated features: selects the NOTIFICATION_DATA rules. */
-  readonly features?: Features;
+  readonly features?: Features | undefined;
   /** queue_notify_off of each queue (read from common_cfg): checked against the notify length. */
-  readonly queueNotifyOffs?: readonly number[];
+  readonly queueNotifyOffs?: readonly number[] | undefined;
   /** Number of queues, when queue_notify_off values are unknown: off = index is assumed. */
-  readonly numQueues?: number;
+  readonly numQueues?: number | undefined;
   /** BAR sizes by index, overriding what the config space carries. */
-  readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>>;
+  readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>> | undefined;
   /** MSI-X enable state to assume for the legacy layout (default: the MSI-X capability's bit). */
-  readonly msixEnabled?: boolean;
+  readonly msixEnabled?: boolean | undefined;
 }
 
 type BarResolution = { ok: true; bar: VirtioBarRef } | { ok: false; diagnostic: Diagnostic };

@@ -2,7 +2,7 @@
 // against declarations emitted from src/ now (never a stale dist/): the reads in
 // test/types/fixtures compile, and each `// @ts-expect-error TSnnnn: why` fails on the next line
 // with exactly that error (checked by compiling once more with the directives switched off).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -37,11 +37,14 @@ function emitDeclarations(outDir: string): void {
   if (r.emitSkipped) throw new Error(`declaration emit failed:\n${show(r.diagnostics).join('\n')}`);
 }
 
+const consumerConfig = (dts: string) =>
+  parseConfig(join(root, 'test/types/tsconfig.json'), {
+    paths: { pcicfg: [join(dts, 'index.d.ts')], 'pcicfg/node': [join(dts, 'node.d.ts')], 'pcicfg/arbitraries': [join(dts, 'arbitraries/index.d.ts')] },
+  });
+
 /** Compile the fixtures; with `directivesOff`, each `@ts-expect-error` is read as a plain comment. */
 function compileFixtures(dts: string, directivesOff: boolean) {
-  const cfg = parseConfig(join(root, 'test/types/tsconfig.json'), {
-    paths: { pcicfg: [join(dts, 'index.d.ts')], 'pcicfg/node': [join(dts, 'node.d.ts')] },
-  });
+  const cfg = consumerConfig(dts);
   const host = ts.createCompilerHost(cfg.options);
   const fixtures = new Set(cfg.fileNames.map((f) => resolve(f)));
   if (directivesOff) {
@@ -53,6 +56,24 @@ function compileFixtures(dts: string, directivesOff: boolean) {
   }
   const program = ts.createProgram({ rootNames: cfg.fileNames, options: cfg.options, host });
   return { program, fixtures, diagnostics: ts.getPreEmitDiagnostics(program) };
+}
+
+/** Every ```ts block of docs/*.md and README.md, as a module of its own beside the fixtures. */
+function docBlocks(): Map<string, { where: string; line: number; text: string }> {
+  const out = new Map<string, { where: string; line: number; text: string }>();
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  for (const md of ['README.md', ...docs]) {
+    const lines = readFileSync(join(root, md), 'utf8').split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i] !== '```ts') continue;
+      const end = lines.indexOf('```', i + 1);
+      // Beside the fixtures, so imports resolve as theirs do; `export {}` keeps each block's names its own.
+      const text = lines.slice(i + 1, end).join('\n') + '\nexport {};\n';
+      out.set(join(root, 'test/types/fixtures', `${md.replace(/[/.]/g, '_')}_${i + 2}.ts`), { where: md, line: i + 2, text });
+      i = end;
+    }
+  }
+  return out;
 }
 
 let dts = '';
@@ -91,5 +112,22 @@ describe('types as a strict consumer sees them', () => {
     expect(want.length).toBeGreaterThanOrEqual(10);
     const got = [...new Set(diagnostics.map((d) => `${resolve(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1} TS${d.code}`))];
     expect(got.sort()).toEqual(want.sort());
+  }, 120_000);
+
+  it('every ```ts block in docs/ and README.md is a program that compiles (fragments use another fence)', () => {
+    const blocks = docBlocks();
+    expect(blocks.size).toBeGreaterThanOrEqual(20);
+    const cfg = consumerConfig(dts);
+    const host = ts.createCompilerHost(cfg.options);
+    const { fileExists, readFile } = host;
+    host.fileExists = (f) => blocks.has(resolve(f)) || fileExists.call(host, f);
+    host.readFile = (f) => blocks.get(resolve(f))?.text ?? readFile.call(host, f);
+    const program = ts.createProgram({ rootNames: [...blocks.keys()], options: cfg.options, host });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+      const b = d.file ? blocks.get(resolve(d.file.fileName)) : undefined;
+      const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
+      return `${b ? `${b.where}:${b.line + line}` : show([d])[0]} TS${d.code} ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+    });
+    expect(errors).toEqual([]);
   }, 120_000);
 });
