@@ -176,7 +176,7 @@ export function lookupAddress(devices: readonly VirtioLookupDevice[], address: b
       const inBar = rel >= 0n && (l.bar.size === null || rel < l.bar.size);
       if (inBar && rel < BigInt(hdr.size)) {
         const h: VirtioAddressHit = { ...base(l.bar, l.bar.address), capOffset: null, preferred: t.kind === 'legacy-only', structure: 'legacy', ...fieldOf(hdr, rel) };
-        hits.push(h.field === 'queue_notify' ? { ...h, ...legacyQueues(d) } : h);
+        hits.push(h.field === 'queue_notify' ? { ...h, ...legacyQueues(d, t) } : h);
       } else if (inBar && (l.bar.size !== null || rel < 256n)) {
         const start = l.bar.address + BigInt(l.deviceConfigOffset);
         const layout = t.identity.deviceType === null ? null : deviceConfigLayoutFor(t.identity.deviceType);
@@ -197,8 +197,10 @@ export function lookupAddress(devices: readonly VirtioLookupDevice[], address: b
   return hits.map((h, i) => ({ h, i })).sort((a, b) => rank(a.h) - rank(b.h) || a.i - b.i).map((x) => x.h);
 }
 
-function queueList(d: VirtioLookupDevice): { offs: readonly number[]; assumed: boolean } | null {
-  if (d.queueNotifyOffs) return { offs: d.queueNotifyOffs, assumed: false };
+function queueList(d: VirtioLookupDevice, t: VirtioTransport): { offs: readonly number[]; assumed: boolean } | null {
+  // Read values first: the device's own, else those the transport was probed with.
+  const read = d.queueNotifyOffs ?? t.queueNotifyOffs;
+  if (read) return { offs: read, assumed: false };
   if (d.numQueues !== undefined) return { offs: Array.from({ length: d.numQueues }, (_, i) => i), assumed: true };
   return null;
 }
@@ -206,7 +208,7 @@ function queueList(d: VirtioLookupDevice): { offs: readonly number[]; assumed: b
 function notifyQueues(cap: VirtioCap, rel: bigint, d: VirtioLookupDevice, t: VirtioTransport) {
   const mult = cap.notify_off_multiplier ?? cap.multiplierAtCap16;
   const width = BigInt(t.notificationData ? 4 : 2);
-  const q = queueList(d);
+  const q = queueList(d, t);
   if (mult === null) {
     // Not 0 (every queue) and not any other value: the probe reports VIRTIO_NOTIFY_MULTIPLIER_UNAVAILABLE.
     return { allQueues: false, queueNotifyOff: null, queues: [], assumedNotifyOff: false, multiplierUnknown: true };
@@ -228,8 +230,8 @@ function notifyQueues(cap: VirtioCap, rel: bigint, d: VirtioLookupDevice, t: Vir
   };
 }
 
-function legacyQueues(d: VirtioLookupDevice) {
-  const q = queueList(d);
+function legacyQueues(d: VirtioLookupDevice, t: VirtioTransport) {
+  const q = queueList(d, t);
   // The legacy register takes the queue index as the written value: every queue shares it.
   return { allQueues: true, queueNotifyOff: null, queues: q ? q.offs.map((_, i) => i) : [], assumedNotifyOff: false };
 }

@@ -88,10 +88,14 @@ export function notifyAddress(transport: VirtioTransport, queueNotifyOff: number
 }
 
 /**
- * The doorbell of queue `queueIndex` when its queue_notify_off has not been read: the index is
- * taken as queue_notify_off (what QEMU and cloud-hypervisor report), and the result is flagged.
+ * The doorbell of queue `queueIndex`. Its queue_notify_off is the one the probe was given
+ * (ProbeOptions.queueNotifyOffs, read from common_cfg); when the probe has none for this queue,
+ * the index is taken as queue_notify_off (what QEMU, cloud-hypervisor and kvmtool report) and
+ * the result says so (assumedNotifyOff, VIRTIO_NOTIFY_OFF_ASSUMED).
  */
 export function notifyAddressForQueue(transport: VirtioTransport, queueIndex: number, opts: Omit<NotifyOptions, 'assumed'> = {}): NotifyAddress | null {
+  const read = transport.queueNotifyOffs?.[queueIndex];
+  if (read !== undefined) return notifyAddress(transport, read, Object.assign({}, opts, { assumed: false }));
   return notifyAddress(transport, queueIndex, Object.assign({}, opts, { assumed: true }));
 }
 

@@ -111,6 +111,11 @@ interface VirtioTransportOf<Kind extends VirtioPciKind | null> {
   readonly features: Features | null;
   /** VIRTIO_F_NOTIFICATION_DATA in `features`: 4-byte doorbells. */
   readonly notificationData: boolean;
+  /**
+   * queue_notify_off of queue i as given in ProbeOptions.queueNotifyOffs (read from common_cfg);
+   * null when none were given. notifyAddressForQueue takes them instead of assuming off = index.
+   */
+  readonly queueNotifyOffs: readonly number[] | null;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -125,6 +130,7 @@ export interface VirtioTransportNone extends VirtioTransportOf<null> {
   readonly sharedMemory: readonly [];
   readonly vendorData: readonly [];
   readonly legacy: null;
+  readonly queueNotifyOffs: null;
 }
 
 /**
@@ -344,6 +350,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
     msix,
     features,
     notificationData: nd,
+    queueNotifyOffs: null,
     diagnostics,
   };
   if (!identity.isVirtio) return empty;
@@ -476,5 +483,6 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
 
   // Not `{ ...empty, kind, … }`: fields added after a spread are slow on Node 20.
   // kind was chosen from common and the ID, legacy from the ID: they agree as VirtioTransport says.
-  return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, diagnostics } as VirtioTransport;
+  const queueNotifyOffs = opts.queueNotifyOffs === undefined ? null : opts.queueNotifyOffs.slice();
+  return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, queueNotifyOffs, diagnostics } as VirtioTransport;
 }
