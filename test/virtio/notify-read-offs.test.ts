@@ -17,11 +17,12 @@ describe('notifyAddressForQueue with read queue_notify_off values', () => {
   it('QEMU virtio-blk num-queues=4: the values qtest read from common_cfg are used, not assumed', () => {
     const v = loadVectors().find((x) => x.id === 'qemu/pc/00_08_0-virtio-blk-num-queues-4')!;
     const dev = v.record.device!;
-    const barSizes = new Map(dev.bars.map((b) => [b.index, BigInt(b.size)]));
+    const bars = dev.bars!;
+    const barSizes = new Map(bars.map((b) => [b.index, BigInt(b.size!)]));
     const cs = decodeConfigSpace(v.fn.bytes, { length: v.fn.length, barSizes, vendorCaps: [virtioVendorCapDecoder] });
-    const offs = dev.queues!.map((q) => q.queue_notify_off);
+    const offs = dev.queues!.map((q) => q.queue_notify_off!);
     expect(offs).toHaveLength(4);
-    const bar4 = BigInt(dev.bars.find((b) => b.index === 4)!.address);
+    const bar4 = BigInt(bars.find((b) => b.index === 4)!.address);
 
     const read = probeVirtio(cs, { queueNotifyOffs: offs });
     const guessed = probeVirtio(cs, { numQueues: 4 });

@@ -10,12 +10,21 @@ import { shown } from '../shown.js';
 import { hex0x } from '../format.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs } from '../input.js';
 import { addr } from '../json-values.js';
+import { diagnosticJson } from '../diagnostics.js';
+import { vdiag } from '../../virtio/diag.js';
+import type { Diagnostic } from '../../bytes/diagnostic.js';
 
 const OPTIONS = {
   ...INPUT_OPTIONS,
   io: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
+
+/** What the answer for one hit rests on: queue numbers taken from queue_notify_off = index. */
+function hitDiagnostics(h: VirtioAddressHit): Diagnostic[] {
+  if (!h.assumedNotifyOff || !h.queues?.length) return [];
+  return [vdiag('VIRTIO_NOTIFY_OFF_ASSUMED', null, `${h.slot}: queue_notify_off assumed equal to the queue index (read it from common_cfg to be sure)`)];
+}
 
 function hitJson(h: VirtioAddressHit): Record<string, unknown> {
   const o: Record<string, unknown> = {
@@ -39,6 +48,7 @@ function hitJson(h: VirtioAddressHit): Record<string, unknown> {
   if (h.multiplierUnknown) o.multiplier_unknown = true;
   if (h.entry !== undefined) o.entry = h.entry;
   if (h.shmId !== undefined) o.shm_id = h.shmId;
+  o.diagnostics = hitDiagnostics(h).map(diagnosticJson);
   return o;
 }
 
@@ -90,9 +100,11 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
   hits.sort((a, b) => rank(a) - rank(b));
   if (flag(p, 'json')) {
     const best = hits[0];
+    // Top-level diagnostics cover every hit (each hit also carries its own).
+    const diagnostics = hits.flatMap(hitDiagnostics).map(diagnosticJson);
     const j = best
-      ? { address: addr(address), ...hitJson(best), hits: hits.map(hitJson) }
-      : { address: addr(address), space, slot: null, bar: null, structure: null, offset: null, field: null, queues: null, hits: [] };
+      ? { address: addr(address), ...hitJson(best), hits: hits.map(hitJson), diagnostics }
+      : { address: addr(address), space, slot: null, bar: null, structure: null, offset: null, field: null, queues: null, hits: [], diagnostics };
     if (best) j.space = space;
     await ctx.out.line(JSON.stringify(j, null, 2));
     return 0;
