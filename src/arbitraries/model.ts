@@ -4,6 +4,7 @@
 // and a model machine (one virtio-blk function on a ModelBus) to run them on.
 import fc from 'fast-check';
 import type { ModelBar } from '../model/bars.js';
+import type { VirtioModelBackend } from '../model/backend.js';
 import { VirtioBlkModelBackend, type ModelBlkOptions } from '../model/blk.js';
 import { ModelBus } from '../model/bus.js';
 import { checkModelDescription, type ModelBarRegion, type ModelCapEntry, type ModelNotifyRegion, type VirtioModelDescription } from '../model/description.js';
@@ -56,11 +57,23 @@ export const arbModelDescription: fc.Arbitrary<VirtioModelDescription> = fc
 /** Where modelMachine plugs its function in. */
 export const MODEL_MACHINE_SLOT: PciAddress = { domain: 0, bus: 0, device: 3, function: 0 };
 
-export interface ModelMachine {
+/** A model machine: one virtio function on a ModelBus, with the guest RAM its backend reaches. */
+export interface ModelMachineOf<B extends VirtioModelBackend> {
   readonly bus: ModelBus;
   readonly dev: VirtioPciDevice;
-  readonly backend: VirtioBlkModelBackend;
+  readonly backend: B;
+  /** Guest RAM: what the Bus's memReadBytes/memWriteBytes reach and the backend's host.memory. */
+  readonly memory: SparseGuestMemory;
+}
+
+/** A model machine with pcicfg's virtio-blk backend, and its disk. */
+export interface ModelMachine extends ModelMachineOf<VirtioBlkModelBackend> {
   readonly disk: Uint8Array;
+}
+
+/** modelMachine with a device backend of your own in place of pcicfg's virtio-blk. */
+export interface ModelMachineBackendOptions<B extends VirtioModelBackend> {
+  readonly backend: B;
 }
 
 /** A disk of `sectors` sectors whose bytes depend on `seed` and the position. */
@@ -70,14 +83,27 @@ export function patternDisk(sectors: number, seed = 1): Uint8Array {
   return d;
 }
 
-export function modelMachine(d: VirtioModelDescription, blk: ModelBlkOptions = {}): ModelMachine {
-  const ram = new SparseGuestMemory();
-  const bus = new ModelBus(ram);
-  const disk = blk.disk ?? patternDisk(64);
-  const backend = new VirtioBlkModelBackend({ ...blk, disk });
-  const dev = new VirtioPciDevice(d, { memory: ram, backend });
+/**
+ * One virtio function built from `d` at MODEL_MACHINE_SLOT of a fresh ModelBus. The device
+ * side is pcicfg's virtio-blk backend (with `blk` options), or `{ backend }`: any
+ * VirtioModelBackend of yours, for the description's device type.
+ */
+export function modelMachine(d: VirtioModelDescription, blk?: ModelBlkOptions): ModelMachine;
+export function modelMachine<B extends VirtioModelBackend>(d: VirtioModelDescription, options: ModelMachineBackendOptions<B>): ModelMachineOf<B>;
+export function modelMachine(d: VirtioModelDescription, options: ModelBlkOptions | ModelMachineBackendOptions<VirtioModelBackend> = {}): ModelMachineOf<VirtioModelBackend> {
+  const memory = new SparseGuestMemory();
+  const bus = new ModelBus(memory);
+  if ('backend' in options) {
+    const dev = new VirtioPciDevice(d, { memory, backend: options.backend });
+    bus.attachVirtio(MODEL_MACHINE_SLOT, dev);
+    return { bus, dev, backend: options.backend, memory };
+  }
+  const disk = options.disk ?? patternDisk(64);
+  const backend = new VirtioBlkModelBackend({ ...options, disk });
+  const dev = new VirtioPciDevice(d, { memory, backend });
   bus.attachVirtio(MODEL_MACHINE_SLOT, dev);
-  return { bus, dev, backend, disk };
+  const m: ModelMachine = { bus, dev, backend, memory, disk };
+  return m;
 }
 
 /** The doorbell of queue q as the description says it must be (an oracle independent of the probe). */

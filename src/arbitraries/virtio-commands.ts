@@ -27,6 +27,8 @@ const F_VERSION_1 = 1n << 32n;
 const F_INDIRECT_DESC = 1n << 28n;
 const F_EVENT_IDX = 1n << 29n;
 const F_RING_PACKED = 1n << 34n;
+/** VIRTIO_BLK_F_FLUSH: a virtio-blk driver must negotiate it before it sends VIRTIO_BLK_T_FLUSH. */
+const F_BLK_FLUSH = 1n << 9n;
 const SECTOR = VIRTIO_DRIVER_BLK.SECTOR_SIZE;
 
 /** A virtio function reachable through a Bus, with its BARs assigned and decoding enabled. */
@@ -81,9 +83,12 @@ export async function openVirtioTarget(bus: Bus, opts: VirtioTargetOptions = {})
   };
 }
 
+/** The virtio-blk requests the commands make: VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH. */
+export type BlkOp = 'read' | 'write' | 'flush';
+
 /** A request the model knows to be in flight. */
 interface ModelRequest {
-  readonly op: 'read' | 'write';
+  readonly op: BlkOp;
   readonly sector: number;
   readonly count: number;
   readonly data: Uint8Array | null;
@@ -251,12 +256,13 @@ export function readFeaturesCommand(): VirtioCommand {
 
 /**
  * Write driver features (VERSION_1 plus, as `mask` picks, INDIRECT_DESC, EVENT_IDX and RING_PACKED when
- * offered) and set FEATURES_OK, which the device must keep.
+ * offered; a virtio-blk device's FLUSH when offered) and set FEATURES_OK, which the device must keep.
  */
 export function negotiateCommand(mask: number): VirtioCommand {
   const label = `negotiate${mask & 1 ? ' +INDIRECT_DESC' : ''}${mask & 2 ? ' +EVENT_IDX' : ''}${mask & 4 ? ' +RING_PACKED' : ''}`;
   return new VirtioCommand(label, (m) => m.status === (S.ACKNOWLEDGE | S.DRIVER) && m.deviceFeatures !== null, async (m, r) => {
-    const want = F_VERSION_1 | (mask & 1 ? F_INDIRECT_DESC : 0n) | (mask & 2 ? F_EVENT_IDX : 0n) | (mask & 4 ? F_RING_PACKED : 0n);
+    const blk = r.target.deviceType === 2 ? F_BLK_FLUSH : 0n;
+    const want = F_VERSION_1 | blk | (mask & 1 ? F_INDIRECT_DESC : 0n) | (mask & 2 ? F_EVENT_IDX : 0n) | (mask & 4 ? F_RING_PACKED : 0n);
     const f = want & m.deviceFeatures!;
     for (const sel of [0, 1]) {
       await cwrite(r, C.driver_feature_select, 4, sel);
@@ -385,24 +391,28 @@ function pattern(sector: number, seed: number): Uint8Array {
 const overlaps = (a: { sector: number; count: number }, b: { sector: number; count: number }) => a.sector < b.sector + b.count && b.sector < a.sector + a.count;
 
 /**
- * virtio-blk: make a read or write request of `count` sectors available on queue `q` (in an
- * indirect table when negotiated and asked for) and ring the doorbell. Requests never overlap
- * a write in flight, so completion order does not matter.
+ * virtio-blk: make a read or write request of `count` sectors (or a flush, once FLUSH is
+ * negotiated) available on queue `q` (in an indirect table when negotiated and asked for) and
+ * ring the doorbell. Requests never overlap a write in flight, so completion order does not matter.
  */
-export function blkRequestCommand(q: number, op: 'read' | 'write', sector: number, count: number, seed: number, indirect: boolean): VirtioCommand {
-  const label = `blk ${op} q${q} sector ${sector}+${count}${indirect ? ' indirect' : ''}`;
+export function blkRequestCommand(q: number, op: BlkOp, sector: number, count: number, seed: number, indirect: boolean): VirtioCommand {
+  const flush = op === 'flush';
+  const label = flush ? `blk flush q${q}${indirect ? ' indirect' : ''}` : `blk ${op} q${q} sector ${sector}+${count}${indirect ? ' indirect' : ''}`;
+  // A flush is a header and a status byte; a read or write has the data between them.
+  const direct = flush ? 2 : 3;
   return new VirtioCommand(
     label,
     (m) => {
       if (m.status !== (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK) || q >= m.numQueues || !m.queues[q].enabled) return false;
-      if (m.sectors === 0 || sector + count > m.sectors) return false;
+      if (flush ? ((m.negotiated ?? 0n) & F_BLK_FLUSH) === 0n : m.sectors === 0 || sector + count > m.sectors) return false;
       const mq = m.queues[q];
-      const need = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n ? 1 : 3;
-      // Three buffers even through an indirect table: no chain may be longer than the queue.
-      if (mq.size < 3) return false;
+      const need = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n ? 1 : direct;
+      // As many buffers even through an indirect table: no chain may be longer than the queue.
+      if (mq.size < direct) return false;
       let used = 0;
       for (const req of mq.inFlight.values()) used += req.descriptors;
       if (used + need > mq.size) return false;
+      if (flush) return true;
       const me = { sector, count };
       return m.queues.every((x) => [...x.inFlight.values()].every((o) => !overlaps(o, me) || (o.op === 'read' && op === 'read')));
     },
@@ -410,18 +420,19 @@ export function blkRequestCommand(q: number, op: 'read' | 'write', sector: numbe
       const rq = r.queues.get(q)!;
       const useIndirect = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n;
       const hdr = r.ram.alloc(16, 16);
-      const dataAddr = r.ram.alloc(SECTOR * count, 16);
+      const dataAddr = flush ? 0n : r.ram.alloc(SECTOR * count, 16);
       const statusAddr = r.ram.alloc(1, 1);
-      const table = useIndirect ? r.ram.alloc(48, 16) : null;
+      const table = useIndirect ? r.ram.alloc(16 * direct, 16) : null;
       if (hdr === null || dataAddr === null || statusAddr === null || (useIndirect && table === null)) fail('the guest RAM window is full');
       const data = op === 'write' ? new Uint8Array(SECTOR * count) : null;
       if (data) for (let i = 0; i < count; i++) data.set(pattern(sector + i, seed), SECTOR * i);
-      r.mem.write(hdr, driverBlkOutHdr.toBytes({ type: op === 'read' ? VIRTIO_DRIVER_BLK.T_IN : VIRTIO_DRIVER_BLK.T_OUT, ioprio: 0, sector: BigInt(sector) }));
-      r.mem.write(dataAddr, data ?? new Uint8Array(SECTOR * count));
+      const type = op === 'read' ? VIRTIO_DRIVER_BLK.T_IN : op === 'write' ? VIRTIO_DRIVER_BLK.T_OUT : VIRTIO_DRIVER_BLK.T_FLUSH;
+      r.mem.write(hdr, driverBlkOutHdr.toBytes({ type, ioprio: 0, sector: flush ? 0n : BigInt(sector) }));
+      if (!flush) r.mem.write(dataAddr, data ?? new Uint8Array(SECTOR * count));
       r.mem.write(statusAddr, new Uint8Array([0xff]));
       const buffers = [
         { addr: hdr, len: 16, write: false },
-        { addr: dataAddr, len: SECTOR * count, write: op === 'read' },
+        ...(flush ? [] : [{ addr: dataAddr, len: SECTOR * count, write: op === 'read' }]),
         { addr: statusAddr, len: 1, write: true },
       ];
       const head = rq.driver.publish(buffers, table !== null ? { indirectTable: table } : {});
@@ -430,22 +441,35 @@ export function blkRequestCommand(q: number, op: 'read' | 'write', sector: numbe
       const n = rq.notify;
       if (n.space === 'io') await r.target.bus.ioWrite(Number(n.address), 2, q);
       else await r.target.bus.memWrite(n.address, 2, q);
-      m.queues[q].inFlight.set(head, { op, sector, count, data, dataAddr, statusAddr, writable: 1 + (op === 'read' ? SECTOR * count : 0), descriptors: useIndirect ? 1 : 3 });
+      m.queues[q].inFlight.set(head, {
+        op,
+        sector: flush ? 0 : sector,
+        count: flush ? 0 : count,
+        data,
+        dataAddr: dataAddr,
+        statusAddr,
+        writable: 1 + (op === 'read' ? SECTOR * count : 0),
+        descriptors: useIndirect ? 1 : direct,
+      });
     },
   );
 }
 
-/** Read queue `q`'s used ring until something comes back; every element must be a request in flight, done right. */
+/**
+ * Read queue `q`'s used ring until something comes back; every element must be a request in
+ * flight, done right. With nothing in flight, one read: nothing may come back.
+ */
 export function pollUsedCommand(q: number): VirtioCommand {
   return new VirtioCommand(
     `poll used q${q}`,
-    (m) => q < m.numQueues && m.queues[q].enabled && m.queues[q].inFlight.size > 0 && m.status === (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK),
+    (m) => q < m.numQueues && m.queues[q].enabled && m.status === (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK),
     async (m, r) => {
       const rq = r.queues.get(q)!;
       const mq = m.queues[q];
       const bus = r.target.bus;
+      const idle = mq.inFlight.size === 0;
       let got = 0;
-      for (let poll = 0; poll < r.target.maxPolls && got === 0; poll++) {
+      for (let poll = 0; poll < (idle ? 1 : r.target.maxPolls) && got === 0; poll++) {
         if (poll > 0) await r.target.pause();
         await r.mem.refresh(rq.deviceWrites.address, rq.deviceWrites.length);
         for (let u = rq.driver.getUsed(); u !== null; u = rq.driver.getUsed()) {
@@ -456,10 +480,10 @@ export function pollUsedCommand(q: number): VirtioCommand {
           mq.inFlight.delete(u.id);
           if (u.len > req.writable) fail(`queue ${q}: used len ${u.len} is more than the ${req.writable} writable bytes`);
           const status = (await bus.memReadBytes(req.statusAddr, 1))[0];
-          if (status !== VIRTIO_DRIVER_BLK.S_OK) fail(`queue ${q}: ${req.op} of sector ${req.sector}+${req.count} completed with status ${status}`);
+          if (status !== VIRTIO_DRIVER_BLK.S_OK) fail(`queue ${q}: ${req.op === 'flush' ? 'flush' : `${req.op} of sector ${req.sector}+${req.count}`} completed with status ${status}`);
           if (req.op === 'write') {
             for (let i = 0; i < req.count; i++) m.disk.set(req.sector + i, req.data!.slice(SECTOR * i, SECTOR * (i + 1)));
-          } else {
+          } else if (req.op === 'read') {
             const back = await bus.memReadBytes(req.dataAddr, SECTOR * req.count);
             for (let i = 0; i < req.count; i++) {
               const want = m.disk.get(req.sector + i);
@@ -468,24 +492,27 @@ export function pollUsedCommand(q: number): VirtioCommand {
           }
         }
       }
-      if (got === 0) fail(`queue ${q}: ${mq.inFlight.size} request(s) in flight, nothing in the used ring after ${r.target.maxPolls} polls`);
+      if (got === 0 && !idle) fail(`queue ${q}: ${mq.inFlight.size} request(s) in flight, nothing in the used ring after ${r.target.maxPolls} polls`);
     },
   );
 }
 
 /**
  * A queue command whose queue is picked when it runs: `pick mod num_queues`, so every drawn
- * queue command addresses a queue the device has.
+ * queue command addresses a queue the device has; an I/O command (`enabled`) picks among the
+ * enabled queues instead, so that it runs whenever any queue can take it.
  */
 class AnyQueueCommand implements fc.AsyncCommand<VirtioCommandModel, VirtioCommandReal> {
   private inner: VirtioCommand | null = null;
   constructor(
     private readonly pick: number,
     private readonly make: (q: number) => VirtioCommand,
+    private readonly enabled = false,
   ) {}
   check(m: Readonly<VirtioCommandModel>): boolean {
-    if (m.numQueues === 0) return false;
-    this.inner = this.make(this.pick % m.numQueues);
+    const qs = this.enabled ? m.queues.flatMap((q, i) => (q.enabled ? [i] : [])) : m.queues.map((_, i) => i);
+    if (qs.length === 0) return false;
+    this.inner = this.make(qs[this.pick % qs.length]!);
     return this.inner.check(m);
   }
   run(m: VirtioCommandModel, r: VirtioCommandReal): Promise<void> {
@@ -498,7 +525,7 @@ class AnyQueueCommand implements fc.AsyncCommand<VirtioCommandModel, VirtioComma
 
 /** Knobs of arbVirtioCommands. */
 export interface VirtioCommandsKnobs {
-  /** Longest command sequence (default 40). */
+  /** Longest command sequence (default 50). */
   readonly maxCommands?: number;
   /** Most queues bring-up sets up (default 4); queue commands address any queue the device has. */
   readonly queues?: number;
@@ -509,37 +536,39 @@ export interface VirtioCommandsKnobs {
 /**
  * Command sequences for fc.asyncModelRun. Commands whose precondition does not hold are
  * skipped, so any sequence is a legal driver's.
+ *
+ * The draw is weighted towards I/O: bring-up (one command) is likely among the first few, and
+ * then most commands are requests (reads, writes, flushes on any enabled queue) and used-ring
+ * polls, on rings of mostly 4 or 8 entries so that the ring indices wrap within a run. Resets
+ * and the step-by-step initialisation are rarer but present, so their paths are still walked.
  */
 export function arbVirtioCommands(knobs: VirtioCommandsKnobs = {}): fc.Arbitrary<Iterable<fc.AsyncCommand<VirtioCommandModel, VirtioCommandReal>>> {
   const queue = fc.nat(1023);
-  const onQueue = (make: (q: number) => VirtioCommand) => queue.map((pick) => new AnyQueueCommand(pick, make));
+  const onQueue = (make: (q: number) => VirtioCommand, enabled = false) => queue.map((pick) => new AnyQueueCommand(pick, make, enabled));
   const sectors = knobs.sectors ?? 8;
-  const init = [acknowledgeCommand(), driverCommand(), readFeaturesCommand(), driverOkCommand()];
+  // Small rings wrap after a few requests; larger ones still come up.
+  const sizeLog = fc.oneof({ arbitrary: fc.integer({ min: 2, max: 4 }), weight: 3 }, { arbitrary: fc.integer({ min: 5, max: 8 }), weight: 1 });
+  const op = fc.oneof({ arbitrary: fc.constant<BlkOp>('write'), weight: 4 }, { arbitrary: fc.constant<BlkOp>('read'), weight: 4 }, { arbitrary: fc.constant<BlkOp>('flush'), weight: 1 });
   const request = fc
-    .record({ q: queue, write: fc.boolean(), sector: fc.nat(sectors - 1), count: fc.integer({ min: 1, max: 4 }), seed: fc.nat(), indirect: fc.boolean() })
-    .map((x) => new AnyQueueCommand(x.q, (q) => blkRequestCommand(q, x.write ? 'write' : 'read', x.sector, x.count, x.seed, x.indirect)));
-  const setup = fc.tuple(queue, fc.integer({ min: 0, max: 8 })).map(([pick, s]) => new AnyQueueCommand(pick, (q) => setupQueueCommand(q, s)));
-  const bringUp = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), fc.integer({ min: 2, max: 8 })).map(([m, n, s]) => bringUpCommand(m, n, s));
-  // fc.commands picks an entry uniformly: entries appear as often as they should be drawn.
-  return fc.commands(
-    [
-      fc.constant(resetCommand()),
-      ...init.map((c) => fc.constant(c)),
-      fc.integer({ min: 0, max: 7 }).map(negotiateCommand),
-      fc.integer({ min: 0, max: 7 }).map(initCommand),
-      bringUp,
-      bringUp,
-      setup,
-      setup,
-      onQueue(readQueueCommand),
-      request,
-      request,
-      request,
-      onQueue(pollUsedCommand),
-      onQueue(pollUsedCommand),
-    ],
-    { maxCommands: knobs.maxCommands ?? 40, size: 'max' },
+    .record({ q: queue, op, sector: fc.nat(sectors - 1), count: fc.integer({ min: 1, max: Math.min(4, sectors) }), seed: fc.nat(), indirect: fc.boolean() })
+    // Every request inside the first `sectors` sectors (fewer when the disk is smaller: the precondition skips those).
+    .map((x) => new AnyQueueCommand(x.q, (q) => blkRequestCommand(q, x.op, x.sector % (sectors - x.count + 1), x.count, x.seed, x.indirect), true));
+  const setup = fc.tuple(queue, sizeLog).map(([pick, s]) => new AnyQueueCommand(pick, (q) => setupQueueCommand(q, s)));
+  const bringUp = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: knobs.queues ?? 4 }), sizeLog).map(([m, n, s]) => bringUpCommand(m, n, s));
+  const w = (weight: number, arbitrary: fc.Arbitrary<fc.AsyncCommand<VirtioCommandModel, VirtioCommandReal>>) => ({ weight, arbitrary });
+  // One weighted entry: fc.commands itself picks its entries uniformly.
+  const command = fc.oneof(
+    w(15, bringUp),
+    w(40, request),
+    w(35, onQueue(pollUsedCommand, true)),
+    w(3, fc.constant(resetCommand())),
+    w(2, onQueue(readQueueCommand)),
+    w(2, setup),
+    ...[acknowledgeCommand(), driverCommand(), readFeaturesCommand(), driverOkCommand()].map((c) => w(1, fc.constant(c))),
+    w(1, fc.integer({ min: 0, max: 7 }).map(negotiateCommand)),
+    w(1, fc.integer({ min: 0, max: 7 }).map(initCommand)),
   );
+  return fc.commands([command], { maxCommands: knobs.maxCommands ?? 50, size: 'max' });
 }
 
 /**
