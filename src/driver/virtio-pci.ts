@@ -10,7 +10,7 @@ import { formatPciAddress } from '../pci/bus.js';
 import { decodeConfigSpace } from '../pci/config-space.js';
 import type { ConfigSpace } from '../pci/types.js';
 import { commonCfgRequiredLength, VIRTIO_PCI_COMMON_CFG_OFFSETS } from '../virtio/common-cfg.js';
-import { featureBitList, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
+import { featureBitList, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { legacyQueuePfn, virtioLegacyHeader, VIRTIO_PCI_LEGACY_QUEUE_NOTIFY } from '../virtio/legacy.js';
 import { encodePackedNotification, encodeSplitNotification, notifyAddress, type NotifyAddress } from '../virtio/notify.js';
 import { probeVirtio, type VirtioBarRef, type VirtioTransport } from '../virtio/probe.js';
@@ -34,8 +34,6 @@ export const VIRTIO_DRIVER_STATUS = {
   FAILED: 0x80,
 } as const;
 
-const F_INDIRECT_DESC = 28;
-const F_EVENT_IDX = 29;
 const PCI_CAP_ID_EXP = 0x10;
 const VIRTIO_VENDOR_ID = 0x1af4;
 
@@ -279,8 +277,8 @@ export class VirtioPciDriver {
     }
     let want = (1n << BigInt(VIRTIO_F_VERSION_1)) | (this.options.deviceFeatures ?? 0n);
     if (this.options.packed) want |= 1n << BigInt(VIRTIO_F_RING_PACKED);
-    if (this.options.eventIdx) want |= 1n << BigInt(F_EVENT_IDX);
-    if (this.options.indirect !== false) want |= 1n << BigInt(F_INDIRECT_DESC);
+    if (this.options.eventIdx) want |= 1n << BigInt(VIRTIO_F_EVENT_IDX);
+    if (this.options.indirect !== false) want |= 1n << BigInt(VIRTIO_F_INDIRECT_DESC);
     if (this.options.notificationData) want |= 1n << BigInt(VIRTIO_F_NOTIFICATION_DATA);
     const drv = want & dev;
     for (let sel = 0; sel < 2; sel++) {
@@ -369,8 +367,8 @@ export class VirtioPciDriver {
     const dev = BigInt(await this.l(L.host_features, 4));
     this.deviceFeatures = dev;
     let want = (this.options.deviceFeatures ?? 0n) & 0xffffffffn;
-    if (this.options.eventIdx) want |= 1n << BigInt(F_EVENT_IDX);
-    if (this.options.indirect !== false) want |= 1n << BigInt(F_INDIRECT_DESC);
+    if (this.options.eventIdx) want |= 1n << BigInt(VIRTIO_F_EVENT_IDX);
+    if (this.options.indirect !== false) want |= 1n << BigInt(VIRTIO_F_INDIRECT_DESC);
     const drv = want & dev;
     await this.lw(L.guest_features, 4, Number(drv));
     this.negotiatedFeatures = drv;
@@ -440,7 +438,7 @@ export class VirtioPciDriver {
       [desc, driverArea, deviceArea] = [a.desc, a.driver, a.device];
     } else {
       const a = splitVringAddrs(layout, base);
-      ring = new SplitVringDriver(this.mem, a, size, { eventIdx: this.has(F_EVENT_IDX) });
+      ring = new SplitVringDriver(this.mem, a, size, { eventIdx: this.has(VIRTIO_F_EVENT_IDX) });
       [desc, driverArea, deviceArea] = [a.desc, a.avail, a.used];
     }
     ring.reset(); // zeroes the rings in the mirror, then on the Bus
@@ -530,7 +528,7 @@ export class VirtioPciDriver {
     if (buffers.length > q.size) throw new VirtioDriverError('QUEUE_FULL', `queue ${index}: a chain of ${buffers.length} is longer than the queue size ${q.size}`);
     // Linux virtqueue_add_split/packed: an indirect table for any chain of more than one
     // buffer once VIRTIO_F_INDIRECT_DESC is negotiated.
-    const indirect = this.has(F_INDIRECT_DESC) && buffers.length > 1;
+    const indirect = this.has(VIRTIO_F_INDIRECT_DESC) && buffers.length > 1;
     let indirectTable: bigint | undefined;
     if (indirect) {
       const t = this.ram.alloc(16 * buffers.length, 16);

@@ -1,7 +1,8 @@
 // Behaviour of struct virtio_pci_common_cfg (spec 4.1.4.3) over a VirtioModelCore. The
 // layout and which fields a driver may write come from the virtio layer's table; this file
 // says what each field means when it is read or written.
-import { commonCfgStruct, type CommonCfgLayout, VIRTIO_F_RING_RESET_BIT } from '../virtio/common-cfg.js';
+import { commonCfgStruct, type CommonCfgLayout } from '../virtio/common-cfg.js';
+import { VIRTIO_F_RING_RESET } from '../virtio/features.js';
 import { VirtioModelCore } from './core.js';
 import { ModelStructRegisters } from './registers.js';
 
@@ -98,7 +99,7 @@ export function commonCfgRegisters(core: VirtioModelCore, layout: CommonCfgLayou
           if (!sel.enabled) sel.device = BigInt(value);
           return;
         case 'queue_reset':
-          if (v === 1 && core.hasNegotiated(VIRTIO_F_RING_RESET_BIT)) core.resetQueue(sel);
+          if (v === 1 && core.hasNegotiated(VIRTIO_F_RING_RESET)) core.resetQueue(sel);
           return;
         default:
           throw new Error(`common_cfg field ${field} is writable in the table but has no model behaviour`);

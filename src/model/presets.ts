@@ -1,13 +1,14 @@
 // Descriptions that reproduce the layouts of real virtio-pci implementations. Sources are in
 // docs/model.md; the QEMU ones were checked against qemu-system-x86_64 7.2 config reads.
 import type { CommonCfgLayout } from '../virtio/common-cfg.js';
+import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_RESET, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import type { ModelBar } from './bars.js';
 import { appendedCapOrder, prependedCapOrder, type ModelCapEntry, type ModelNotifyRegion, type ModelQueue, type VirtioModelDescription } from './description.js';
 
-export const VIRTIO_MODEL_F_VERSION_1 = 1n << 32n;
-const INDIRECT_DESC = 1n << 28n;
-const EVENT_IDX = 1n << 29n;
-const RING_RESET = 1n << 40n;
+const VERSION_1 = 1n << BigInt(VIRTIO_F_VERSION_1);
+const INDIRECT_DESC = 1n << BigInt(VIRTIO_F_INDIRECT_DESC);
+const EVENT_IDX = 1n << BigInt(VIRTIO_F_EVENT_IDX);
+const RING_RESET = 1n << BigInt(VIRTIO_F_RING_RESET);
 /** VIRTIO_F_NOTIFY_ON_EMPTY, VIRTIO_F_ANY_LAYOUT, VIRTIO_F_BAD_FEATURE: QEMU's legacy HOST_FEATURES has them, device_feature not. */
 const QEMU_LEGACY_ONLY_FEATURES = (1 << 24) | (1 << 27) | (1 << 30);
 
@@ -60,7 +61,7 @@ const defaults = (o: ModelPresetOptions) => {
   return {
     deviceType: o.deviceType ?? 2,
     queues,
-    features: o.features ?? VIRTIO_MODEL_F_VERSION_1 | INDIRECT_DESC | EVENT_IDX,
+    features: o.features ?? VERSION_1 | INDIRECT_DESC | EVENT_IDX,
     vectors: o.vectors ?? queues.length + 1,
   };
 };
@@ -82,7 +83,7 @@ function nextPow2(n: bigint): bigint {
 export function qemuVirtioPreset(o: QemuPresetOptions = {}): VirtioModelDescription {
   const { deviceType, queues, vectors } = defaults(o);
   // QEMU 7.2 offers VIRTIO_F_RING_RESET (its queue_reset property defaults on; seen through qtest).
-  const features = o.features ?? VIRTIO_MODEL_F_VERSION_1 | INDIRECT_DESC | EVENT_IDX | RING_RESET;
+  const features = o.features ?? VERSION_1 | INDIRECT_DESC | EVENT_IDX | RING_RESET;
   const multiplier = o.pagePerVq ? 0x1000 : 4;
   const notifyLength = multiplier * 1024;
   const bars: ModelBar[] = [];

@@ -4,7 +4,7 @@
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { bit, struct, u16, u32, u64, u8, type PartialDecode, type ValueOf } from '../layout/struct.js';
 import { vdiag } from './diag.js';
-import { hasFeature, type Features } from './features.js';
+import { hasFeature, VIRTIO_F_ADMIN_VQ, VIRTIO_F_NOTIF_CONFIG_DATA, VIRTIO_F_RING_RESET, type Features } from './features.js';
 import * as gen from './common-cfg.gen.js';
 
 /** device_status bits (spec 2.1 "Device Status Field"). */
@@ -97,16 +97,11 @@ export function encodeCommonCfg(v: Partial<VirtioPciCommonCfg>, out: Uint8Array,
   return virtioPciModernCommonCfg.encodePartial(v, out, at, at + n);
 }
 
-/** Feature bits that need common_cfg fields beyond 56 bytes (Linux vp_finalize_features). */
-export const VIRTIO_F_NOTIF_CONFIG_DATA_BIT = 39;
-export const VIRTIO_F_RING_RESET_BIT = 40;
-export const VIRTIO_F_ADMIN_VQ_BIT = 41;
-
-/** The common_cfg length the features need: 56, 58 (NOTIF_CONFIG_DATA), 60 (RING_RESET), 64 (ADMIN_VQ). */
+/** The common_cfg length the features need (Linux vp_finalize_features): 56, 58 (NOTIF_CONFIG_DATA), 60 (RING_RESET), 64 (ADMIN_VQ). */
 export function commonCfgRequiredLength(features: Features): number {
-  if (hasFeature(features, VIRTIO_F_ADMIN_VQ_BIT)) return 64;
-  if (hasFeature(features, VIRTIO_F_RING_RESET_BIT)) return 60;
-  if (hasFeature(features, VIRTIO_F_NOTIF_CONFIG_DATA_BIT)) return 58;
+  if (hasFeature(features, VIRTIO_F_ADMIN_VQ)) return 64;
+  if (hasFeature(features, VIRTIO_F_RING_RESET)) return 60;
+  if (hasFeature(features, VIRTIO_F_NOTIF_CONFIG_DATA)) return 58;
   return 56;
 }
 

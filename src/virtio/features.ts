@@ -30,6 +30,7 @@ export function featuresToWords(f: Features, minWords = 1): number[] {
   return out;
 }
 
+/** Whether feature bit `bitNumber` (e.g. VIRTIO_F_VERSION_1, a bit number) is set in `f`. */
 export function hasFeature(f: Features, bitNumber: number): boolean {
   if (typeof f === 'bigint') return ((f >> BigInt(bitNumber)) & 1n) === 1n;
   const w = f[bitNumber >>> 5] ?? 0;
@@ -50,29 +51,66 @@ export function featuresFromBits(bitNumbers: Iterable<number>): bigint {
   return v;
 }
 
-/** Device-independent feature bits (Linux include/uapi/linux/virtio_config.h, virtio_ring.h). */
+// Feature constants are bit numbers, as the spec and Linux define them: test one with
+// hasFeature(f, VIRTIO_F_VERSION_1), build a mask with featuresFromBits([...]) or
+// 1n << BigInt(bit). Names are the spec's (section 6, "Reserved Feature Bits").
+
+/** Legacy interface only: notify even when the ring is empty (spec 6, legacy). */
+export const VIRTIO_F_NOTIFY_ON_EMPTY = 24;
+/** Legacy interface only: any descriptor layout (spec 6, legacy). */
+export const VIRTIO_F_ANY_LAYOUT = 27;
+/** Indirect descriptors (Linux: VIRTIO_RING_F_INDIRECT_DESC). */
+export const VIRTIO_F_INDIRECT_DESC = 28;
+/** used_event / avail_event (Linux: VIRTIO_RING_F_EVENT_IDX). */
+export const VIRTIO_F_EVENT_IDX = 29;
+/** Compliance with virtio 1.0 and later: the modern interface. */
+export const VIRTIO_F_VERSION_1 = 32;
+/** The device is behind an IOMMU or other platform translation (old name VIRTIO_F_IOMMU_PLATFORM). */
+export const VIRTIO_F_ACCESS_PLATFORM = 33;
+export const VIRTIO_F_RING_PACKED = 34;
+export const VIRTIO_F_IN_ORDER = 35;
+export const VIRTIO_F_ORDER_PLATFORM = 36;
+export const VIRTIO_F_SR_IOV = 37;
+/** Doorbell writes carry 32 bits of notification data. */
+export const VIRTIO_F_NOTIFICATION_DATA = 38;
+/** common_cfg.queue_notify_data (queue_notif_config_data) is the value to notify with. */
+export const VIRTIO_F_NOTIF_CONFIG_DATA = 39;
+/** Per-queue reset through common_cfg.queue_reset. */
+export const VIRTIO_F_RING_RESET = 40;
+/** Administration virtqueues (common_cfg.admin_queue_index/num). */
+export const VIRTIO_F_ADMIN_VQ = 41;
+/** DEVICE_STATUS SUSPEND (virtio 1.4). */
+export const VIRTIO_F_SUSPEND = 43;
+
+/**
+ * Names of the device-independent bits, by bit number: every constant above, and bit 30, which
+ * the spec leaves unnamed (QEMU offers it as VIRTIO_F_BAD_FEATURE to catch broken drivers).
+ */
 export const VIRTIO_F: Readonly<Record<number, string>> = {
-  24: 'VIRTIO_F_NOTIFY_ON_EMPTY',
-  27: 'VIRTIO_F_ANY_LAYOUT',
-  28: 'VIRTIO_F_INDIRECT_DESC',
-  29: 'VIRTIO_F_EVENT_IDX',
+  [VIRTIO_F_NOTIFY_ON_EMPTY]: 'VIRTIO_F_NOTIFY_ON_EMPTY',
+  [VIRTIO_F_ANY_LAYOUT]: 'VIRTIO_F_ANY_LAYOUT',
+  [VIRTIO_F_INDIRECT_DESC]: 'VIRTIO_F_INDIRECT_DESC',
+  [VIRTIO_F_EVENT_IDX]: 'VIRTIO_F_EVENT_IDX',
   30: 'VIRTIO_F_BAD_FEATURE',
-  32: 'VIRTIO_F_VERSION_1',
-  33: 'VIRTIO_F_ACCESS_PLATFORM',
-  34: 'VIRTIO_F_RING_PACKED',
-  35: 'VIRTIO_F_IN_ORDER',
-  36: 'VIRTIO_F_ORDER_PLATFORM',
-  37: 'VIRTIO_F_SR_IOV',
-  38: 'VIRTIO_F_NOTIFICATION_DATA',
-  39: 'VIRTIO_F_NOTIF_CONFIG_DATA',
-  40: 'VIRTIO_F_RING_RESET',
-  41: 'VIRTIO_F_ADMIN_VQ',
-  43: 'VIRTIO_F_SUSPEND',
+  [VIRTIO_F_VERSION_1]: 'VIRTIO_F_VERSION_1',
+  [VIRTIO_F_ACCESS_PLATFORM]: 'VIRTIO_F_ACCESS_PLATFORM',
+  [VIRTIO_F_RING_PACKED]: 'VIRTIO_F_RING_PACKED',
+  [VIRTIO_F_IN_ORDER]: 'VIRTIO_F_IN_ORDER',
+  [VIRTIO_F_ORDER_PLATFORM]: 'VIRTIO_F_ORDER_PLATFORM',
+  [VIRTIO_F_SR_IOV]: 'VIRTIO_F_SR_IOV',
+  [VIRTIO_F_NOTIFICATION_DATA]: 'VIRTIO_F_NOTIFICATION_DATA',
+  [VIRTIO_F_NOTIF_CONFIG_DATA]: 'VIRTIO_F_NOTIF_CONFIG_DATA',
+  [VIRTIO_F_RING_RESET]: 'VIRTIO_F_RING_RESET',
+  [VIRTIO_F_ADMIN_VQ]: 'VIRTIO_F_ADMIN_VQ',
+  [VIRTIO_F_SUSPEND]: 'VIRTIO_F_SUSPEND',
 };
 
-export const VIRTIO_F_VERSION_1 = 32;
-export const VIRTIO_F_RING_PACKED = 34;
-export const VIRTIO_F_NOTIFICATION_DATA = 38;
+/** Other names of the same bits (Linux's), accepted by virtioFeatureBit. */
+const VIRTIO_F_ALIASES: Readonly<Record<string, number>> = {
+  VIRTIO_RING_F_INDIRECT_DESC: VIRTIO_F_INDIRECT_DESC,
+  VIRTIO_RING_F_EVENT_IDX: VIRTIO_F_EVENT_IDX,
+  VIRTIO_F_IOMMU_PLATFORM: VIRTIO_F_ACCESS_PLATFORM,
+};
 
 /** Device-specific feature bits by virtio device type. rng (4) and input (18) have none. */
 export const VIRTIO_DEVICE_FEATURES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
@@ -197,12 +235,12 @@ export function virtioFeatureNames(f: Features, deviceType: number | null = null
   return featureBitList(f).map((b) => virtioFeatureName(b, deviceType));
 }
 
-/** The bit number of a named feature for a device type (either table), or null. */
+/** The bit number of a named feature for a device type (either table, or a Linux alias), or null. */
 export function virtioFeatureBit(name: string, deviceType: number | null = null): number | null {
   const tables = [deviceType === null ? undefined : VIRTIO_DEVICE_FEATURES[deviceType], VIRTIO_F];
   for (const t of tables) {
     if (!t) continue;
     for (const [k, v] of Object.entries(t)) if (v === name) return Number(k);
   }
-  return null;
+  return Object.hasOwn(VIRTIO_F_ALIASES, name) ? VIRTIO_F_ALIASES[name]! : null;
 }
