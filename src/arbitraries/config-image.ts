@@ -7,7 +7,7 @@
 // with the diagnostic code the decoder must report.
 import fc from 'fast-check';
 import type { Struct } from '../layout/struct.js';
-import { PCI_CAP_ID, PCI_EXT_CAP_ID } from '../pci/cap-ids.js';
+import { PCI_CAP_ID, PCI_EXT_CAP_ID, pciCapName, pciExtCapName } from '../pci/cap-ids.js';
 import { msiStructFor, PCI_MSI_FLAGS_64BIT, PCI_MSI_FLAGS_MASKBIT } from '../pci/caps/msi.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { pciExpCap } from '../pci/caps/pcie.js';
@@ -18,6 +18,7 @@ import { pciAriCap, pciAtsCap, pciDsnCap, pciLtrCap } from '../pci/ecaps/small.j
 import { pciVsecCap } from '../pci/ecaps/vsec.js';
 import { pciHeaderType0, pciHeaderType1 } from '../pci/header.js';
 import { barRegisters, placeCapChain, type ArbBar, type ChainPlan } from './place.js';
+import { hexRows, printable, showBars, showCapList } from './show.js';
 
 /** A standard capability as generated (its registers are random where any value is legal). */
 export type ArbCapSpec =
@@ -219,7 +220,18 @@ export function buildConfigImage(spec: ConfigImageSpec): GeneratedConfigImage {
     caps: caps.map((c, i) => ({ id: CAP_IDS[c.kind], pos: at![i], length: blobs[i].length })),
     extCaps: ext.map((c, i) => ({ id: EXT_IDS[c.kind], pos: extAt![i], version: extVersion(noise, 31 * i + 128), length: extBlobs[i].length })),
   };
-  return { spec: { ...spec, caps, extCaps: ext }, bytes: img, facts };
+  return printable({ spec: { ...spec, caps, extCaps: ext }, bytes: img, facts }, (g) => `${showConfigImage(g.facts, g.bytes.length)}\n  bytes:\n${hexRows(g.bytes, '    ')}`);
+}
+
+/** The summary line and the BARs and capability lists of a generated image, for counterexamples. */
+function showConfigImage(f: ConfigImageFacts, size: number): string {
+  const id = (v: number) => v.toString(16).padStart(4, '0');
+  return [
+    `config image: type ${f.headerType}, ${size} bytes, ${id(f.vendorId)}:${id(f.deviceId)}${f.multiFunction ? ', multi-function' : ''}`,
+    `  BARs: ${showBars(f.bars)}`,
+    `  caps: ${showCapList(f.caps, pciCapName)}`,
+    ...(size > 256 ? [`  ext caps: ${showCapList(f.extCaps, pciExtCapName)}`] : []),
+  ].join('\n');
 }
 
 /** Knobs of arbConfigImage; whatever is left out is drawn. */
@@ -321,7 +333,22 @@ export function arbConfigImage(knobs: ConfigImageKnobs = {}): fc.Arbitrary<Gener
         noise: fc.uint8Array({ minLength: 64, maxLength: 64 }),
       }),
     )
-    .map((spec) => buildConfigImage({ ...spec, capPlan: trimPlan(spec.capPlan, spec.caps.length), extPlan: trimPlan(spec.extPlan, spec.extCaps.length) }));
+    .map((drawn) => {
+      const spec = { ...drawn, caps: withPcieCap(drawn.size, drawn.caps, maxCaps, drawn.noise) };
+      return buildConfigImage({ ...spec, capPlan: trimPlan(spec.capPlan, spec.caps.length), extPlan: trimPlan(spec.extPlan, spec.extCaps.length) });
+    });
+}
+
+/**
+ * A 4096-byte image is a PCI Express function's: without a PCI Express capability the bytes
+ * past 0xff are not config space to the OS (Linux's pci_cfg_space_size), so one is put first
+ * in the list when none was drawn (whatever capKinds says; not with maxCaps 0).
+ */
+function withPcieCap(size: number, caps: readonly ArbCapSpec[], maxCaps: number, noise: Uint8Array): readonly ArbCapSpec[] {
+  if (size !== 4096 || maxCaps === 0 || caps.some((c) => c.kind === 'pcie')) return caps;
+  const portTypes = [0, 1, 4, 5, 6, 7, 8, 9, 10];
+  const pcie: ArbCapSpec = { kind: 'pcie', portType: portTypes[noise[0]! % portTypes.length]! };
+  return [pcie, ...caps].slice(0, maxCaps);
 }
 
 function trimPlan(p: ChainPlan, n: number): ChainPlan {
@@ -456,7 +483,11 @@ export function arbInvalidConfigImage(knobs: ConfigImageKnobs = {}, mutations: r
     .tuple(arbConfigImage(knobs), fc.constantFrom(...mutations), fc.nat())
     .map(([valid, mutation, seed]) => {
       const bytes = mutateConfigImage(valid, mutation, seed);
-      return bytes && { valid, mutation, bytes, code: CONFIG_IMAGE_MUTATION_CODES[mutation] };
+      if (!bytes) return null;
+      const x: InvalidConfigImage = { valid, mutation, bytes, code: CONFIG_IMAGE_MUTATION_CODES[mutation] };
+      return printable(x, (v) =>
+        [`invalid config image: ${v.mutation}, expects ${v.code}`, `  of the ${showConfigImage(v.valid.facts, v.valid.bytes.length).trimStart()}`, '  bytes (mutated):', hexRows(v.bytes, '    ')].join('\n'),
+      );
     })
     .filter((x): x is InvalidConfigImage => x !== null);
 }

@@ -8,6 +8,7 @@ import { buildVirtioCap } from '../virtio/caps.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
 import type { VirtioDiagnosticCode } from '../virtio/diagnostics.js';
 import { alignUp, barFields, placeCapChain, pow2AtLeast, writeType0Header, type ArbBar, type ArbBarKind, type ChainPlan } from './place.js';
+import { hexRows, printable, showBars, showHex } from './show.js';
 
 export type GenBarKind = ArbBarKind;
 export type GenBar = ArbBar;
@@ -213,7 +214,26 @@ export interface GeneratedTransport extends GenTransport {
 
 /** Attach the image and the facts to a description. */
 export function withTransportFacts(g: GenTransport): GeneratedTransport {
-  return { ...g, image: buildTransportImage(g), facts: transportFacts(g) };
+  return printable({ ...g, image: buildTransportImage(g), facts: transportFacts(g) }, (t) => `${showTransport(t)}\n  image:\n${hexRows(t.image, '    ')}`);
+}
+
+const CFG_TYPE_NAMES: Readonly<Record<number, string>> = { 1: 'common', 2: 'notify', 3: 'isr', 4: 'device', 5: 'pci_cfg', 8: 'shm', 9: 'vendor' };
+
+/** A transport description in a few lines (BARs, capabilities in list order, MSI-X, queues), for counterexamples. */
+function showTransport(g: GenTransport): string {
+  const kind = g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : 'modern';
+  const cap = (c: GenCap) => {
+    const extra = [c.multiplier !== undefined ? `multiplier ${c.multiplier}` : '', c.id !== undefined ? `id ${c.id}` : '', c.pad ? `pad ${c.pad}` : '', c.cap_len !== undefined ? `cap_len ${c.cap_len}` : ''].filter(Boolean);
+    return `${CFG_TYPE_NAMES[c.cfg_type] ?? `cfg_type ${c.cfg_type}`} BAR${c.bar}+${showHex(c.offset)} (${showHex(c.length)} B${extra.length ? `, ${extra.join(', ')}` : ''})`;
+  };
+  const m = g.msix;
+  return [
+    `virtio transport: ${kind}, device type ${g.deviceType} (ID ${showHex(transportDeviceId(g), 4)}), features ${showHex(g.features)}, BAR sizes ${g.sizesKnown ? 'known' : 'unknown'}`,
+    `  BARs: ${showBars(g.bars)}`,
+    `  caps: ${g.caps.length ? g.caps.map(cap).join(' → ') : 'none'}`,
+    ...(m ? [`  MSI-X: ${m.size} entries${m.enabled ? ', enabled' : ''}, table BAR${m.tableBar}+${showHex(m.tableOffset)}, PBA BAR${m.pbaBar}+${showHex(m.pbaOffset)}, before cap ${g.msixAt}`] : []),
+    `  queue_notify_off: ${g.queueNotifyOffs.length ? g.queueNotifyOffs.join(' ') : 'no queues'}`,
+  ].join('\n');
 }
 
 interface Placement {
@@ -590,7 +610,9 @@ export function arbInvalidTransport(knobs: TransportKnobs = {}, mutations: reado
     .tuple(arbTransport(knobs), fc.constantFrom(...mutations), fc.nat())
     .map(([valid, mutation, seed]) => {
       const t = mutateTransport(valid, mutation, seed);
-      return t && { valid, mutation, transport: t, image: buildTransportImage(t), code: TRANSPORT_MUTATION_CODES[mutation] };
+      if (!t) return null;
+      const x: InvalidTransport = { valid, mutation, transport: t, image: buildTransportImage(t), code: TRANSPORT_MUTATION_CODES[mutation] };
+      return printable(x, (v) => [`invalid virtio transport: ${v.mutation}, expects ${v.code}`, `  as ${showTransport(v.transport).trimStart()}`, '  image:', hexRows(v.image, '    ')].join('\n'));
     })
     .filter((x): x is InvalidTransport => x !== null);
 }

@@ -1,0 +1,53 @@
+// Compact, readable printing of generated values for fast-check's counterexample reports:
+// a one-line summary (BARs, capability list, facts that matter) and the bytes as hex rows,
+// with repeated rows folded as hexdump does, instead of one long line of every field.
+import fc from 'fast-check';
+import type { ArbBar } from './place.js';
+
+const hex = (v: number | bigint, width = 0) => `0x${v.toString(16).padStart(width, '0')}`;
+
+/**
+ * Give `value` a toString for fast-check's reports (fc.toStringMethod), not enumerable, so
+ * equality checks and spreads of the value are unchanged. Returns the value.
+ */
+export function printable<T extends object>(value: T, show: (v: T) => string): T {
+  Object.defineProperty(value, fc.toStringMethod, { value: () => show(value), enumerable: false, configurable: true });
+  return value;
+}
+
+/**
+ * Bytes as hexdump-style rows of 16, each with its offset; a run of rows equal to the one
+ * before is shown once as `*`, and the last line is the length.
+ */
+export function hexRows(bytes: Uint8Array, indent = '  '): string {
+  const out: string[] = [];
+  let prev: string | null = null;
+  let folded = false;
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    if (row === prev) {
+      if (!folded) out.push(`${indent}*`);
+      folded = true;
+      continue;
+    }
+    out.push(`${indent}${at.toString(16).padStart(3, '0')}: ${row}`);
+    prev = row;
+    folded = false;
+  }
+  out.push(`${indent}${bytes.length.toString(16).padStart(3, '0')}`);
+  return out.join('\n');
+}
+
+/** `BAR0 mem32 0xfe000000 size 0x1000 pref`, comma-separated; `none` for no BAR. */
+export function showBars(bars: readonly ArbBar[]): string {
+  if (bars.length === 0) return 'none';
+  return bars.map((b) => `BAR${b.index} ${b.kind} ${hex(b.address)} size ${hex(b.size)}${b.prefetchable ? ' pref' : ''}`).join(', ');
+}
+
+/** `0x40 MSI-X (12 B) → 0x50 PCI Express (60 B)`, in list order; `none` for an empty list. */
+export function showCapList(caps: ReadonlyArray<{ readonly id: number; readonly pos: number; readonly length?: number }>, name: (id: number) => string): string {
+  if (caps.length === 0) return 'none';
+  return caps.map((c) => `${hex(c.pos)} ${name(c.id)}${c.length !== undefined ? ` (${c.length} B)` : ''}`).join(' → ');
+}
+
+export { hex as showHex };
