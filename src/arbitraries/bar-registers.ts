@@ -40,9 +40,9 @@ export interface GeneratedBarRegisters {
 }
 
 export interface BarRegistersKnobs {
-  readonly headerType?: 0 | 1;
+  readonly headerType?: 0 | 1 | undefined;
   /** Slot kinds to draw from (default all, unused and 64-bit more often). */
-  readonly kinds?: readonly BarSlotKind[];
+  readonly kinds?: readonly BarSlotKind[] | undefined;
 }
 
 const DEFAULT_KINDS: readonly BarSlotKind[] = ['zero', 'zero', 'ones', 'io', 'mem32', 'mem1m', 'reserved', 'mem64', 'mem64'];

@@ -35,9 +35,9 @@ const word = (f: bigint, sel: number) => (sel > 1 ? 0 : Number((f >> BigInt(32 *
 
 /** Knobs of arbCommonCfg. */
 export interface CommonCfgKnobs {
-  readonly layout?: CommonCfgLayout;
+  readonly layout?: CommonCfgLayout | undefined;
   /** Most queues (default 64). */
-  readonly maxQueues?: number;
+  readonly maxQueues?: number | undefined;
 }
 
 /** Consistent common_cfg register states. */

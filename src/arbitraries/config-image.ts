@@ -236,14 +236,14 @@ function showConfigImage(f: ConfigImageFacts, size: number): string {
 
 /** Knobs of arbConfigImage; whatever is left out is drawn. */
 export interface ConfigImageKnobs {
-  readonly headerType?: 0 | 1;
-  readonly size?: 256 | 4096;
+  readonly headerType?: 0 | 1 | undefined;
+  readonly size?: 256 | 4096 | undefined;
   /** Most standard capabilities (default 8). */
-  readonly maxCaps?: number;
+  readonly maxCaps?: number | undefined;
   /** Most extended capabilities (default 6; only in 4096-byte images). */
-  readonly maxExtCaps?: number;
+  readonly maxExtCaps?: number | undefined;
   /** Capability kinds to draw from (default all). */
-  readonly capKinds?: ReadonlyArray<ArbCapSpec['kind']>;
+  readonly capKinds?: ReadonlyArray<ArbCapSpec['kind']> | undefined;
 }
 
 const arbCap = (kinds: ReadonlyArray<ArbCapSpec['kind']>): fc.Arbitrary<ArbCapSpec> =>

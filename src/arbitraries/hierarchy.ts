@@ -55,14 +55,14 @@ export interface GeneratedPciHierarchy {
 
 export interface PciHierarchyKnobs {
   /** Draw large 64-bit prefetchable BARs (true), never (false), or either (default). */
-  readonly bigBars?: boolean;
+  readonly bigBars?: boolean | undefined;
   /** Most bridges in the whole hierarchy (default 3: each with I/O takes 4 KiB of a 16 KiB port space). */
-  readonly maxBridges?: number;
+  readonly maxBridges?: number | undefined;
   /** Levels of bridges below bus 0 (default 2). */
-  readonly maxDepth?: number;
+  readonly maxDepth?: number | undefined;
   /** Most devices on bus 0 (default 5) and on a bus behind a bridge (default 3). */
-  readonly maxDevices?: number;
-  readonly maxDevicesBehindBridge?: number;
+  readonly maxDevices?: number | undefined;
+  readonly maxDevicesBehindBridge?: number | undefined;
 }
 
 const pow2 = (min: number, max: number) => fc.integer({ min, max }).map((k) => 1n << BigInt(k));

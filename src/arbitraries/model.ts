@@ -310,9 +310,9 @@ export interface PresetDevice {
 /** Knobs of arbPresetDevice. */
 export interface PresetDeviceKnobs {
   /** Preset names to draw from (default every one of MODEL_PRESET_LAYOUTS). */
-  readonly presets?: readonly string[];
+  readonly presets?: readonly string[] | undefined;
   /** Most queues (default 8); sizes are powers of two from 1 to 1024. */
-  readonly maxQueues?: number;
+  readonly maxQueues?: number | undefined;
 }
 
 /** virtio-blk functions in the layout of a real implementation, with power-of-two queues, and how to drive them. */
@@ -344,9 +344,9 @@ export function arbPresetDevice(knobs: PresetDeviceKnobs = {}): fc.Arbitrary<Pre
 /** Knobs of arbModelBars. */
 export interface ModelBarsKnobs {
   /** Fewest BARs (default 1). */
-  readonly minBars?: number;
+  readonly minBars?: number | undefined;
   /** Largest 64-bit BAR as a power of two (default 40: 1 TiB). */
-  readonly maxMem64Log?: number;
+  readonly maxMem64Log?: number | undefined;
 }
 
 /**

@@ -50,33 +50,33 @@ export interface GeneratedCapChainImage {
 /** Knobs of arbCapChainImage; whatever is left out is drawn. */
 export interface CapChainImageKnobs {
   /** Image size (default 4096). Extended capabilities only in 4096-byte images. */
-  readonly size?: 256 | 4096;
+  readonly size?: 256 | 4096 | undefined;
   /** Random bytes under the chains (default) or zeros. */
-  readonly background?: 'noise' | 'zero';
+  readonly background?: 'noise' | 'zero' | undefined;
   /** Header type (default 0 twice as often as 1). */
-  readonly headerType?: 0 | 1;
+  readonly headerType?: 0 | 1 | undefined;
   /** Standard capability IDs to draw from, or 'any' (0x00..0xfe). Default NOISE_CAP_IDS. */
-  readonly capIds?: readonly number[] | 'any';
+  readonly capIds?: readonly number[] | 'any' | undefined;
   /** Extended capability IDs to draw from, or 'any' (0x0001..0xffff). Default NOISE_EXT_CAP_IDS. */
-  readonly extCapIds?: readonly number[] | 'any';
+  readonly extCapIds?: readonly number[] | 'any' | undefined;
   /** Fewest and most standard capabilities (default 0 and 8; at most 48). */
-  readonly minCaps?: number;
-  readonly maxCaps?: number;
+  readonly minCaps?: number | undefined;
+  readonly maxCaps?: number | undefined;
   /** Most extended capabilities after the one at 0x100 (default 10; at most 959). */
-  readonly maxExtCaps?: number;
+  readonly maxExtCaps?: number | undefined;
   /**
    * 'list': each capability points at the next, the last at 0 or (see `loop`) back to the
    * first. 'any': each points at any capability of the chain, so the walk always loops.
    * Default 'list'.
    */
-  readonly links?: 'list' | 'any';
+  readonly links?: 'list' | 'any' | undefined;
   /** With 'list' links: whether the last capability points back to the first (default drawn). */
-  readonly loop?: boolean;
+  readonly loop?: boolean | undefined;
   /**
    * Bytes each standard capability must have before 0x100 (default 4): 12 keeps a whole MSI-X
    * capability inside conventional config space, for instance.
    */
-  readonly capSpan?: number;
+  readonly capSpan?: number | undefined;
 }
 
 /** Offsets a walk from `first` visits by `nextOf`, up to 0 or the first repeated offset. */
@@ -178,10 +178,10 @@ export interface VirtioNoiseImageKnobs {
    * Fewest and most vendor capabilities (default 1 and 12; at most 24). An image drawn with none
    * keeps its random header type and capabilities pointer.
    */
-  readonly minCaps?: number;
-  readonly maxCaps?: number;
+  readonly minCaps?: number | undefined;
+  readonly maxCaps?: number | undefined;
   /** cfg_type values to draw (default the defined ones and some undefined: 0, 7, 9, 200). */
-  readonly cfgTypes?: readonly number[];
+  readonly cfgTypes?: readonly number[] | undefined;
 }
 
 const NOISE_CFG_TYPES = [1, 2, 3, 4, 5, 8, 9, 0, 7, 200];
@@ -236,13 +236,13 @@ export function arbVirtioNoiseImage(knobs: VirtioNoiseImageKnobs = {}): fc.Arbit
 
 export interface VirtioCapNoiseKnobs {
   /** Bytes of noise (default 64). */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** Largest offset of the capability (default size - 24, so its header and body fit). */
-  readonly maxPos?: number;
+  readonly maxPos?: number | undefined;
   /** Largest cap_len (default 24: every length from empty to a 64-bit capability). */
-  readonly maxCapLen?: number;
+  readonly maxCapLen?: number | undefined;
   /** cfg_type values to draw (default the defined ones, and 0, 6, 7, 200). */
-  readonly cfgTypes?: readonly number[];
+  readonly cfgTypes?: readonly number[] | undefined;
 }
 
 export interface GeneratedVirtioCapNoise {

@@ -49,15 +49,15 @@ export interface VirtioTarget {
 
 export interface VirtioTargetOptions {
   /** The function to test (default: the first virtio function enumeration finds). */
-  readonly fn?: PciAddress;
+  readonly fn?: PciAddress | undefined;
   /** Enumeration options, or functions already enumerated and assigned by the caller. */
-  readonly enumerate?: EnumerateOptions | readonly EnumeratedFunction[];
+  readonly enumerate?: EnumerateOptions | readonly EnumeratedFunction[] | undefined;
   /** Guest RAM window for rings and buffers (default 0x100000..0x1000000). */
-  readonly ramBase?: bigint;
-  readonly ramLimit?: bigint;
-  readonly pause?: () => Promise<void>;
+  readonly ramBase?: bigint | undefined;
+  readonly ramLimit?: bigint | undefined;
+  readonly pause?: (() => Promise<void>) | undefined;
   /** Default 100. */
-  readonly maxPolls?: number;
+  readonly maxPolls?: number | undefined;
 }
 
 const same = (a: PciAddress, b: PciAddress) => a.domain === b.domain && a.bus === b.bus && a.device === b.device && a.function === b.function;
@@ -526,11 +526,11 @@ class AnyQueueCommand implements fc.AsyncCommand<VirtioCommandModel, VirtioComma
 /** Knobs of arbVirtioCommands. */
 export interface VirtioCommandsKnobs {
   /** Longest command sequence (default 50). */
-  readonly maxCommands?: number;
+  readonly maxCommands?: number | undefined;
   /** Most queues bring-up sets up (default 4); queue commands address any queue the device has. */
-  readonly queues?: number;
+  readonly queues?: number | undefined;
   /** Sectors requests address (default 8, so requests overlap; at most the device's capacity is used). */
-  readonly sectors?: number;
+  readonly sectors?: number | undefined;
 }
 
 /**

@@ -248,23 +248,23 @@ interface Placement {
 /** Knobs of arbTransport. Every knob left out is drawn at random. */
 export interface TransportKnobs {
   /** Device types to draw from (default: a spread of known types; transitional ones have a transitional ID). */
-  readonly deviceTypes?: readonly number[];
+  readonly deviceTypes?: readonly number[] | undefined;
   /** 'modern' (ID 0x1040 + n, the default), 'transitional' (legacy I/O BAR0 too), or 'any'. */
-  readonly kind?: 'modern' | 'transitional' | 'any';
+  readonly kind?: 'modern' | 'transitional' | 'any' | undefined;
   /** Offer VIRTIO_F_NOTIFICATION_DATA (4-byte doorbells, multiplier a multiple of 4). */
-  readonly notificationData?: boolean;
+  readonly notificationData?: boolean | undefined;
   /** Largest number of queues (default 64). */
-  readonly maxQueues?: number;
+  readonly maxQueues?: number | undefined;
   /** notify_off_multiplier values to draw from (default 0, 2, 4, ..., 4096, all legal). */
-  readonly multipliers?: readonly number[];
+  readonly multipliers?: readonly number[] | undefined;
   /** With an MSI-X capability (default either). */
-  readonly msix?: boolean;
+  readonly msix?: boolean | undefined;
   /** BAR sizes given to the decoder (default either). */
-  readonly sizesKnown?: boolean;
+  readonly sizesKnown?: boolean | undefined;
   /** A second notify capability (a duplicate the probe must ignore); default either. */
-  readonly duplicateNotify?: boolean;
+  readonly duplicateNotify?: boolean | undefined;
   /** A shared-memory capability; default either. */
-  readonly sharedMemory?: boolean;
+  readonly sharedMemory?: boolean | undefined;
 }
 
 const MODERN_TYPES = [1, 2, 3, 4, 5, 8, 9, 16, 18, 19, 20, 26];

@@ -52,13 +52,13 @@ export type GeneratedRing = GeneratedSplitRing | GeneratedPackedRing;
 /** Knobs of the ring arbitraries. */
 export interface RingKnobs {
   /** Queue sizes to draw from (split: powers of two; default 1..256). */
-  readonly queueSizes?: readonly number[];
+  readonly queueSizes?: readonly number[] | undefined;
   /** Most chains (default 16). */
-  readonly maxChains?: number;
+  readonly maxChains?: number | undefined;
   /** Most buffers per chain (default 4). */
-  readonly maxBuffers?: number;
+  readonly maxBuffers?: number | undefined;
   /** Allow indirect chains (default true). */
-  readonly indirect?: boolean;
+  readonly indirect?: boolean | undefined;
 }
 
 const SPLIT_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256];
@@ -433,12 +433,12 @@ export function arbInvalidPackedRing(knobs: RingKnobs = {}, mutations: readonly 
 /** Knobs of arbVringBuffers. */
 export interface VringBuffersKnobs {
   /** Fewest and most buffers (default 1 and 4). */
-  readonly minBuffers?: number;
-  readonly maxBuffers?: number;
+  readonly minBuffers?: number | undefined;
+  readonly maxBuffers?: number | undefined;
   /** Addresses below 2^addrBits (default 48). */
-  readonly addrBits?: number;
+  readonly addrBits?: number | undefined;
   /** Longest buffer (default 0xffff). */
-  readonly maxLen?: number;
+  readonly maxLen?: number | undefined;
 }
 
 /**
@@ -468,9 +468,9 @@ export type RingOperation =
 /** Knobs of arbRingOperations. */
 export interface RingOperationsKnobs {
   /** Most operations (default 60). */
-  readonly maxOperations?: number;
+  readonly maxOperations?: number | undefined;
   /** Most buffers per published chain (default 5). */
-  readonly maxBuffers?: number;
+  readonly maxBuffers?: number | undefined;
 }
 
 /**
@@ -491,11 +491,11 @@ export function arbRingOperations(knobs: RingOperationsKnobs = {}): fc.Arbitrary
 /** Knobs of arbDescriptorNoise. */
 export interface DescriptorNoiseKnobs {
   /** Bytes of memory (default 1024). */
-  readonly memSize?: number;
+  readonly memSize?: number | undefined;
   /** Guest address of the memory's first byte (default 0x10000). */
-  readonly base?: bigint;
+  readonly base?: bigint | undefined;
   /** Most descriptors written from the start of memory (default 64; those past the end are dropped). */
-  readonly maxDescriptors?: number;
+  readonly maxDescriptors?: number | undefined;
 }
 
 export interface DescriptorNoise {
