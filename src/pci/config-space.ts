@@ -6,6 +6,7 @@ import { unclaimed } from '../layout/annotate.js';
 import { decodeBarRegisters, decodeExpansionRom } from './bars.js';
 import { PCI_STD_HEADER_SIZEOF, walkCapabilities } from './capabilities.js';
 import { walkExtendedCapabilities } from './ext-capabilities.js';
+import { extendedConfigVerdict } from './ext-config.js';
 import { barCountFor, capPointerOffsetFor, headerStructFor, romOffsetFor } from './header.js';
 import { checkMsixPlacement } from './msix-check.js';
 import { DecodeState } from './place.js';
@@ -13,6 +14,12 @@ import type { Capability, ConfigSpace, DecodeOptions, ExtendedCapability, PciHea
 import { copyBytes } from '../bytes/slab.js';
 
 export const PCI_STATUS_CAP_LIST = 0x10;
+
+const EXT_CFG_REASON = {
+  'no-pcie': 'no PCI Express capability (nor PCI-X 266/533), so Linux sizes its config space at 256 bytes',
+  'all-ones': 'the dword at 0x100 reads 0xffffffff, so Linux sizes its config space at 256 bytes',
+  aliased: 'the dword at every 0x100 boundary repeats the vendor and device ID (the first 256 bytes aliased), so Linux sizes its config space at 256 bytes',
+} as const;
 export const PCI_HEADER_TYPE_MASK = 0x7f;
 export const PCI_HEADER_TYPE_MFD = 0x80;
 
@@ -72,7 +79,11 @@ export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): Con
   checkMsixPlacement(st, capabilities, bars, barCountFor(layout));
 
   let extendedCapabilities: ExtendedCapability[] = [];
-  if (length > 0x100) extendedCapabilities = walkExtendedCapabilities(st);
+  if (length > 0x100) {
+    const v = extendedConfigVerdict(img, length, capabilities, classCode);
+    if (v.extended || opts.forceExtendedCapabilities) extendedCapabilities = walkExtendedCapabilities(st);
+    if (!v.extended) st.report('EXT_CFG_NOT_CONFIG_SPACE', 0x100, `bytes 0x100-${hex(length - 1, 3)} are not config space to the OS: ${EXT_CFG_REASON[v.reason]}`);
+  }
 
   return {
     bytes: img,

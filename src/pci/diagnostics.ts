@@ -91,6 +91,11 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
     severity: 'error',
     meaning: 'An extended capability next pointer is non-zero but below 0x100, in conventional space (the 12-bit field cannot point past 0xffc); the walk stops.',
   },
+  EXT_CFG_NOT_CONFIG_SPACE: {
+    severity: 'warning',
+    meaning:
+      'The image has bytes past 0xff, but Linux gives this function 256 bytes of config space (pci_cfg_space_size: no PCI Express capability, or 0x100 reads all ones, or the space aliases the first 256 bytes); the extended capabilities there are not walked unless asked (forceExtendedCapabilities).',
+  },
   EXTCAP_LOOP: {
     severity: 'error',
     meaning: 'An extended capability next pointer leads back to one already visited; the walk stops.',

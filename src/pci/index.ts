@@ -7,6 +7,7 @@ export * from './class-codes.js';
 export * from './bars.js';
 export * from './capabilities.js';
 export * from './ext-capabilities.js';
+export * from './ext-config.js';
 export { PCI_HEADER_TYPE_MASK, PCI_HEADER_TYPE_MFD, PCI_STATUS_CAP_LIST, decodeConfigSpace, encodeConfigSpace } from './config-space.js';
 export { msixLayout, type MsixLayout, type MsixPlacement } from './msix-check.js';
 export type { CapDecodeContext as PciCapDecodeContext, CapDecoder as PciCapDecoder, CapPart as PciCapPart, RegisterBits as PciRegisterBits } from './caps/common.js';

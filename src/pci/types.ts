@@ -185,6 +185,12 @@ export interface DecodeOptions {
   readonly vendorCaps?: readonly VendorCapDecoder[] | undefined;
   /** BAR sizes known from elsewhere (probing, QEMU `info pci`), by BAR index. */
   readonly barSizes?: ReadonlyMap<number, bigint> | Readonly<Record<number, bigint>> | undefined;
+  /**
+   * Walk the extended capabilities even where Linux gives the function only 256 bytes of
+   * config space (no PCI Express capability, or an aliased or all-ones 0x100): what the bytes
+   * would say if they were config space. Default false: reported as EXT_CFG_NOT_CONFIG_SPACE.
+   */
+  readonly forceExtendedCapabilities?: boolean | undefined;
 }
 
 /**

@@ -6,7 +6,14 @@ import { extCapAt } from '../support/caps.js';
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const hdr = (id: number, version: number, next: number) => le32(((next << 20) | (version << 16) | id) >>> 0);
 const codes = (cs: ConfigSpace) => cs.diagnostics.map((d) => [d.code, d.offset]);
-const ext = (rows: ReadonlyArray<readonly [number, readonly number[]]>, size = 4096) => {
+/** A PCI Express function (status cap list, a v2 Express capability at 0x40): its 0x100.. is config space. */
+const PCIE_FN = [
+  [0x06, [0x10]],
+  [0x34, [0x40]],
+  [0x40, [0x10, 0x00, 0x02, 0x00]],
+] as const;
+const ext = (extRows: ReadonlyArray<readonly [number, readonly number[]]>, size = 4096) => {
+  const rows = [...PCIE_FN, ...extRows];
   const cs = decodeConfigSpace(image(size, rows));
   expect(encodeConfigSpace(cs)).toEqual(image(size, rows));
   return cs;
