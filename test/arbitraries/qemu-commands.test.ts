@@ -42,6 +42,7 @@ describe.skipIf(!QEMU && !REQUIRE_QEMU)('model-based commands against QEMU', () 
     // The runs did reach QEMU's request processing, not only its registers.
     expect(ran.some((r) => /blk write.*poll used/.test(r))).toBe(true);
     expect(ran.some((r) => /blk read.*poll used/.test(r))).toBe(true);
+    expect(ran.some((r) => /blk flush.*poll used/.test(r))).toBe(true);
     expect(ran.some((r) => /RING_PACKED[^,]*\).*poll used/.test(r))).toBe(true);
   }, 300_000);
 });

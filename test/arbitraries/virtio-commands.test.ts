@@ -30,7 +30,7 @@ describe('model-based commands against the device model', () => {
       { numRuns: 200 },
     );
     expect(packedRequests).toBeGreaterThan(0);
-    for (const want of ['reset', 'ACKNOWLEDGE', 'DRIVER', 'DRIVER_OK', 'read device', 'negotiate', 'setup queue', 'read queue', 'blk read', 'blk write', 'poll used']) {
+    for (const want of ['reset', 'ACKNOWLEDGE', 'DRIVER', 'DRIVER_OK', 'read device', 'negotiate', 'setup queue', 'read queue', 'blk read', 'blk write', 'blk flush', 'poll used']) {
       expect([...seen].some((s) => s.startsWith(want)), want).toBe(true);
     }
   });
