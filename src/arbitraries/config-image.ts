@@ -178,11 +178,16 @@ export function buildConfigImage(spec: ConfigImageSpec): GeneratedConfigImage {
   const noise = spec.noise.length ? spec.noise : new Uint8Array(1);
   let caps = spec.caps.map((c) => fitMsix(c, spec.bars));
   let blobs = caps.map((c, i) => capBytes(c, noise, 17 * i + 64, spec.bars));
+  let placement = spec.capPlan.placement;
   let at = placeCapChain(img, blobs, spec.capPlan);
   while (!at) {
-    caps = caps.slice(0, -1);
-    blobs = blobs.slice(0, -1);
-    at = placeCapChain(img, blobs, { placement: spec.capPlan.placement.filter((i) => i < blobs.length), gaps: spec.capPlan.gaps });
+    // Leave out the last capability, but never a 4096-byte image's PCI Express capability.
+    let drop = caps.length - 1;
+    if (spec.size > 256) while (drop > 0 && caps[drop].kind === 'pcie') drop--;
+    caps = caps.filter((_, i) => i !== drop);
+    blobs = blobs.filter((_, i) => i !== drop);
+    placement = placement.filter((i) => i !== drop).map((i) => (i > drop ? i - 1 : i));
+    at = placeCapChain(img, blobs, { placement, gaps: spec.capPlan.gaps });
   }
   const regs: Record<string, number> = {};
   for (const b of spec.bars) {
@@ -398,6 +403,28 @@ const setExtNext = (b: Uint8Array, pos: number, next: number) => {
  * image has nothing to break that way (no capabilities for cap-loop, no vendor capability, ...).
  */
 export function mutateConfigImage(img: GeneratedConfigImage, m: ConfigImageMutation, seed: number): Uint8Array | null {
+  const b = breakImage(img, m, seed);
+  // A mutation that keeps the walk from the PCI Express capability leaves the bytes past 0xff
+  // outside config space (EXT_CFG_NOT_CONFIG_SPACE besides the one code): it breaks the first
+  // 256 bytes of a 4096-byte image, as a dump of that size would hold them.
+  return b && b.length > 256 && hidesPcieCap(img.facts.caps, m, seed) ? b.slice(0, 256) : b;
+}
+
+function hidesPcieCap(caps: ConfigImageFacts['caps'], m: ConfigImageMutation, seed: number): boolean {
+  const pcie = caps.findIndex((c) => c.id === PCI_CAP_ID.EXP);
+  switch (m) {
+    case 'caps-without-status-bit':
+    case 'header-type-unknown':
+      return true;
+    case 'cap-ptr-unaligned': // the pointer to caps[k] (the header's when k is 0) is broken
+    case 'cap-id-ff': // caps[k] reads as no capability
+      return pcie < 0 || pcie >= seed % caps.length;
+    default:
+      return false;
+  }
+}
+
+function breakImage(img: GeneratedConfigImage, m: ConfigImageMutation, seed: number): Uint8Array | null {
   const b = img.bytes.slice();
   const { caps, extCaps, bars, headerType } = img.facts;
   const last = caps[caps.length - 1];
