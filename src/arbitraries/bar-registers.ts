@@ -6,6 +6,7 @@
 // unused, sizes are not in config space).
 import fc from 'fast-check';
 import { pciHeaderType0, pciHeaderType1 } from '../pci/header.js';
+import { printable, showFactsAndBytes } from './show.js';
 
 /** What a slot is drawn to be. */
 export type BarSlotKind = 'zero' | 'ones' | 'io' | 'mem32' | 'mem1m' | 'reserved' | 'mem64';
@@ -120,5 +121,6 @@ function buildBarRegisters(headerType: 0 | 1, slots: readonly SlotDraw[]): Gener
   const regs = Object.fromEntries(registers.map((r, i) => [`bar${i}`, r]));
   if (headerType === 0) pciHeaderType0.encode({ ...pciHeaderType0.zero(), header_type: 0, ...regs }, bytes, 0);
   else pciHeaderType1.encode({ ...pciHeaderType1.zero(), header_type: 1, ...regs }, bytes, 0);
-  return { registers, bytes, facts: { headerType, bars, lastSlot64, reservedType: reservedType.filter((i) => bars.some((b) => b.index === i)) } };
+  const g = { registers, bytes, facts: { headerType, bars, lastSlot64, reservedType: reservedType.filter((i) => bars.some((b) => b.index === i)) } };
+  return printable(g, (v) => showFactsAndBytes(`BAR registers: ${v.registers.map((x) => `0x${x.toString(16).padStart(8, '0')}`).join(' ')}`, v.facts, v.bytes));
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { pciHeaderType0 } from '../pci/header.js';
 import { TRANSITIONAL_DEVICE_ID } from './virtio-transport.js';
+import { printable, showFactsAndBytes } from './show.js';
 
 export interface PciIdentityFacts {
   readonly vendorId: number;
@@ -39,6 +40,6 @@ export function arbPciIdentity(): fc.Arbitrary<GeneratedPciIdentity> {
         bytes,
         0,
       );
-      return { bytes, facts: f };
+      return printable({ bytes, facts: f }, (v) => showFactsAndBytes('PCI identity', v.facts, v.bytes));
     });
 }

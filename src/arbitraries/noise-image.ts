@@ -7,6 +7,7 @@
 // image carries where it put every capability and the walk a decoder must follow.
 import fc from 'fast-check';
 import { PCI_CAP_ID, PCI_EXT_CAP_ID } from '../pci/cap-ids.js';
+import { printable, showFactsAndBytes } from './show.js';
 
 /** Standard capability IDs drawn by default: the decoded ones and two without a decoder. */
 export const NOISE_CAP_IDS: readonly number[] = [PCI_CAP_ID.PM, PCI_CAP_ID.MSI, PCI_CAP_ID.VNDR, PCI_CAP_ID.EXP, PCI_CAP_ID.MSIX, 0x03, 0x12];
@@ -146,7 +147,8 @@ export function arbCapChainImage(knobs: CapChainImageKnobs = {}): fc.Arbitrary<G
       }
       const s = walkOf(b[0x34], new Map(caps.map((c) => [c.pos, c.next])));
       const e = extCaps.length ? walkOf(0x100, new Map(extCaps.map((c) => [c.pos, c.next]))) : { walk: [], loops: false };
-      return { bytes: b, facts: { headerType: r.headerType, caps, walk: s.walk, loops: s.loops, extCaps, extWalk: e.walk, extLoops: e.loops } };
+      const g = { bytes: b, facts: { headerType: r.headerType, caps, walk: s.walk, loops: s.loops, extCaps, extWalk: e.walk, extLoops: e.loops } };
+      return printable(g, (v) => showFactsAndBytes(`capability chains over ${r.noise === null ? 'zeros' : 'noise'}, ${b.length} bytes`, v.facts, v.bytes));
     });
 }
 
@@ -230,7 +232,7 @@ export function arbVirtioNoiseImage(knobs: VirtioNoiseImageKnobs = {}): fc.Arbit
         b[p + 4] = c.bar;
         return c;
       });
-      return { bytes: b, facts: { deviceId: r.device, caps, loops: pos.length > 0 && r.loop } };
+      return printable({ bytes: b, facts: { deviceId: r.device, caps, loops: pos.length > 0 && r.loop } }, (v) => showFactsAndBytes('virtio capabilities over noise', v.facts, v.bytes));
     });
 }
 
@@ -270,6 +272,6 @@ export function arbVirtioCapNoise(knobs: VirtioCapNoiseKnobs = {}): fc.Arbitrary
       b[r.pos] = PCI_CAP_ID.VNDR;
       b[r.pos + 2] = r.capLen;
       b[r.pos + 3] = r.cfgType;
-      return { bytes: b, facts: { pos: r.pos, capLen: r.capLen, cfgType: r.cfgType } };
+      return printable({ bytes: b, facts: { pos: r.pos, capLen: r.capLen, cfgType: r.cfgType } }, (v) => showFactsAndBytes('a virtio capability over noise', v.facts, v.bytes));
     });
 }

@@ -51,3 +51,19 @@ export function showCapList(caps: ReadonlyArray<{ readonly id: number; readonly 
 }
 
 export { hex as showHex };
+
+/** A fact value: numbers from 10 up and bigints in hex (offsets, IDs, registers), arrays and records on one line. */
+export function showValue(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 10 ? hex(v) : String(v);
+  if (typeof v === 'bigint') return hex(v);
+  if (Array.isArray(v)) return `[${v.map(showValue).join(', ')}]`;
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** `label`, one line per fact (`key: value`), then the bytes as hex rows. */
+export function showFactsAndBytes(label: string, facts: object, bytes: Uint8Array): string {
+  const lines = Object.entries(facts).map(([k, v]) => `  ${k}: ${showValue(v)}`);
+  return [label, ...lines, '  bytes:', hexRows(bytes, '    ')].join('\n');
+}

@@ -4,7 +4,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { arbConfigImage, arbInvalidConfigImage, arbInvalidTransport, arbTransport, buildConfigImage } from '../../src/arbitraries/index.js';
+import {
+  arbBarRegisters,
+  arbCapChainImage,
+  arbConfigImage,
+  arbInvalidConfigImage,
+  arbInvalidTransport,
+  arbPciIdentity,
+  arbTransport,
+  arbVirtioCapNoise,
+  arbVirtioNoiseImage,
+  buildConfigImage,
+} from '../../src/arbitraries/index.js';
 import { hexRows } from '../../src/arbitraries/show.js';
 import { pciCapName } from '../../src/pci/index.js';
 
@@ -91,6 +102,25 @@ describe('counterexamples print compactly', () => {
     }
     expect(report(arbInvalidConfigImage())).toMatch(/invalid config image: [a-z0-9-]+, expects [A-Z0-9_]+\n {2}of the config image: /);
     expect(report(arbInvalidTransport())).toMatch(/invalid virtio transport: [a-z0-9-]+, expects [A-Z0-9_]+\n {2}as virtio transport: /);
+  });
+
+  it('images over noise, BAR registers and identity registers: their facts one a line, the bytes in hex rows', () => {
+    const arbs = { arbCapChainImage: arbCapChainImage(), arbVirtioNoiseImage: arbVirtioNoiseImage(), arbVirtioCapNoise: arbVirtioCapNoise(), arbBarRegisters: arbBarRegisters(), arbPciIdentity: arbPciIdentity() };
+    for (const [name, arb] of Object.entries(arbs) as [string, fc.Arbitrary<{ bytes: Uint8Array; facts: object }>][]) {
+      fc.assert(
+        fc.property(arb, (g) => {
+          const s = fc.stringify(g);
+          expect(s, name).not.toMatch(/Uint8Array|undefined/);
+          const lines = s.split('\n');
+          for (const k of Object.keys(g.facts)) expect(lines, name).toContainEqual(expect.stringMatching(new RegExp(`^  ${k}: `)));
+          expect(parseHexRows(s.slice(s.indexOf('  bytes:\n') + 9))).toEqual(g.bytes);
+        }),
+        { numRuns: 50 },
+      );
+    }
+    const [g] = fc.sample(arbCapChainImage({ size: 256, minCaps: 1 }), { numRuns: 1, seed: 1 });
+    const c = g!.facts.caps[0]!;
+    expect(fc.stringify(g)).toContain(`caps: [{ pos: 0x${c.pos.toString(16)}, id: ${c.id < 10 ? c.id : `0x${c.id.toString(16)}`}, next: `);
   });
 
   it('the toString is not an enumerable property: equality and spreads of the values are unchanged', () => {
