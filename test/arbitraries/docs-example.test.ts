@@ -85,3 +85,20 @@ it('docs/property-testing.md shows these examples, with package imports', () => 
     .trim();
   expect(block).toContain(imports);
 });
+
+it("docs/property-testing.md's install line names every package its examples import, in ranges that hold the versions this suite runs", () => {
+  const doc = readFileSync(new URL('../../docs/property-testing.md', import.meta.url), 'utf8');
+  const install = /## Install[\s\S]*?```sh\nnpm install --save-dev ([^\n]*)\n```/.exec(doc)![1]!.split(' ');
+  const named = new Map(install.map((x) => [x.replace(/(?<=.)@.*$/, ''), x.includes('@', 1) ? x.slice(x.indexOf('@', 1) + 1) : null]));
+  // Every package a ```ts example imports (its name, without a subpath), other than node: builtins.
+  const imported = new Set([...doc.matchAll(/^import[^'\n]*'([^'.][^']*)';$/gm)].map((m) => m[1]!).filter((x) => !x.startsWith('node:')).map((x) => x.split('/').slice(0, x.startsWith('@') ? 2 : 1).join('/')));
+  expect(imported).toContain('@fast-check/vitest');
+  for (const p of imported) expect([...named.keys()], `${p} is imported by an example`).toContain(p);
+  // A caret range ^M.m holds the version installed here (same major; for 0.x, same minor).
+  for (const [name, range] of named) {
+    if (name === 'pcicfg' || range === null) continue;
+    const [M, m] = range.replace('^', '').split('.').map(Number);
+    const [vM, vm] = (JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version.split('.').map(Number);
+    expect(vM === M && (M === 0 ? vm === m : vm! >= (m ?? 0)), `${name}@${range}`).toBe(true);
+  }
+});
