@@ -9,6 +9,45 @@ import { arbBlkDevice, arbVirtioCommands, modelMachine, openVirtioTarget, runVir
 // the commands negotiate packed rings in some runs and use split rings in the others.
 const freshQemuLike = () => openVirtioTarget(modelMachine(qemuModernPreset({ queues: [{ size: 256 }, { size: 8 }] }), { numQueues: 2, packed: true }).bus);
 
+/** The commands that ran, at the top level (a bring-up's inner steps stay in its parentheses). */
+function topLevel(ran: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of ran.replace(/ \/\*replayPath=.*\*\/$/, '')) {
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/**
+ * Whether some queue took at least as many requests as its ring has entries between a bring-up
+ * (rings of at most S entries) and the next reset: its ring indices went round.
+ */
+function wrapsARing(cmds: readonly string[]): boolean {
+  let limit: number | null = null;
+  const count = new Map<string, number>();
+  for (const c of cmds) {
+    const up = /^bring up .*queue\(s\) ≤ (\d+), DRIVER_OK\)$/.exec(c);
+    if (up) limit = Number(up[1]);
+    if (c === 'reset') limit = null;
+    if (up || c === 'reset') count.clear();
+    const q = /^blk \w+ (q\d+)/.exec(c)?.[1];
+    if (q && limit !== null) {
+      count.set(q, (count.get(q) ?? 0) + 1);
+      if (count.get(q)! >= limit) return true;
+    }
+  }
+  return false;
+}
+
 describe('model-based commands against the device model', () => {
   test.prop([arbVirtioCommands()], { numRuns: 1000 })('a QEMU-like virtio-blk model follows the simple model', async (cmds) => {
     await runVirtioModel(freshQemuLike, cmds);
@@ -18,18 +57,26 @@ describe('model-based commands against the device model', () => {
     await runVirtioModel(() => openVirtioTarget(modelMachine(d.description, d.blk).bus), cmds);
   });
 
-  it('exercises every command (the init sequence, requests and completions happen)', async () => {
+  it('exercises every command (the init sequence, requests and completions happen), on both queues, with rings that wrap', async () => {
     const seen = new Set<string>();
     let packedRequests = 0;
+    let secondQueue = 0;
+    let wrapped = 0;
     await fc.assert(
       fc.asyncProperty(arbVirtioCommands(), async (cmds) => {
         await runVirtioModel(freshQemuLike, cmds);
         for (const c of cmds) seen.add(String(c).split(' ').slice(0, 2).join(' '));
         if (/RING_PACKED[^,]*\).*poll used/.test(String(cmds))) packedRequests++;
+        if (/blk \w+ q1/.test(String(cmds))) secondQueue++;
+        if (wrapsARing(topLevel(String(cmds)))) wrapped++;
       }),
       { numRuns: 200 },
     );
     expect(packedRequests).toBeGreaterThan(0);
+    // About half the runs use the second queue, and one in ten wraps a ring (the draw before
+    // weighting: a quarter, and none).
+    expect(secondQueue).toBeGreaterThanOrEqual(75);
+    expect(wrapped).toBeGreaterThanOrEqual(6);
     for (const want of ['reset', 'ACKNOWLEDGE', 'DRIVER', 'DRIVER_OK', 'read device', 'negotiate', 'setup queue', 'read queue', 'blk read', 'blk write', 'blk flush', 'poll used']) {
       expect([...seen].some((s) => s.startsWith(want)), want).toBe(true);
     }
