@@ -14,12 +14,17 @@ export interface DecodedDevice {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function decodeDevice(input: DeviceInput, queuesShown?: number): DecodedDevice {
+/**
+ * `forceExtendedCapabilities`: walk 0x100.. even where Linux gives the function 256 bytes
+ * (decode --force-ext-caps; encode when the JSON lists extended capabilities).
+ */
+export function decodeDevice(input: DeviceInput, queuesShown?: number, forceExtendedCapabilities = false): DecodedDevice {
   // The inputs are the readers' own fresh arrays, never changed after: no copy is needed.
   const cs = decodeOwnedImage(input.bytes, {
     length: input.length,
     vendorCaps: [virtioVendorCapDecoder],
     barSizes: input.barSizes ?? undefined,
+    forceExtendedCapabilities,
   });
   const virtio = probeDevice(cs, input.barSizes, queuesShown);
   const decoded: Diagnostic[] = [...cs.diagnostics];

@@ -34,7 +34,7 @@ Exit status: 0 success (diagnostics about the data do not change it), 1 usage er
 2 input that cannot be read or parsed, 3 internal error, 4 output that cannot be written.
 Run 'pcicfg COMMAND --help' for the options of a command.`,
 
-  decode: `Usage: pcicfg decode [FILE|-] [-s SLOT] [--json] [--annotate] [--format F] [--info-pci FILE] [--queues N]
+  decode: `Usage: pcicfg decode [FILE|-] [-s SLOT] [--json] [--annotate] [--format F] [--info-pci FILE] [--queues N] [--force-ext-caps]
 
 Decode every function of a config dump: header, BARs, every capability and extended
 capability, then the virtio transport (its capabilities, the probe's diagnostics and each
@@ -45,7 +45,9 @@ ${INPUT}
 Output:
   --json               {"devices":[…]} (docs/cli.md describes every field)
   --annotate           the hex dump with every byte range labelled structure.field
-  --queues N           how many queues' notify addresses to list (default 4)`,
+  --queues N           how many queues' notify addresses to list (default 4)
+  --force-ext-caps     walk the extended capabilities past 0xff even where Linux gives the
+                       function only 256 bytes (no PCI Express capability, or aliased)`,
 
   notify: `Usage: pcicfg notify [FILE|-] [-s SLOT] --queue Q [--notify-off N] [--json]
 

@@ -21,8 +21,8 @@ function annotateText(dev: DecodedDevice): string[] {
  * A function's output without the separator between functions: text and annotate end with a
  * newline, JSON is one line.
  */
-export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number): string {
-  const dev = decodeDevice(input, queuesShown);
+export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number, forceExtendedCapabilities = false): string {
+  const dev = decodeDevice(input, queuesShown, forceExtendedCapabilities);
   if (mode === 'json') return JSON.stringify(deviceJson(dev));
   const lines = mode === 'text' ? deviceText(dev) : annotateText(dev);
   lines.push(''); // the final newline, from join itself (one flat string)

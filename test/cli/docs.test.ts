@@ -8,7 +8,7 @@
 // shows that file byte for byte; `excerpt-of=PATH`, lines of it (`…` between them).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run.js';
+import { runCli, type CliRun } from './run.js';
 import { findQemuBinary } from '../../src/qtest/index.js';
 
 const hasQemu = () => findQemuBinary() !== null || process.env.PCICFG_REQUIRE_QEMU === '1';
@@ -82,7 +82,7 @@ async function runLine(rest: string): Promise<{ code: number; out: string[] }> {
   const stages = text.split(' | ').map((st, i) => (i === 0 ? st : st.replace(/^pcicfg /, '')));
   let stdin: string | Uint8Array = '';
   let stderr = '';
-  let r = { code: 0, stdout: '', stderr: '', stdoutBytes: new Uint8Array() };
+  let r: CliRun = { code: 0, stdout: '', stderr: '', stdoutBytes: new Uint8Array() };
   for (const st of stages) {
     expect(st, 'a plain pcicfg command').not.toMatch(/[|<>;&`$]/);
     r = await runCli(st.trim() === '' ? [] : st.trim().split(/ +/), stdin);

@@ -12,7 +12,7 @@ import { decodeConfigSpace, encodeConfigSpace } from '../../src/pci/index.js';
 import { image, virtioBlkRows } from './fixtures.js';
 import { lspciGate, lspciVerbose, parseLspciVerbose, requireLspci } from '../support/lspci.js';
 
-const brokenText = readFileSync(new URL('./pciutils-broken-ecaps.lspci', import.meta.url), 'utf8');
+const brokenText = readFileSync(new URL('../../examples/pciutils-broken-ecaps.lspci', import.meta.url), 'utf8');
 const broken = readDump(brokenText).functions[0]!;
 const codes = (ds: ReadonlyArray<{ code: string; offset: number | null }>) => ds.map((d) => [d.code, d.offset]);
 

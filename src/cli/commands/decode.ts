@@ -14,6 +14,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   annotate: { type: 'boolean' },
   queues: { type: 'string' },
+  'force-ext-caps': { type: 'boolean' },
 } as const;
 
 export type { DecodeMode } from '../render.js';
@@ -24,6 +25,7 @@ export async function printDevices(
   mode: DecodeMode,
   ctx: CommandContext,
   queuesShown = DEFAULT_QUEUES_SHOWN,
+  forceExtendedCapabilities = false,
 ): Promise<number> {
   // Asking for the first function before loading the decoders lets the input be opened and
   // its first chunk read while they load.
@@ -37,7 +39,7 @@ export async function printDevices(
     if (mode === 'json') await ctx.out.write('{"devices":[');
     for (let r = await next; !r.done; r = await next) {
       // One write per function (not per line): thousands of functions, tens of lines each.
-      const text = renderDevice(r.value, mode, queuesShown);
+      const text = renderDevice(r.value, mode, queuesShown, forceExtendedCapabilities);
       // The separator apart: prefixing it would make a second copy of the function's text.
       if (mode === 'json') await ctx.out.write(count ? ',\n' : '\n');
       else if (count) await ctx.out.write('\n');
@@ -62,7 +64,7 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const q = stringValue(p, 'queues');
   const queuesShown = q === undefined ? DEFAULT_QUEUES_SHOWN : intOption('decode', '--queues', q, 0, 65536);
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
-  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown);
+  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown, flag(p, 'force-ext-caps'));
   if (count === 0 && spec.slotText !== null) {
     await ctx.err.line(`pcicfg decode: no function in ${shown(inputName(spec), 1000)} matches -s ${shown(spec.slotText)}`);
   }

@@ -144,7 +144,9 @@ export function encodeDeviceJson(d: unknown, path: string): EncodedDevice {
     slot = { domain: f.domain ?? 0, bus: f.bus, device: f.device, function: f.function };
   }
   if (d.description !== undefined && d.description !== null && typeof d.description !== 'string') throw new JsonProblem(`${path}.description: expected a string`);
-  const dev = decodeDevice({ slot, description: '', bytes: raw.bytes, known: raw.known, length: raw.length, diagnostics: [], barSizes: null, barSizesFrom: null });
+  // JSON from `decode --force-ext-caps` lists extended capabilities Linux would not walk: walk them too.
+  const forceExt = Array.isArray(d.extended_capabilities) && d.extended_capabilities.length > 0;
+  const dev = decodeDevice({ slot, description: '', bytes: raw.bytes, known: raw.known, length: raw.length, diagnostics: [], barSizes: null, barSizesFrom: null }, undefined, forceExt);
   const binder = new JsonBinder();
   const gen = deviceJson(dev, binder);
   const edits: Edit[] = [];
