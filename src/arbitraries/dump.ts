@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { DumpFunction } from '../dump/types.js';
 import type { PciAddress } from '../pci/bus.js';
 import { arbConfigImage, type ConfigImageKnobs, type GeneratedConfigImage } from './config-image.js';
+import { hexRows, printable } from './show.js';
 
 /** Lengths a dump may cover: the usual 64, 256 and 4096, and anything in between. */
 export const arbDumpLength: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(64, 256, 4096), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 4096 }));
@@ -65,10 +66,21 @@ export function makeDumpFunction(data: Uint8Array, slot: PciAddress | null, desc
     bytes[i] = data[i];
     known[i] = 1;
   }
-  return { slot, description, bytes, length: data.length, known, source: { line: 0 }, format: 'lspci', diagnostics: [] };
+  const fn: DumpFunction = { slot, description, bytes, length: data.length, known, source: { line: 0 }, format: 'lspci', diagnostics: [] };
+  return printable(fn, showDumpFunction);
+}
+
+/** `dump function 0000:00:03.0 "desc", 256 bytes, 200 known` and its bytes (`??` unknown) in hex rows. */
+function showDumpFunction(f: DumpFunction): string {
+  const s = f.slot;
+  const slot = s ? `${s.domain.toString(16).padStart(4, '0')}:${s.bus.toString(16).padStart(2, '0')}:${s.device.toString(16).padStart(2, '0')}.${s.function}` : 'without a slot';
+  const known = f.known.subarray(0, f.length).reduce((n, k) => n + (k ? 1 : 0), 0);
+  return `dump function ${slot}${f.description ? ` ${JSON.stringify(f.description)}` : ''}, ${f.length} bytes, ${known} known\n${hexRows(f.bytes.subarray(0, f.length), '  ', 0n, f.known)}`;
 }
 
 /** A valid generated configuration image (see arbConfigImage) as an lspci-style dump function, with its facts. */
 export function arbConfigImageDump(knobs: ConfigImageKnobs = {}): fc.Arbitrary<{ readonly fn: DumpFunction; readonly image: GeneratedConfigImage }> {
-  return fc.tuple(arbConfigImage(knobs), arbPciAddress, arbDumpDescription).map(([image, slot, description]) => ({ fn: makeDumpFunction(image.bytes, slot, description), image }));
+  return fc
+    .tuple(arbConfigImage(knobs), arbPciAddress, arbDumpDescription)
+    .map(([image, slot, description]) => printable({ fn: makeDumpFunction(image.bytes, slot, description), image }, (v) => `${showDumpFunction(v.fn).split('\n')[0]}, of the\n${fc.stringify(v.image)}`));
 }

@@ -16,25 +16,27 @@ export function printable<T extends object>(value: T, show: (v: T) => string): T
 }
 
 /**
- * Bytes as hexdump-style rows of 16, each with its offset; a run of rows equal to the one
- * before is shown once as `*`, and the last line is the length.
+ * Bytes as hexdump-style rows of 16, each with its offset (from `base`); a run of rows equal to
+ * the one before is shown once as `*`, and the last line is the length. With `known`, a byte
+ * whose entry is 0 shows as `??`.
  */
-export function hexRows(bytes: Uint8Array, indent = '  '): string {
+export function hexRows(bytes: Uint8Array, indent = '  ', base = 0n, known?: Uint8Array): string {
+  const off = (at: number) => (base + BigInt(at)).toString(16).padStart(3, '0');
   const out: string[] = [];
   let prev: string | null = null;
   let folded = false;
   for (let at = 0; at < bytes.length; at += 16) {
-    const row = Array.from(bytes.subarray(at, at + 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    const row = Array.from(bytes.subarray(at, at + 16), (b, i) => (known && !known[at + i] ? '??' : b.toString(16).padStart(2, '0'))).join(' ');
     if (row === prev) {
       if (!folded) out.push(`${indent}*`);
       folded = true;
       continue;
     }
-    out.push(`${indent}${at.toString(16).padStart(3, '0')}: ${row}`);
+    out.push(`${indent}${off(at)}: ${row}`);
     prev = row;
     folded = false;
   }
-  out.push(`${indent}${bytes.length.toString(16).padStart(3, '0')}`);
+  out.push(`${indent}${off(bytes.length)}`);
   return out.join('\n');
 }
 

@@ -13,6 +13,7 @@ import { splitVringLayout } from '../vring/split-layout.js';
 import { splitVringAddrs, SplitVringView, type SplitVringAddrs } from '../vring/split-ring.js';
 import { vringDesc, VRING_DESC_F_INDIRECT, VRING_DESC_F_NEXT, VRING_DESC_F_WRITE } from '../vring/split-structs.js';
 import type { VringBuffer } from '../vring/walk.js';
+import { hexRows, printable, showHex } from './show.js';
 
 /** One chain as built: where it sits and what a walk must return. */
 export interface RingChainFact {
@@ -168,7 +169,7 @@ function buildSplitRing(n: number, align: number, base: bigint, drawn: readonly 
     return { head: descriptors[0], id: descriptors[0], descriptors, indirectTable, buffers };
   });
   view.setAvailIdx(facts.length);
-  return { kind: 'split', queueSize: n, memory, chains: facts, addrs, align };
+  return printableRing({ kind: 'split', queueSize: n, memory, chains: facts, addrs, align });
 }
 
 /** Packed rings with their chains available from slot 0 (driver wrap counter 1). */
@@ -217,7 +218,22 @@ function buildPackedRing(n: number, base: bigint, drawn: readonly ChainDraw[], i
     }
     return { head, id, descriptors, indirectTable, buffers };
   });
-  return { kind: 'packed', queueSize: n, memory, chains: facts, addrs };
+  return printableRing({ kind: 'packed', queueSize: n, memory, chains: facts, addrs });
+}
+
+/** A ring in a few lines: size, part addresses, each chain's descriptors and buffers; then its memory in hex rows. */
+function showRing(r: GeneratedRing): string {
+  const parts = Object.entries(r.addrs).map(([k, v]) => `${k} ${showHex(v as bigint)}`);
+  const chains = r.chains.map((c, k) => {
+    const bufs = c.buffers.map((b) => `${showHex(b.addr)}+${b.len} ${b.write ? 'w' : 'r'}`).join(', ');
+    const at = c.indirectTable === null ? `descriptors [${c.descriptors.join(', ')}]` : `descriptor ${c.descriptors.join(', ')} → indirect table ${showHex(c.indirectTable)}`;
+    return `  chain ${k}: ${r.kind === 'packed' ? `id ${c.id}, ` : ''}head ${c.head}, ${at}; buffers ${bufs || 'none'}`;
+  });
+  return [`${r.kind} ring: queue size ${r.queueSize}, ${parts.join(', ')}${r.kind === 'split' ? `, used align ${r.align}` : ''}`, ...chains, '  memory:', hexRows(r.memory.bytes, '    ', r.memory.base)].join('\n');
+}
+
+function printableRing<R extends GeneratedRing>(r: R): R {
+  return printable(r, showRing);
 }
 
 /** Mutations of one chain of a ring, each making the walk report exactly one code. */
@@ -415,7 +431,9 @@ function arbInvalid<R extends GeneratedRing>(rings: fc.Arbitrary<R>, mutations: 
     .tuple(rings, fc.constantFrom(...mutations), fc.nat())
     .map(([valid, mutation, seed]) => {
       const m = mutateRing(valid, mutation, seed);
-      return m && { valid, ring: m.ring, mutation, chain: m.chain, code: RING_MUTATION_CODES[mutation] };
+      if (!m) return null;
+      const x: InvalidRing<R> = { valid, ring: printableRing(m.ring), mutation, chain: m.chain, code: RING_MUTATION_CODES[mutation] };
+      return printable(x, (v) => `invalid ring: ${v.mutation} on chain ${v.chain}, expects ${v.code}\n${showRing(v.ring)}`);
     })
     .filter((x): x is InvalidRing<R> => x !== null);
 }
@@ -528,6 +546,13 @@ export function arbDescriptorNoise(knobs: DescriptorNoiseKnobs = {}): fc.Arbitra
       const memory = new VringFlatMemory(noise.slice(), base);
       const descriptors = ds.filter((_, i) => 16 * i + 16 <= memSize);
       descriptors.forEach((d, i) => vringDesc.encode(d, memory.bytes, 16 * i));
-      return { memory, descriptors };
+      return printable({ memory, descriptors }, (v) =>
+        [
+          `descriptor noise: ${v.descriptors.length} split descriptor${v.descriptors.length === 1 ? '' : 's'} at ${showHex(v.memory.base)}`,
+          ...v.descriptors.map((d, i) => `  ${i}: addr ${showHex(d.addr)} len ${showHex(d.len)} flags ${showHex(d.flags)} next ${d.next}`),
+          '  memory:',
+          hexRows(v.memory.bytes, '    ', v.memory.base),
+        ].join('\n'),
+      );
     });
 }

@@ -9,8 +9,13 @@ import {
   arbCapChainImage,
   arbConfigImage,
   arbInvalidConfigImage,
+  arbInvalidPackedRing,
+  arbInvalidSplitRing,
   arbInvalidTransport,
+  arbPackedRing,
   arbPciIdentity,
+  arbSparseDumpFunction,
+  arbSplitRing,
   arbTransport,
   arbVirtioCapNoise,
   arbVirtioNoiseImage,
@@ -19,10 +24,14 @@ import {
 import { hexRows } from '../../src/arbitraries/show.js';
 import { pciCapName } from '../../src/pci/index.js';
 
-/** Read hex rows back: `off: bytes`, `*` repeating the row before up to the next offset, the length last. */
-function parseHexRows(text: string): Uint8Array {
+/**
+ * Read hex rows back: `off: bytes`, `*` repeating the row before up to the next offset, the
+ * length last; offsets from `base`, `??` (an unknown byte) read as -1.
+ */
+function parseHexRows(text: string, base = 0): number[] | Uint8Array {
   const lines = text.trim().split('\n').map((l) => l.trim());
   const out: number[] = [];
+  let unknown = false;
   let prev: number[] = [];
   let folded = false;
   for (const l of lines) {
@@ -30,17 +39,18 @@ function parseHexRows(text: string): Uint8Array {
       folded = true;
       continue;
     }
-    const m = /^([0-9a-f]+)(?:: ((?:[0-9a-f]{2} ?)+))?$/.exec(l);
+    const m = /^([0-9a-f]+)(?:: ((?:(?:[0-9a-f]{2}|\?\?) ?)+))?$/.exec(l);
     if (!m) throw new Error(`not a hex row: ${l}`);
-    const at = parseInt(m[1]!, 16);
+    const at = parseInt(m[1]!, 16) - base;
     if (folded) while (out.length < at) out.push(...prev.slice(0, at - out.length));
     folded = false;
     expect(out.length).toBe(at);
     if (m[2] === undefined) break; // the length line
-    prev = m[2].trim().split(' ').map((b) => parseInt(b, 16));
+    prev = m[2].trim().split(' ').map((b) => (b === '??' ? -1 : parseInt(b, 16)));
+    unknown ||= prev.includes(-1);
     out.push(...prev);
   }
-  return Uint8Array.from(out);
+  return unknown ? out : Uint8Array.from(out);
 }
 
 /** The report fast-check gives for a property failing on the first value drawn. */
@@ -121,6 +131,33 @@ describe('counterexamples print compactly', () => {
     const [g] = fc.sample(arbCapChainImage({ size: 256, minCaps: 1 }), { numRuns: 1, seed: 1 });
     const c = g!.facts.caps[0]!;
     expect(fc.stringify(g)).toContain(`caps: [{ pos: 0x${c.pos.toString(16)}, id: ${c.id < 10 ? c.id : `0x${c.id.toString(16)}`}, next: `);
+  });
+
+  it('rings: size, part addresses, every chain, the memory in hex rows at its guest addresses', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbSplitRing(), arbPackedRing(), arbInvalidSplitRing().map((x) => x.ring)), (r) => {
+        const s = fc.stringify(r);
+        expect(s).toMatch(new RegExp(`^${r.kind} ring: queue size ${r.queueSize}, `));
+        r.chains.forEach((c, k) => expect(s).toContain(`  chain ${k}: ${r.kind === 'packed' ? `id ${c.id}, ` : ''}head ${c.head}, `));
+        expect(parseHexRows(s.slice(s.indexOf('  memory:\n') + 10), Number(r.memory.base))).toEqual(r.memory.bytes);
+      }),
+      { numRuns: 100 },
+    );
+    const [x] = fc.sample(arbInvalidPackedRing(), { numRuns: 1, seed: 1 });
+    expect(fc.stringify(x)).toMatch(/^invalid ring: [a-z-]+ on chain \d+, expects VRING_[A-Z_]+\npacked ring: /);
+  });
+
+  it('dump functions: slot, length, how many bytes are known, the bytes with ?? where unknown', () => {
+    fc.assert(
+      fc.property(arbSparseDumpFunction, (f) => {
+        const s = fc.stringify(f);
+        const known = f.known.subarray(0, f.length).filter((k) => k).length;
+        expect(s.split('\n')[0]).toMatch(new RegExp(`^dump function [0-9a-f]{4,6}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7].*, ${f.length} bytes, ${known} known$`));
+        const back = Array.from(parseHexRows(s.slice(s.indexOf('\n') + 1)));
+        expect(back).toEqual(Array.from(f.bytes.subarray(0, f.length), (b, i) => (f.known[i] ? b : -1)));
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('the toString is not an enumerable property: equality and spreads of the values are unchanged', () => {
