@@ -5,6 +5,7 @@
 // the 1.0, 1.2 or 1.3 layout; the facts are the state it was built from.
 import fc from 'fast-check';
 import { encodeCommonCfg, type CommonCfgLayout, type VirtioPciCommonCfg } from '../virtio/common-cfg.js';
+import { withFields } from './show.js';
 
 /** Status values the init sequence passes through (spec 3.1.1), optionally with FAILED or NEEDS_RESET. */
 export const COMMON_CFG_STATUS_SEQUENCE = [0x00, 0x01, 0x03, 0x0b, 0x0f] as const;
@@ -115,5 +116,6 @@ export function arbCommonCfg(knobs: CommonCfgKnobs = {}): fc.Arbitrary<Generated
           selectedQueue: { index, available, maxSize },
         },
       };
-    });
+    })
+    .map(withFields((v) => `common_cfg state (${v.facts.layout} layout, ${v.facts.length} bytes)`));
 }

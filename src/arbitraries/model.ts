@@ -12,6 +12,7 @@ import { VirtioPciDevice } from '../model/device.js';
 import { SparseGuestMemory } from '../model/memory.js';
 import type { PciAddress } from '../pci/bus.js';
 import { cloudHypervisorPreset, kvmtoolPreset, qemuVirtioPreset, type QemuPresetOptions } from '../model/presets.js';
+import { withFields } from './show.js';
 
 /** VIRTIO_F_NOTIFICATION_DATA as a feature mask. */
 export const NOTIFICATION_DATA_FEATURE = 1n << 38n;
@@ -52,7 +53,8 @@ export const arbModelDescription: fc.Arbitrary<VirtioModelDescription> = fc
       msix: { vectors: r.queues.length + 1, table: { bar: 1, offset: 0 }, pba: { bar: 1, offset: 0x800 } },
       caps: keyed.map((x) => x.c),
     };
-  });
+  })
+  .map(withFields('model description'));
 
 /** Where modelMachine plugs its function in. */
 export const MODEL_MACHINE_SLOT: PciAddress = { domain: 0, bus: 0, device: 3, function: 0 };
@@ -271,7 +273,8 @@ export const arbBlkDevice: fc.Arbitrary<RandomBlkDevice> = fc
       ask: p.ask,
       request: { queue: p.request.queue % queues.length, sector: p.request.sector, count: p.request.count },
     };
-  });
+  })
+  .map(withFields('virtio-blk device'));
 
 /** A preset layout by name: how to build it and what it is. */
 interface PresetEntry {
@@ -338,7 +341,8 @@ export function arbPresetDevice(knobs: PresetDeviceKnobs = {}): fc.Arbitrary<Pre
         request: { queue: p.request.queue % queues.length, sector: p.request.sector, count: p.request.count },
         facts: { preset: p.preset.name, transitional: p.preset.transitional, pcie: p.preset.pcie, queueSizes: queues.map((q) => q.size) },
       };
-    });
+    })
+    .map(withFields((d) => `preset device ${d.facts.preset}`));
 }
 
 /** Knobs of arbModelBars. */

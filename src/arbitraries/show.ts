@@ -60,7 +60,7 @@ export function showValue(v: unknown): string {
   if (typeof v === 'bigint') return hex(v);
   if (Array.isArray(v)) return `[${v.map(showValue).join(', ')}]`;
   if (v instanceof Uint8Array) return `${v.length} bytes`;
-  if (v !== null && typeof v === 'object') return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
+  if (v !== null && typeof v === 'object') return `{ ${defined(v).map(([k, x]) => `${k}: ${showValue(x)}`).join(', ')} }`;
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
@@ -69,3 +69,18 @@ export function showFactsAndBytes(label: string, facts: object, bytes: Uint8Arra
   const lines = Object.entries(facts).map(([k, v]) => `  ${k}: ${showValue(v)}`);
   return [label, ...lines, '  bytes:', hexRows(bytes, '    ')].join('\n');
 }
+
+/** The fields of a record that are not undefined (an optional field left out prints as absent). */
+const defined = (v: object) => Object.entries(v).filter(([, x]) => x !== undefined);
+
+/** `label`, then one line per field (bytes as hex rows below their name). */
+export function showFields(label: string, v: object): string {
+  const lines = defined(v).map(([k, x]) => (x instanceof Uint8Array ? `  ${k}:\n${hexRows(x, '    ')}` : `  ${k}: ${showValue(x)}`));
+  return [label, ...lines].join('\n');
+}
+
+/** For `.map`: give each value of an arbitrary the showFields toString. */
+export const withFields =
+  <T extends object>(label: string | ((v: T) => string)) =>
+  (v: T): T =>
+    printable(v, (x) => showFields(typeof label === 'string' ? label : label(x), x));

@@ -6,14 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   arbBarRegisters,
+  arbBlkDevice,
   arbCapChainImage,
+  arbCommonCfg,
   arbConfigImage,
   arbInvalidConfigImage,
   arbInvalidPackedRing,
   arbInvalidSplitRing,
   arbInvalidTransport,
+  arbModelDescription,
   arbPackedRing,
   arbPciIdentity,
+  arbPresetDevice,
   arbSparseDumpFunction,
   arbSplitRing,
   arbTransport,
@@ -158,6 +162,20 @@ describe('counterexamples print compactly', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('model descriptions, virtio-blk and preset devices, common_cfg states: a line per field, no undefined fields', () => {
+    const arbs = { arbModelDescription, arbBlkDevice, arbPresetDevice: arbPresetDevice(), arbCommonCfg: arbCommonCfg() } as Record<string, fc.Arbitrary<object>>;
+    for (const [name, arb] of Object.entries(arbs)) {
+      fc.assert(
+        fc.property(arb, (v) => {
+          const s = fc.stringify(v);
+          expect(s, name).not.toMatch(/undefined|Uint8Array/);
+          for (const [k, x] of Object.entries(v)) if (x !== undefined) expect(s, name).toMatch(new RegExp(`\\n  ${k}:`));
+        }),
+        { numRuns: 50 },
+      );
+    }
   });
 
   it('the toString is not an enumerable property: equality and spreads of the values are unchanged', () => {
