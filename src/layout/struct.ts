@@ -172,8 +172,9 @@ export class Struct<F extends AnyFields> {
   private readonly byName: ReadonlyMap<string, FieldInfo>;
   /** Field covering each byte offset (dense, `size` entries). */
   private readonly byByte: readonly FieldInfo[];
-  private readonly readers: readonly Reader[];
-  private readonly writers: readonly Writer[];
+  /** The table loop's per-field readers and writers, made on first use: structures with a codec never need them. */
+  private tableReaders: readonly Reader[] | null = null;
+  private tableWriters: readonly Writer[] | null = null;
   /** The generated codec when it was written from this very table, else null (the table loops). */
   private readonly codec: GeneratedCodec<Value<F>> | null;
   /**
@@ -216,8 +217,6 @@ export class Struct<F extends AnyFields> {
     this.fields = fields;
     this.byByte = byByte;
     this.byName = new Map(fields.map((f) => [f.name, f]));
-    this.readers = fields.map(reader);
-    this.writers = fields.map((f) => writer(f, name));
     // A codec from before the table changed is ignored: right values until `npm run gen` runs
     // again (the freshness test says so), and a new structure works before its code exists.
     this.codec = codec !== undefined && codec.layout === layoutHash(name, this.size, fields) ? codec : null;
@@ -233,14 +232,28 @@ export class Struct<F extends AnyFields> {
     const limit = Math.min(end, b.length);
     // The usual case, the whole structure available: the fast path of decode.
     if (at >= 0 && at + this.size <= limit) return { value: this.decode(b, at), missing: NONE_MISSING };
+    // The generated decoder reads the bytes there are, copied into a zeroed scratch the size of
+    // the structure; the fields past them are left out. One decode form per structure, whole or cut.
+    const whole = this.codec ? (this.codec.decode(this.available(b, at, limit), 0) as Record<string, unknown>) : null;
     const out: Record<string, unknown> = {};
     const missing: FieldInfo[] = [];
     for (let i = 0; i < this.fields.length; i++) {
       const f = this.fields[i];
-      if (at + f.offset >= 0 && at + f.offset + f.size <= limit) this.readers[i](b, at, out);
-      else missing.push(f);
+      if (at + f.offset >= 0 && at + f.offset + f.size <= limit) {
+        if (whole) out[f.name] = whole[f.name];
+        else (this.tableReaders ??= this.fields.map(reader))[i](b, at, out);
+      } else missing.push(f);
     }
     return { value: out as Partial<Value<F>>, missing };
+  }
+
+  /** The structure's bytes at `at` that lie in [0, limit), in a zeroed array of its size. */
+  private available(b: Uint8Array, at: number, limit: number): Uint8Array {
+    const scratch = new Uint8Array(this.size);
+    const from = Math.max(at, 0);
+    const to = Math.min(limit, at + this.size);
+    if (to > from) scratch.set(b.subarray(from, to), from - at);
+    return scratch;
   }
 
   /** Write every field of `v` at `at`, byte-exact (reserved bytes included). */
@@ -252,7 +265,7 @@ export class Struct<F extends AnyFields> {
       this.codec.encode(v, b, at);
       return b;
     }
-    const ws = this.writers;
+    const ws = (this.tableWriters ??= this.fields.map((f) => writer(f, this.name)));
     for (let i = 0; i < ws.length; i++) ws[i](v as Record<string, unknown>, b, at);
     return b;
   }
@@ -260,11 +273,22 @@ export class Struct<F extends AnyFields> {
   /** Write only the fields present in `v` that lie wholly before `end` (mirror of decodePartial). */
   encodePartial(v: Partial<Value<F>>, b: Uint8Array, at: number, end: number): Uint8Array {
     const limit = Math.min(end, b.length);
-    for (let i = 0; i < this.fields.length; i++) {
-      const f = this.fields[i];
-      if ((v as Record<string, unknown>)[f.name] === undefined) continue;
-      if (at + f.offset >= 0 && at + f.offset + f.size <= limit) this.writers[i](v as Record<string, unknown>, b, at);
+    const given = v as Record<string, unknown>;
+    const written: FieldInfo[] = [];
+    for (const f of this.fields) if (given[f.name] !== undefined && at + f.offset >= 0 && at + f.offset + f.size <= limit) written.push(f);
+    if (written.length === 0) return b;
+    if (this.codec) {
+      // The generated encoder writes a whole structure: the given fields over what the bytes
+      // hold now, in a scratch, and only the given fields' bytes go back.
+      const scratch = this.available(b, at, limit);
+      const value = this.codec.decode(scratch, 0) as Record<string, unknown>;
+      for (const f of written) value[f.name] = given[f.name];
+      this.codec.encode(value as Value<F>, scratch, 0);
+      for (const f of written) b.set(scratch.subarray(f.offset, f.offset + f.size), at + f.offset);
+      return b;
     }
+    const ws = (this.tableWriters ??= this.fields.map((f) => writer(f, this.name)));
+    for (const f of written) ws[this.fields.indexOf(f)](given, b, at);
     return b;
   }
 
