@@ -150,7 +150,7 @@ export interface NotifyFact {
 
 /** What a probe of the transport must find, computed from the generating values alone. */
 export interface TransportFacts {
-  readonly kind: 'modern' | 'transitional' | 'legacy-only';
+  readonly kind: 'modern' | 'modern-incomplete' | 'transitional' | 'legacy-only';
   readonly deviceId: number;
   readonly common: StructureFact | null;
   readonly notify: (StructureFact & { readonly multiplier: number }) | null;
@@ -185,12 +185,14 @@ export function transportFacts(g: GenTransport): TransportFacts {
   };
   const m = g.msix;
   const legacyBar = g.transitional ? barOf(0) : undefined;
+  const common = fact(1);
+  const isr = fact(3);
   return {
-    kind: g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : 'modern',
+    kind: g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : common && n && isr ? 'modern' : 'modern-incomplete',
     deviceId: transportDeviceId(g),
-    common: fact(1),
+    common,
     notify: n && { ...n, multiplier: mult },
-    isr: fact(3),
+    isr,
     device: fact(4),
     notifyAddresses: n ? g.queueNotifyOffs.map((off, queue) => ({ queue, queueNotifyOff: off, space: n.space, address: n.address + BigInt(off) * BigInt(mult) })) : [],
     legacyNotify: legacyBar ? { space: 'io', address: legacyBar.address + 16n } : null,
@@ -221,7 +223,7 @@ const CFG_TYPE_NAMES: Readonly<Record<number, string>> = { 1: 'common', 2: 'noti
 
 /** A transport description in a few lines (BARs, capabilities in list order, MSI-X, queues), for counterexamples. */
 function showTransport(g: GenTransport): string {
-  const kind = g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : 'modern';
+  const kind = g.transitional ? (g.caps.length ? 'transitional' : 'legacy-only') : [1, 2, 3].every((t) => expectedCap(g, t)) ? 'modern' : 'modern-incomplete';
   const cap = (c: GenCap) => {
     const extra = [c.multiplier !== undefined ? `multiplier ${c.multiplier}` : '', c.id !== undefined ? `id ${c.id}` : '', c.pad ? `pad ${c.pad}` : '', c.cap_len !== undefined ? `cap_len ${c.cap_len}` : ''].filter(Boolean);
     return `${CFG_TYPE_NAMES[c.cfg_type] ?? `cfg_type ${c.cfg_type}`} BAR${c.bar}+${showHex(c.offset)} (${showHex(c.length)} B${extra.length ? `, ${extra.join(', ')}` : ''})`;

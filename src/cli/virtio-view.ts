@@ -50,10 +50,12 @@ function capsCut(t: VirtioTransport): boolean {
 
 /**
  * The transport, or null when it cannot be told: a transitional ID whose capability list is
- * not in the dump may have modern capabilities nobody saw, so it is not called legacy.
+ * not in the dump may have modern capabilities nobody saw, so it is not called legacy; a
+ * non-transitional one is not called incomplete for structures the dump does not reach.
  */
-export function transportName(t: VirtioTransport): 'modern' | 'transitional' | 'legacy' | null {
+export function transportName(t: VirtioTransport): 'modern' | 'modern-incomplete' | 'transitional' | 'legacy' | null {
   if (t.kind === 'legacy-only') return capsCut(t) && !t.caps.length ? null : 'legacy';
+  if (t.kind === 'modern-incomplete' && capsCut(t)) return null;
   return t.kind;
 }
 

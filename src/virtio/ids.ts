@@ -100,10 +100,11 @@ export function isVirtioPciId(vendorId: number, deviceId: number): boolean {
 }
 
 /**
- * modern: non-transitional ID (≥ 0x1040); transitional: ID < 0x1040 with the modern interface
- * (virtio capabilities); legacy-only: ID < 0x1040 without it.
+ * modern: non-transitional ID (≥ 0x1040) with usable common, notify and ISR structures (what
+ * Linux's vp_modern_probe requires); modern-incomplete: non-transitional ID missing one of them;
+ * transitional: ID < 0x1040 with a usable common structure; legacy-only: ID < 0x1040 without it.
  */
-export type VirtioPciKind = 'modern' | 'transitional' | 'legacy-only';
+export type VirtioPciKind = 'modern' | 'modern-incomplete' | 'transitional' | 'legacy-only';
 
 export interface VirtioIdentity {
   readonly isVirtio: boolean;

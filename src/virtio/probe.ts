@@ -134,15 +134,31 @@ export interface VirtioTransportNone extends VirtioTransportOf<null> {
 }
 
 /**
- * A non-transitional device ID (0x1040 and up): no legacy interface. Its structures are what
- * the capabilities give; one that is missing is null and reported (VIRTIO_MISSING_*_CFG), the
- * device still counts as modern.
+ * A non-transitional device ID (0x1040 and up) whose modern interface Linux's vp_modern_probe
+ * accepts: usable common, notify and ISR structures (device is optional). No legacy interface.
  */
 export interface VirtioModernTransport extends VirtioTransportOf<'modern'> {
+  readonly common: VirtioStructureLocation;
+  readonly notify: VirtioNotifyLocation;
+  readonly isr: VirtioStructureLocation;
   readonly legacy: null;
 }
 
-/** A transitional device ID with a usable common configuration: both interfaces. */
+/**
+ * A non-transitional device ID lacking a usable common, notify or ISR structure (or whose
+ * capability list is not in the image): "incomplete" because Linux refuses it and there is no
+ * legacy interface to fall back to. What is missing is null and reported (VIRTIO_MISSING_*_CFG,
+ * VIRTIO_NOTIFY_MULTIPLIER_UNAVAILABLE, VIRTIO_CAPS_NOT_IN_IMAGE).
+ */
+export interface VirtioModernIncompleteTransport extends VirtioTransportOf<'modern-incomplete'> {
+  readonly legacy: null;
+}
+
+/**
+ * A transitional device ID with a usable common configuration: both interfaces. notify and isr
+ * may still be null (reported): Linux's vp_modern_probe then fails with -EINVAL, which
+ * virtio_pci_probe does not answer with the legacy driver, so such a device is not driven.
+ */
 export interface VirtioTransitionalTransport extends VirtioTransportOf<'transitional'> {
   readonly common: VirtioStructureLocation;
   readonly legacy: VirtioLegacyLocation;
@@ -155,7 +171,12 @@ export interface VirtioLegacyOnlyTransport extends VirtioTransportOf<'legacy-onl
 }
 
 /** What `probeVirtio` found; `kind` tells which interfaces there are. */
-export type VirtioTransport = VirtioTransportNone | VirtioModernTransport | VirtioTransitionalTransport | VirtioLegacyOnlyTransport;
+export type VirtioTransport =
+  | VirtioTransportNone
+  | VirtioModernTransport
+  | VirtioModernIncompleteTransport
+  | VirtioTransitionalTransport
+  | VirtioLegacyOnlyTransport;
 
 export interface ProbeOptions {
   /** Device features (offered) or negotiated features: selects the NOTIFICATION_DATA rules. */
@@ -450,10 +471,11 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   const cut = capListCut(cs);
   if (cut) diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', 0x34, `the capability list continues past the ${cs.length} known bytes`));
   let kind: VirtioPciKind;
-  if (!identity.transitionalId) kind = 'modern';
+  // Linux's vp_modern_probe: no common is -ENODEV (legacy driver next), no ISR or notify -EINVAL.
+  if (!identity.transitionalId) kind = hasModern && isr !== null && notify !== null ? 'modern' : 'modern-incomplete';
   else kind = hasModern ? 'transitional' : 'legacy-only';
 
-  if (kind === 'modern' && !hasModern && !cut) {
+  if (!identity.transitionalId && !hasModern && !cut) {
     diagnostics.push(vdiag('VIRTIO_MISSING_COMMON_CFG', null, 'no usable common configuration capability on a non-transitional device'));
   }
   if (hasModern && !cut) {
@@ -482,7 +504,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   }
 
   // Not `{ ...empty, kind, … }`: fields added after a spread are slow on Node 20.
-  // kind was chosen from common and the ID, legacy from the ID: they agree as VirtioTransport says.
+  // kind was chosen from the ID, common, notify and isr, legacy from the ID: they agree as VirtioTransport says.
   const queueNotifyOffs = opts.queueNotifyOffs === undefined ? null : opts.queueNotifyOffs.slice();
   return { identity, kind, caps, common, notify, isr, device, pciCfg, sharedMemory, vendorData, legacy, msix, features, notificationData: nd, queueNotifyOffs, diagnostics } as VirtioTransport;
 }

@@ -72,6 +72,32 @@ describe('decode text', () => {
     expect(t).not.toContain('Class Class');
   });
 
+  it('a non-transitional virtio device is modern with common, notify and ISR, modern-incomplete without notify, unknown past 64 bytes', async () => {
+    const modern = exampleBytes().slice();
+    modern[0x02] = 0x42; // device ID 0x1042: the same blk device, non-transitional
+    modern[0x08] = 1; // revision 1, as QEMU gives a modern device
+    const noNotify = modern.slice();
+    // Unlink the notify capability (virtio cfg_type 2) from the list.
+    for (let link = 0x34; noNotify[link]; link = noNotify[link]! + 1) {
+      const at = noNotify[link]!;
+      if (noNotify[at] === 0x09 && noNotify[at + 3] === 2) {
+        noNotify[link] = noNotify[at + 1]!;
+        break;
+      }
+    }
+    const json = async (bytes: Uint8Array, length = 256) =>
+      JSON.parse((await runCli(['decode', '-', '--json'], writeLspciFunction({ bytes, length, slot }))).stdout).devices[0].virtio;
+    expect(await decodeText(modern)).toContain('Virtio: blk device (type 2), modern transport\n');
+    expect((await json(modern)).transport).toBe('modern');
+    const t = await decodeText(noNotify);
+    expect(t).toContain('Virtio: blk device (type 2), modern-incomplete transport\n');
+    expect(t).not.toContain('notify     cap');
+    const j = await json(noNotify);
+    expect([j.transport, j.notify]).toEqual(['modern-incomplete', null]);
+    expect(await decodeText(modern, 64)).toContain('Virtio: blk device (type 2), transport unknown (the capability list is past the 64 known bytes)');
+    expect((await json(modern, 64)).transport).toBeNull();
+  });
+
   it('an lspci -x dump of a transitional virtio device does not call it legacy: its capabilities are not in the dump', async () => {
     const t = await decodeText(exampleBytes(), 64);
     expect(t).toContain('\tCapabilities: [98] not in the dump (only 64 bytes known)\n');

@@ -207,6 +207,81 @@ describe('probe of real layouts', () => {
   });
 });
 
+// Linux's vp_modern_probe: no common structure is -ENODEV (the legacy driver may try next), no
+// ISR or notify structure -EINVAL; the device structure is optional. 'modern' is what it accepts.
+describe('modern or modern-incomplete', () => {
+  const without = (g: GenTransport, cfgType: number): GenTransport => ({ ...g, caps: g.caps.filter((c) => c.cfg_type !== cfgType) });
+  const transitional = (g: GenTransport): GenTransport => ({
+    ...g,
+    transitional: true,
+    bars: [{ index: 0, kind: 'io', prefetchable: false, address: 0xc000n, size: 0x40n }, ...g.bars],
+  });
+
+  it('QEMU layout: modern, with common, notify and ISR there', () => {
+    const t = probe(qemu());
+    expect(t.kind).toBe('modern');
+    if (t.kind !== 'modern') return;
+    expect([t.common.address, t.isr.address, t.notify.address, t.notify.cap.pos]).toEqual([0xfe008000n, 0xfe009000n, 0xfe00b000n, 0x60]);
+  });
+
+  it('without the notify cap: modern-incomplete, notify null, the diagnostics as before', () => {
+    const t = probe(without(qemu(), 2));
+    expect(t.kind).toBe('modern-incomplete');
+    expect(t.notify).toBeNull();
+    expect(t.common?.address).toBe(0xfe008000n);
+    expect(serious(t.diagnostics)).toEqual(['VIRTIO_MISSING_NOTIFY_CFG']);
+    expect(notifyAddress(t, 0)).toBeNull();
+  });
+
+  it('without the ISR cap or the common cap: modern-incomplete', () => {
+    const noIsr = probe(without(qemu(), 3));
+    expect([noIsr.kind, serious(noIsr.diagnostics)]).toEqual(['modern-incomplete', ['VIRTIO_MISSING_ISR_CFG']]);
+    const noCommon = probe(without(qemu(), 1));
+    expect([noCommon.kind, serious(noCommon.diagnostics)]).toEqual(['modern-incomplete', ['VIRTIO_MISSING_COMMON_CFG']]);
+  });
+
+  it('a notify cap whose BAR is unusable counts as missing', () => {
+    const g = qemu();
+    const t = probe({ ...g, caps: g.caps.map((c) => (c.cfg_type === 2 ? { ...c, bar: 3 } : c)) });
+    expect(t.kind).toBe('modern-incomplete');
+    expect(serious(t.diagnostics)).toEqual(['VIRTIO_CAP_BAR_UNIMPLEMENTED', 'VIRTIO_MISSING_NOTIFY_CFG']);
+  });
+
+  it('without the device cap: still modern (Linux maps it only when there)', () => {
+    const t = probe(without(qemu(), 4));
+    expect(t.kind).toBe('modern');
+    expect(t.device).toBeNull();
+  });
+
+  it('the capability list past a 64-byte image: modern-incomplete, nothing claimed missing', () => {
+    const g = qemu();
+    const t = probeVirtio(decodeConfigSpace(buildTransportImage(g).subarray(0, 64), { vendorCaps: [virtioVendorCapDecoder] }));
+    expect(t.kind).toBe('modern-incomplete');
+    expect(codes(t.diagnostics)).toContain('VIRTIO_CAPS_NOT_IN_IMAGE');
+    expect(codes(t.diagnostics).filter((c) => c.startsWith('VIRTIO_MISSING_'))).toEqual([]);
+  });
+
+  it('a transitional ID keeps its kind without notify (notify null): Linux does not fall back to legacy on -EINVAL', () => {
+    expect(probe(transitional(qemu())).kind).toBe('transitional');
+    const t = probe(without(transitional(qemu()), 2));
+    expect(t.kind).toBe('transitional');
+    expect(t.notify).toBeNull();
+    expect(codes(t.diagnostics)).toContain('VIRTIO_MISSING_NOTIFY_CFG');
+  });
+
+  test.prop([arbInvalidTransport({ kind: 'any' })], { numRuns: 500 })('modern exactly when common, notify and ISR are all there (non-transitional IDs)', (x) => {
+    const g = x.transport;
+    const t = probe(g);
+    if (g.transitional) {
+      expect(t.kind).not.toMatch(/^modern/);
+      return;
+    }
+    const complete = t.common !== null && t.notify !== null && t.isr !== null;
+    expect(t.kind).toBe(complete ? 'modern' : 'modern-incomplete');
+    expect(t.legacy).toBeNull();
+  });
+});
+
 describe('notification data', () => {
   it('packs split and packed values', () => {
     expect(encodeSplitNotification({ vqn: 2, next_idx: 0x8001 })).toBe(0x80010002);
