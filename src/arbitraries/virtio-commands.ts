@@ -7,13 +7,13 @@
 // only chains in flight, and (for virtio-blk) sectors reading back what was written.
 // The device can be the in-process model (ModelBus), QEMU (QtestBus) or a user's own Bus.
 import fc from 'fast-check';
-import { driverBlkOutHdr, VIRTIO_DRIVER_BLK } from '../driver/blk.js';
 import type { EnumeratedFunction, EnumerateOptions } from '../driver/enumerate.js';
 import { BusMirrorMemory, GuestRamAllocator } from '../driver/guest-memory.js';
 import { findVirtioFunctions, readConfigImage } from '../driver/virtio-pci.js';
 import type { AccessWidth, Bus, PciAddress } from '../pci/bus.js';
 import { decodeConfigSpace } from '../pci/config-space.js';
 import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../virtio/common-cfg.js';
+import { VIRTIO_BLK_S_OK, VIRTIO_BLK_SECTOR_SIZE, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, virtioBlkOutHdr } from '../virtio/devices/blk.js';
 import { notifyAddress } from '../virtio/notify.js';
 import { probeVirtio, type VirtioTransport } from '../virtio/probe.js';
 import { virtioVendorCapDecoder } from '../virtio/vendor-hook.js';
@@ -29,7 +29,7 @@ const F_EVENT_IDX = 1n << 29n;
 const F_RING_PACKED = 1n << 34n;
 /** VIRTIO_BLK_F_FLUSH: a virtio-blk driver must negotiate it before it sends VIRTIO_BLK_T_FLUSH. */
 const F_BLK_FLUSH = 1n << 9n;
-const SECTOR = VIRTIO_DRIVER_BLK.SECTOR_SIZE;
+const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
 
 /** A virtio function reachable through a Bus, with its BARs assigned and decoding enabled. */
 export interface VirtioTarget {
@@ -419,19 +419,19 @@ export function blkRequestCommand(q: number, op: BlkOp, sector: number, count: n
     async (m, r) => {
       const rq = r.queues.get(q)!;
       const useIndirect = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n;
-      const hdr = r.ram.alloc(16, 16);
+      const hdr = r.ram.alloc(virtioBlkOutHdr.size, 16);
       const dataAddr = flush ? 0n : r.ram.alloc(SECTOR * count, 16);
       const statusAddr = r.ram.alloc(1, 1);
       const table = useIndirect ? r.ram.alloc(16 * direct, 16) : null;
       if (hdr === null || dataAddr === null || statusAddr === null || (useIndirect && table === null)) fail('the guest RAM window is full');
       const data = op === 'write' ? new Uint8Array(SECTOR * count) : null;
       if (data) for (let i = 0; i < count; i++) data.set(pattern(sector + i, seed), SECTOR * i);
-      const type = op === 'read' ? VIRTIO_DRIVER_BLK.T_IN : op === 'write' ? VIRTIO_DRIVER_BLK.T_OUT : VIRTIO_DRIVER_BLK.T_FLUSH;
-      r.mem.write(hdr, driverBlkOutHdr.toBytes({ type, ioprio: 0, sector: flush ? 0n : BigInt(sector) }));
+      const type = op === 'read' ? VIRTIO_BLK_T_IN : op === 'write' ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH;
+      r.mem.write(hdr, virtioBlkOutHdr.toBytes({ type, ioprio: 0, sector: flush ? 0n : BigInt(sector) }));
       if (!flush) r.mem.write(dataAddr, data ?? new Uint8Array(SECTOR * count));
       r.mem.write(statusAddr, new Uint8Array([0xff]));
       const buffers = [
-        { addr: hdr, len: 16, write: false },
+        { addr: hdr, len: virtioBlkOutHdr.size, write: false },
         ...(flush ? [] : [{ addr: dataAddr, len: SECTOR * count, write: op === 'read' }]),
         { addr: statusAddr, len: 1, write: true },
       ];
@@ -480,7 +480,7 @@ export function pollUsedCommand(q: number): VirtioCommand {
           mq.inFlight.delete(u.id);
           if (u.len > req.writable) fail(`queue ${q}: used len ${u.len} is more than the ${req.writable} writable bytes`);
           const status = (await bus.memReadBytes(req.statusAddr, 1))[0];
-          if (status !== VIRTIO_DRIVER_BLK.S_OK) fail(`queue ${q}: ${req.op === 'flush' ? 'flush' : `${req.op} of sector ${req.sector}+${req.count}`} completed with status ${status}`);
+          if (status !== VIRTIO_BLK_S_OK) fail(`queue ${q}: ${req.op === 'flush' ? 'flush' : `${req.op} of sector ${req.sector}+${req.count}`} completed with status ${status}`);
           if (req.op === 'write') {
             for (let i = 0; i < req.count; i++) m.disk.set(req.sector + i, req.data!.slice(SECTOR * i, SECTOR * (i + 1)));
           } else if (req.op === 'read') {

@@ -2,46 +2,22 @@
 // header {type, reserved, sector} (device-readable), the data buffer (device-writable for
 // reads, readable for writes) and the one-byte status (device-writable). No interrupts: the
 // driver polls the used ring a bounded number of times.
-import { struct, u32, u64, type ValueOf } from '../layout/struct.js';
+import {
+  VIRTIO_BLK_SECTOR_SIZE,
+  VIRTIO_BLK_T_DISCARD,
+  VIRTIO_BLK_T_IN,
+  VIRTIO_BLK_T_OUT,
+  VIRTIO_BLK_T_WRITE_ZEROES,
+  VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP,
+  virtioBlkDiscardWriteZeroes,
+  virtioBlkOutHdr,
+} from '../virtio/devices/blk.js';
 import type { VringBufferSpec } from '../vring/split-ring.js';
 import { VirtioDriverError } from './errors.js';
 import type { VirtioPciDriver, VirtioSubmitted } from './virtio-pci.js';
-import * as gen from './blk.gen.js';
 
-/** Request types and status values (spec 5.2.6), under one name so no other layer's exports collide. */
-export const VIRTIO_DRIVER_BLK = {
-  T_IN: 0,
-  T_OUT: 1,
-  T_FLUSH: 4,
-  T_GET_ID: 8,
-  T_DISCARD: 11,
-  T_WRITE_ZEROES: 13,
-  /** virtio_blk_discard_write_zeroes.flags bit 0 (WRITE_ZEROES only). */
-  WRITE_ZEROES_FLAG_UNMAP: 1,
-  F_DISCARD: 13,
-  F_WRITE_ZEROES: 14,
-  S_OK: 0,
-  S_IOERR: 1,
-  S_UNSUPP: 2,
-  SECTOR_SIZE: 512,
-} as const;
-const { T_IN, T_OUT } = VIRTIO_DRIVER_BLK;
-const SECTOR = VIRTIO_DRIVER_BLK.SECTOR_SIZE;
-
-/** struct virtio_blk_outhdr (Linux include/uapi/linux/virtio_blk.h): the request header. */
-export const driverBlkOutHdr = struct('virtio_blk_outhdr', {
-  type: u32(0, 'ro', { doc: 'VIRTIO_BLK_T_IN 0, OUT 1, FLUSH 4, GET_ID 8, ...' }),
-  ioprio: u32(4, 'ro', { doc: 'reserved in virtio 1.x (legacy: I/O priority)' }),
-  sector: u64(8, 'ro', { doc: 'offset in 512-byte sectors' }),
-}, gen.virtio_blk_outhdr);
-export type DriverBlkOutHdr = ValueOf<typeof driverBlkOutHdr>;
-
-/** struct virtio_blk_discard_write_zeroes (spec 5.2.6): one segment of a DISCARD or WRITE_ZEROES request. */
-export const driverBlkDiscardWriteZeroes = struct('virtio_blk_discard_write_zeroes', {
-  sector: u64(0, 'ro', { doc: 'first sector' }),
-  num_sectors: u32(8, 'ro'),
-  flags: u32(12, 'ro', { doc: 'bit 0 UNMAP (WRITE_ZEROES only); the rest reserved' }),
-}, gen.virtio_blk_discard_write_zeroes);
+const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
+const HEADER = virtioBlkOutHdr.size;
 
 export interface VirtioBlkRequest {
   readonly queue?: number;
@@ -63,7 +39,7 @@ export interface VirtioBlkPending extends VirtioSubmitted {
 export interface VirtioBlkResult {
   readonly queue: number;
   readonly id: number;
-  /** VIRTIO_DRIVER_BLK.S_* (0 OK, 1 IOERR, 2 UNSUPP). */
+  /** VIRTIO_BLK_S_* (0 OK, 1 IOERR, 2 UNSUPP). */
   readonly status: number;
   /** Bytes the device wrote into the data buffer (reads), else empty. */
   readonly data: Uint8Array;
@@ -77,10 +53,10 @@ export interface VirtioBlkResult {
 export async function virtioBlkSubmit(dev: VirtioPciDriver, req: VirtioBlkRequest, opts: { kick?: boolean } = {}): Promise<VirtioBlkPending> {
   const queue = req.queue ?? 0;
   const inLength = req.inLength ?? 0;
-  const header = alloc(dev, 16, 16);
-  const hdr = driverBlkOutHdr.toBytes({ type: req.type, ioprio: 0, sector: req.sector ?? 0n });
+  const header = alloc(dev, HEADER, 16);
+  const hdr = virtioBlkOutHdr.toBytes({ type: req.type, ioprio: 0, sector: req.sector ?? 0n });
   await dev.bus.memWriteBytes(header, hdr);
-  const buffers: VringBufferSpec[] = [{ addr: header, len: 16, write: false }];
+  const buffers: VringBufferSpec[] = [{ addr: header, len: HEADER, write: false }];
   let dataAddress: bigint | null = null;
   if (req.data && req.data.length > 0) {
     dataAddress = alloc(dev, req.data.length, 16);
@@ -119,13 +95,13 @@ export async function virtioBlkRequest(dev: VirtioPciDriver, req: VirtioBlkReque
 
 /** Read `count` sectors from `sector`. */
 export function virtioBlkRead(dev: VirtioPciDriver, sector: bigint, count = 1, queue = 0, maxPolls = 1000): Promise<VirtioBlkResult> {
-  return virtioBlkRequest(dev, { queue, type: T_IN, sector, inLength: count * SECTOR }, maxPolls);
+  return virtioBlkRequest(dev, { queue, type: VIRTIO_BLK_T_IN, sector, inLength: count * SECTOR }, maxPolls);
 }
 
 /** Write whole sectors at `sector`. */
 export function virtioBlkWrite(dev: VirtioPciDriver, sector: bigint, data: Uint8Array, queue = 0, maxPolls = 1000): Promise<VirtioBlkResult> {
   if (data.length === 0 || data.length % SECTOR !== 0) throw new RangeError(`write of ${data.length} bytes is not whole sectors`);
-  return virtioBlkRequest(dev, { queue, type: T_OUT, sector, data }, maxPolls);
+  return virtioBlkRequest(dev, { queue, type: VIRTIO_BLK_T_OUT, sector, data }, maxPolls);
 }
 
 /**
@@ -139,8 +115,8 @@ export function virtioBlkWriteZeroes(
   count: number,
   opts: { discard?: boolean; unmap?: boolean; queue?: number; maxPolls?: number } = {},
 ): Promise<VirtioBlkResult> {
-  const seg = driverBlkDiscardWriteZeroes.toBytes({ sector, num_sectors: count, flags: opts.unmap ? VIRTIO_DRIVER_BLK.WRITE_ZEROES_FLAG_UNMAP : 0 });
-  const type = opts.discard ? VIRTIO_DRIVER_BLK.T_DISCARD : VIRTIO_DRIVER_BLK.T_WRITE_ZEROES;
+  const seg = virtioBlkDiscardWriteZeroes.toBytes({ sector, num_sectors: count, flags: opts.unmap ? VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0 });
+  const type = opts.discard ? VIRTIO_BLK_T_DISCARD : VIRTIO_BLK_T_WRITE_ZEROES;
   return virtioBlkRequest(dev, { queue: opts.queue ?? 0, type, data: seg }, opts.maxPolls ?? 1000);
 }
 

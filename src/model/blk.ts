@@ -3,9 +3,22 @@
 // is negotiated), handles IN, OUT, FLUSH and GET_ID, writes the status byte, returns the
 // chain in the used ring and signals the queue.
 import type { Diagnostic } from '../bytes/diagnostic.js';
-import { readU32, readU64 } from '../bytes/window.js';
 import {
   virtioBlkConfig,
+  virtioBlkDiscardWriteZeroes,
+  virtioBlkOutHdr,
+  VIRTIO_BLK_ID_BYTES,
+  VIRTIO_BLK_S_IOERR,
+  VIRTIO_BLK_S_OK,
+  VIRTIO_BLK_S_UNSUPP,
+  VIRTIO_BLK_SECTOR_SIZE,
+  VIRTIO_BLK_T_DISCARD,
+  VIRTIO_BLK_T_FLUSH,
+  VIRTIO_BLK_T_GET_ID,
+  VIRTIO_BLK_T_IN,
+  VIRTIO_BLK_T_OUT,
+  VIRTIO_BLK_T_WRITE_ZEROES,
+  VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP,
   VIRTIO_BLK_F_BLK_SIZE,
   VIRTIO_BLK_F_CONFIG_WCE,
   VIRTIO_BLK_F_DISCARD,
@@ -25,19 +38,8 @@ import type { ModelBackendHost, VirtioModelBackend } from './backend.js';
 import { VIRTIO_MODEL_STATUS_DRIVER_OK, type ModelQueueState } from './core.js';
 import type { ModelKick } from './notify.js';
 
-export const MODEL_VIRTIO_BLK_T_IN = 0;
-export const MODEL_VIRTIO_BLK_T_OUT = 1;
-export const MODEL_VIRTIO_BLK_T_FLUSH = 4;
-export const MODEL_VIRTIO_BLK_T_GET_ID = 8;
-export const MODEL_VIRTIO_BLK_T_DISCARD = 11;
-export const MODEL_VIRTIO_BLK_T_WRITE_ZEROES = 13;
-/** virtio_blk_discard_write_zeroes.flags: the device may deallocate instead of writing zeros. */
-export const MODEL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP = 1;
-export const MODEL_VIRTIO_BLK_S_OK = 0;
-export const MODEL_VIRTIO_BLK_S_IOERR = 1;
-export const MODEL_VIRTIO_BLK_S_UNSUPP = 2;
-export const MODEL_VIRTIO_BLK_ID_BYTES = 20;
-const SECTOR = 512;
+const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
+const HEADER = virtioBlkOutHdr.size;
 const F_INDIRECT_DESC = 28;
 const F_EVENT_IDX = 29;
 
@@ -194,19 +196,17 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
    * spec leaves discarded data unspecified). Offered only with `qemuDefaults`.
    */
   private discardOrWriteZeroes(type: number, seg: Uint8Array): number {
-    const feature = type === MODEL_VIRTIO_BLK_T_DISCARD ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES;
-    if (!((this.features >> BigInt(feature)) & 1n)) return MODEL_VIRTIO_BLK_S_UNSUPP;
-    if (seg.length !== 16) return MODEL_VIRTIO_BLK_S_UNSUPP; // exactly one segment (max_*_seg 1)
-    const sector = readU64(seg, 0);
-    const count = readU32(seg, 8);
-    const flags = readU32(seg, 12);
-    const allowed = type === MODEL_VIRTIO_BLK_T_WRITE_ZEROES ? MODEL_VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0;
-    if ((flags & ~allowed) !== 0) return MODEL_VIRTIO_BLK_S_UNSUPP;
+    const feature = type === VIRTIO_BLK_T_DISCARD ? VIRTIO_BLK_F_DISCARD : VIRTIO_BLK_F_WRITE_ZEROES;
+    if (!((this.features >> BigInt(feature)) & 1n)) return VIRTIO_BLK_S_UNSUPP;
+    if (seg.length !== virtioBlkDiscardWriteZeroes.size) return VIRTIO_BLK_S_UNSUPP; // exactly one segment (max_*_seg 1)
+    const { sector, num_sectors: count, flags } = virtioBlkDiscardWriteZeroes.decode(seg);
+    const allowed = type === VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0;
+    if ((flags & ~allowed) !== 0) return VIRTIO_BLK_S_UNSUPP;
     const start = sector * BigInt(SECTOR);
     const end = start + BigInt(count) * BigInt(SECTOR);
-    if (this.options.readOnly || count > QEMU_MAX_DWZ_SECTORS || end > BigInt(this.disk.length)) return MODEL_VIRTIO_BLK_S_IOERR;
-    if (type === MODEL_VIRTIO_BLK_T_WRITE_ZEROES) this.disk.fill(0, Number(start), Number(end));
-    return MODEL_VIRTIO_BLK_S_OK;
+    if (this.options.readOnly || count > QEMU_MAX_DWZ_SECTORS || end > BigInt(this.disk.length)) return VIRTIO_BLK_S_IOERR;
+    if (type === VIRTIO_BLK_T_WRITE_ZEROES) this.disk.fill(0, Number(start), Number(end));
+    return VIRTIO_BLK_S_OK;
   }
 
   /** Serve one request; returns the bytes written into device-writable buffers. */
@@ -220,41 +220,40 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
       this.requests.push({ queue, head, type, sector, status, written });
       return written;
     };
-    if (inLen < 1) return record(-1, 0n, MODEL_VIRTIO_BLK_S_IOERR, 0);
+    if (inLen < 1) return record(-1, 0n, VIRTIO_BLK_S_IOERR, 0);
     const out = gather(mem, readable, Math.min(outLen, 1 << 24));
-    if (out.length < 16) return record(-1, 0n, MODEL_VIRTIO_BLK_S_IOERR, scatter(mem, writable, inLen - 1, Uint8Array.of(MODEL_VIRTIO_BLK_S_IOERR)));
-    const type = readU32(out, 0);
-    const sector = readU64(out, 8);
+    if (out.length < HEADER) return record(-1, 0n, VIRTIO_BLK_S_IOERR, scatter(mem, writable, inLen - 1, Uint8Array.of(VIRTIO_BLK_S_IOERR)));
+    const { type, sector } = virtioBlkOutHdr.decode(out);
     const dataIn = inLen - 1;
-    let status = MODEL_VIRTIO_BLK_S_OK;
+    let status = VIRTIO_BLK_S_OK;
     let payload = new Uint8Array(0);
     const start = sector * BigInt(SECTOR);
     switch (type) {
-      case MODEL_VIRTIO_BLK_T_IN: {
-        if (dataIn % SECTOR !== 0 || start + BigInt(dataIn) > BigInt(this.disk.length)) status = MODEL_VIRTIO_BLK_S_IOERR;
+      case VIRTIO_BLK_T_IN: {
+        if (dataIn % SECTOR !== 0 || start + BigInt(dataIn) > BigInt(this.disk.length)) status = VIRTIO_BLK_S_IOERR;
         else payload = this.disk.slice(Number(start), Number(start) + dataIn);
         break;
       }
-      case MODEL_VIRTIO_BLK_T_OUT: {
-        const data = out.subarray(16);
-        if (this.options.readOnly || data.length % SECTOR !== 0 || start + BigInt(data.length) > BigInt(this.disk.length)) status = MODEL_VIRTIO_BLK_S_IOERR;
+      case VIRTIO_BLK_T_OUT: {
+        const data = out.subarray(HEADER);
+        if (this.options.readOnly || data.length % SECTOR !== 0 || start + BigInt(data.length) > BigInt(this.disk.length)) status = VIRTIO_BLK_S_IOERR;
         else this.disk.set(data, Number(start));
         break;
       }
-      case MODEL_VIRTIO_BLK_T_FLUSH:
+      case VIRTIO_BLK_T_FLUSH:
         break;
-      case MODEL_VIRTIO_BLK_T_DISCARD:
-      case MODEL_VIRTIO_BLK_T_WRITE_ZEROES:
-        status = this.discardOrWriteZeroes(type, out.subarray(16));
+      case VIRTIO_BLK_T_DISCARD:
+      case VIRTIO_BLK_T_WRITE_ZEROES:
+        status = this.discardOrWriteZeroes(type, out.subarray(HEADER));
         break;
-      case MODEL_VIRTIO_BLK_T_GET_ID: {
-        const id = new Uint8Array(MODEL_VIRTIO_BLK_ID_BYTES);
-        id.set(new TextEncoder().encode(this.options.serial ?? 'pcicfg-model').subarray(0, MODEL_VIRTIO_BLK_ID_BYTES));
-        payload = id.subarray(0, Math.min(MODEL_VIRTIO_BLK_ID_BYTES, dataIn));
+      case VIRTIO_BLK_T_GET_ID: {
+        const id = new Uint8Array(VIRTIO_BLK_ID_BYTES);
+        id.set(new TextEncoder().encode(this.options.serial ?? 'pcicfg-model').subarray(0, VIRTIO_BLK_ID_BYTES));
+        payload = id.subarray(0, Math.min(VIRTIO_BLK_ID_BYTES, dataIn));
         break;
       }
       default:
-        status = MODEL_VIRTIO_BLK_S_UNSUPP;
+        status = VIRTIO_BLK_S_UNSUPP;
     }
     scatter(mem, writable, 0, payload);
     scatter(mem, writable, dataIn, Uint8Array.of(status));

@@ -4,7 +4,8 @@
 // doorbell address is `expectedNotify`, computed from the description, not from the bytes.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { virtioBlkComplete, virtioBlkRead, virtioBlkRequest, virtioBlkSubmit, virtioBlkWrite, virtioBlkWriteZeroes, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
+import { virtioBlkComplete, virtioBlkRead, virtioBlkRequest, virtioBlkSubmit, virtioBlkWrite, virtioBlkWriteZeroes } from '../../src/driver/blk.js';
+import * as BLK from '../../src/virtio/devices/blk.js';
 import { findVirtioFunctions, openVirtioPci, VIRTIO_DRIVER_STATUS, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
 import { VirtioDriverError, type VirtioDriverErrorCode } from '../../src/driver/errors.js';
 import { GuestRamAllocator } from '../../src/driver/guest-memory.js';
@@ -52,10 +53,10 @@ async function checkDriver(m: ModelMachine, drv: VirtioPciDriver, request: { que
     return;
   }
   const r = await virtioBlkRead(drv, BigInt(request.sector), request.count, request.queue);
-  expect(r.status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+  expect(r.status).toBe(BLK.VIRTIO_BLK_S_OK);
   expect(r.data).toEqual(disk.slice(request.sector * 512, (request.sector + request.count) * 512));
   expect(r.usedLength).toBe(request.count * 512 + 1);
-  expect(backend.requests.slice(before).map((x) => [x.queue, x.type, x.sector])).toEqual([[request.queue, VIRTIO_DRIVER_BLK.T_IN, BigInt(request.sector)]]);
+  expect(backend.requests.slice(before).map((x) => [x.queue, x.type, x.sector])).toEqual([[request.queue, BLK.VIRTIO_BLK_T_IN, BigInt(request.sector)]]);
   expect(r.kicked).toBe(true);
   expect(dev.kicks.map((k) => k.queue)).toEqual([request.queue]);
 }
@@ -309,18 +310,18 @@ describe('driver failure modes', () => {
     const m = modelMachine(qemuVirtioPreset({ queues: [{ size: 4 }] }));
     const drv = await openVirtioPci(m.bus, { indirect: false });
     // Each read is a chain of 3 descriptors: one fits in 4, the second does not.
-    expect((await virtioBlkSubmit(drv, { type: VIRTIO_DRIVER_BLK.T_IN, inLength: 512 }, { kick: false })).indirect).toBe(false);
-    await failsWith(virtioBlkSubmit(drv, { type: VIRTIO_DRIVER_BLK.T_IN, inLength: 512 }, { kick: false }), 'QUEUE_FULL');
+    expect((await virtioBlkSubmit(drv, { type: BLK.VIRTIO_BLK_T_IN, inLength: 512 }, { kick: false })).indirect).toBe(false);
+    await failsWith(virtioBlkSubmit(drv, { type: BLK.VIRTIO_BLK_T_IN, inLength: 512 }, { kick: false }), 'QUEUE_FULL');
     // With indirect descriptors each chain takes one slot: four fit, the fifth does not.
     const ind = await openVirtioPci(modelMachine(qemuVirtioPreset({ queues: [{ size: 4 }] })).bus);
-    for (let i = 0; i < 4; i++) expect((await virtioBlkSubmit(ind, { type: VIRTIO_DRIVER_BLK.T_IN, inLength: 512 }, { kick: false })).indirect).toBe(true);
-    await failsWith(virtioBlkSubmit(ind, { type: VIRTIO_DRIVER_BLK.T_IN, inLength: 512 }, { kick: false }), 'QUEUE_FULL');
+    for (let i = 0; i < 4; i++) expect((await virtioBlkSubmit(ind, { type: BLK.VIRTIO_BLK_T_IN, inLength: 512 }, { kick: false })).indirect).toBe(true);
+    await failsWith(virtioBlkSubmit(ind, { type: BLK.VIRTIO_BLK_T_IN, inLength: 512 }, { kick: false }), 'QUEUE_FULL');
   });
 
   it('REQUEST_TIMEOUT: the device never sees the request (bus mastering off), and an unkicked request stays pending', async () => {
     const m = modelMachine(qemuVirtioPreset());
     const drv = await openVirtioPci(m.bus);
-    const p = await virtioBlkSubmit(drv, { type: VIRTIO_DRIVER_BLK.T_IN, sector: 1n, inLength: 512 }, { kick: false });
+    const p = await virtioBlkSubmit(drv, { type: BLK.VIRTIO_BLK_T_IN, sector: 1n, inLength: 512 }, { kick: false });
     expect(await virtioBlkComplete(drv, p, 3)).toBeNull();
     await drv.kick(0);
     const r = await virtioBlkComplete(drv, p, 3);
@@ -373,7 +374,7 @@ describe('driver requests', () => {
       expect(drv.queue(0).format).toBe(packed ? 'packed' : 'split');
       for (let q = 0; q < 4; q++) {
         const data = Uint8Array.from({ length: 1024 }, (_, i) => (i * 13 + q * 7 + (packed ? 1 : 0)) & 0xff);
-        expect((await virtioBlkWrite(drv, BigInt(10 + 2 * q), data, q)).status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+        expect((await virtioBlkWrite(drv, BigInt(10 + 2 * q), data, q)).status).toBe(BLK.VIRTIO_BLK_S_OK);
         expect(m.disk.slice((10 + 2 * q) * 512, (12 + 2 * q) * 512)).toEqual(data);
         expect((await virtioBlkRead(drv, BigInt(10 + 2 * q), 2, q)).data).toEqual(data);
       }
@@ -383,29 +384,29 @@ describe('driver requests', () => {
   });
 
   it('WRITE_ZEROES and DISCARD on a backend with QEMU\'s defaults; UNSUPP without them or with bad segments', async () => {
-    const wz = 1n << BigInt(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES);
-    const dc = 1n << BigInt(VIRTIO_DRIVER_BLK.F_DISCARD);
+    const wz = 1n << BigInt(BLK.VIRTIO_BLK_F_WRITE_ZEROES);
+    const dc = 1n << BigInt(BLK.VIRTIO_BLK_F_DISCARD);
     const m = modelMachine(qemuVirtioPreset({ queues: [{ size: 8 }] }), { qemuDefaults: true });
     const drv = await openVirtioPci(m.bus, { deviceFeatures: wz | dc });
-    expect(drv.has(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES) && drv.has(VIRTIO_DRIVER_BLK.F_DISCARD)).toBe(true);
+    expect(drv.has(BLK.VIRTIO_BLK_F_WRITE_ZEROES) && drv.has(BLK.VIRTIO_BLK_F_DISCARD)).toBe(true);
     const before = m.disk.slice();
-    expect((await virtioBlkWriteZeroes(drv, 4n, 3, { unmap: true })).status).toBe(VIRTIO_DRIVER_BLK.S_OK);
-    expect((await virtioBlkWriteZeroes(drv, 20n, 1, { discard: true })).status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+    expect((await virtioBlkWriteZeroes(drv, 4n, 3, { unmap: true })).status).toBe(BLK.VIRTIO_BLK_S_OK);
+    expect((await virtioBlkWriteZeroes(drv, 20n, 1, { discard: true })).status).toBe(BLK.VIRTIO_BLK_S_OK);
     const want = before.slice();
     want.fill(0, 4 * 512, 7 * 512); // DISCARD keeps the data (QEMU's default discard=ignore)
     expect(m.disk).toEqual(want);
     expect((await virtioBlkRead(drv, 3n, 5)).data).toEqual(want.slice(3 * 512, 8 * 512));
     // UNMAP is not a DISCARD flag; past the end is an I/O error; two segments are not supported.
-    expect((await virtioBlkWriteZeroes(drv, 0n, 1, { discard: true, unmap: true })).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
-    expect((await virtioBlkWriteZeroes(drv, 63n, 2)).status).toBe(VIRTIO_DRIVER_BLK.S_IOERR);
+    expect((await virtioBlkWriteZeroes(drv, 0n, 1, { discard: true, unmap: true })).status).toBe(BLK.VIRTIO_BLK_S_UNSUPP);
+    expect((await virtioBlkWriteZeroes(drv, 63n, 2)).status).toBe(BLK.VIRTIO_BLK_S_IOERR);
     const two = new Uint8Array(32);
-    expect((await virtioBlkRequest(drv, { type: VIRTIO_DRIVER_BLK.T_WRITE_ZEROES, data: two })).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
+    expect((await virtioBlkRequest(drv, { type: BLK.VIRTIO_BLK_T_WRITE_ZEROES, data: two })).status).toBe(BLK.VIRTIO_BLK_S_UNSUPP);
     expect(m.disk).toEqual(want);
     // The default backend offers neither.
     const plain = modelMachine(qemuVirtioPreset({ queues: [{ size: 8 }] }));
     const pd = await openVirtioPci(plain.bus, { deviceFeatures: wz | dc });
-    expect(pd.has(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES)).toBe(false);
-    expect((await virtioBlkWriteZeroes(pd, 0n, 1)).status).toBe(VIRTIO_DRIVER_BLK.S_UNSUPP);
+    expect(pd.has(BLK.VIRTIO_BLK_F_WRITE_ZEROES)).toBe(false);
+    expect((await virtioBlkWriteZeroes(pd, 0n, 1)).status).toBe(BLK.VIRTIO_BLK_S_UNSUPP);
     expect(plain.disk).toEqual(patternDisk(64));
   });
 
@@ -426,11 +427,11 @@ describe('driver requests', () => {
   it('a doorbell of another queue, written with this queue’s request pending, completes nothing here', async () => {
     const m = modelMachine(qemuVirtioPreset({ queues: [{ size: 8 }, { size: 8 }] }), { numQueues: 2 });
     const drv = await openVirtioPci(m.bus);
-    const p = await virtioBlkSubmit(drv, { queue: 0, type: VIRTIO_DRIVER_BLK.T_IN, inLength: 512 }, { kick: false });
+    const p = await virtioBlkSubmit(drv, { queue: 0, type: BLK.VIRTIO_BLK_T_IN, inLength: 512 }, { kick: false });
     await drv.writeDoorbell(drv.queue(1).notify, 2, 1);
     expect(m.dev.kicks.map((k) => k.queue)).toEqual([1]);
     expect(await virtioBlkComplete(drv, p, 2)).toBeNull();
     await drv.kick(0);
-    expect((await virtioBlkComplete(drv, p, 2))?.status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+    expect((await virtioBlkComplete(drv, p, 2))?.status).toBe(BLK.VIRTIO_BLK_S_OK);
   });
 });

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { virtioBlkComplete, virtioBlkRead, virtioBlkSubmit, virtioBlkWriteZeroes, VIRTIO_DRIVER_BLK } from '../../src/driver/blk.js';
+import { virtioBlkComplete, virtioBlkRead, virtioBlkSubmit, virtioBlkWriteZeroes } from '../../src/driver/blk.js';
+import * as BLK from '../../src/virtio/devices/blk.js';
 import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
 import { enumeratePci } from '../../src/driver/enumerate.js';
 import { openVirtioPci, readConfigImage, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
@@ -152,7 +153,7 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
           expect(drv.queues.length).toBe(d.queues);
           for (let q = 0; q < d.queues; q++) {
             const r = await virtioBlkRead(drv, 0n, 1, q);
-            expect(r.status, `queue ${q}`).toBe(VIRTIO_DRIVER_BLK.S_OK);
+            expect(r.status, `queue ${q}`).toBe(BLK.VIRTIO_BLK_S_OK);
             expect(r.data, `queue ${q}`).toEqual(disks.get(d.slot)!.slice(0, 512));
           }
           checkDoorbells(drv, d);
@@ -169,8 +170,8 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
       try {
         const q0 = drv.queue(0);
         const q1 = drv.queue(1);
-        const p0 = await virtioBlkSubmit(drv, { queue: 0, type: VIRTIO_DRIVER_BLK.T_IN, sector: 1n, inLength: 512 }, { kick: false });
-        const p1 = await virtioBlkSubmit(drv, { queue: 1, type: VIRTIO_DRIVER_BLK.T_IN, sector: 2n, inLength: 512 }, { kick: false });
+        const p0 = await virtioBlkSubmit(drv, { queue: 0, type: BLK.VIRTIO_BLK_T_IN, sector: 1n, inLength: 512 }, { kick: false });
+        const p1 = await virtioBlkSubmit(drv, { queue: 1, type: BLK.VIRTIO_BLK_T_IN, sector: 2n, inLength: 512 }, { kick: false });
         if (q0.notify.address !== q1.notify.address) {
           // Queue 0's index written to queue 1's doorbell: QEMU dispatches memory doorbells by address.
           await drv.writeDoorbell(q1.notify, 2, 0);
@@ -193,7 +194,7 @@ describe.skipIf(!runQemu)('driver against QEMU pc: six virtio-blk-pci devices', 
 
   it('WRITE_ZEROES and DISCARD do to the disk what the model (qemuDefaults) does', async () => {
     const d = PC_DEVICES[0];
-    const wz = (1n << BigInt(VIRTIO_DRIVER_BLK.F_WRITE_ZEROES)) | (1n << BigInt(VIRTIO_DRIVER_BLK.F_DISCARD));
+    const wz = (1n << BigInt(BLK.VIRTIO_BLK_F_WRITE_ZEROES)) | (1n << BigInt(BLK.VIRTIO_BLK_F_DISCARD));
     const m = modelMachine(presetFor(d), { disk: disks.get(d.slot)!.slice(), qemuDefaults: true });
     const drivers = [await open(d, 'modern', { deviceFeatures: wz }), await openVirtioPci(m.bus, { deviceFeatures: wz })];
     const results = [];
@@ -362,7 +363,7 @@ describe.skipIf(!runQemu)('driver against QEMU q35: virtio-blk-pci behind a pcie
     const bar4 = drv.fn.bars.find((b) => b.index === 4)!.address;
     expect(drv.queue(0).notify.address).toBe(bar4 + 0x3000n);
     const r = await virtioBlkRead(drv, 0n);
-    expect(r.status).toBe(VIRTIO_DRIVER_BLK.S_OK);
+    expect(r.status).toBe(BLK.VIRTIO_BLK_S_OK);
     expect(r.data).toEqual(disk.slice(0, 512));
   });
 

@@ -2,6 +2,66 @@
 // Interfaces and codecs of the structures declared in blk.ts, written from their field tables.
 import { checkBytes, checkNumber, checkU64, copyBytes, readU64Fast, writeU16, writeU32, writeU64, type GeneratedCodec } from '../../layout/codec.js';
 
+/** `virtio_blk_outhdr` (16 bytes), declared in blk.ts. */
+export interface virtio_blk_outhdr {
+  /** VIRTIO_BLK_T_IN 0, OUT 1, FLUSH 4, GET_ID 8, DISCARD 11, WRITE_ZEROES 13 — 0x00, u32, ro */
+  type: number;
+  /** reserved in virtio 1.x (legacy: I/O priority) — 0x04, u32, ro */
+  ioprio: number;
+  /** offset in 512-byte sectors — 0x08, u64, ro */
+  sector: bigint;
+}
+
+export function decode_virtio_blk_outhdr(b: Uint8Array, at: number): virtio_blk_outhdr {
+  return {
+    type: (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0,
+    ioprio: (b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24)) >>> 0,
+    sector: readU64Fast(b, at + 8),
+  };
+}
+
+export function encode_virtio_blk_outhdr(v: virtio_blk_outhdr, b: Uint8Array, at: number): void {
+  writeU32(b, at, checkNumber(v.type, 0xffffffff, 'virtio_blk_outhdr.type'));
+  writeU32(b, at + 4, checkNumber(v.ioprio, 0xffffffff, 'virtio_blk_outhdr.ioprio'));
+  writeU64(b, at + 8, checkU64(v.sector, 'virtio_blk_outhdr.sector'));
+}
+
+export const virtio_blk_outhdr: GeneratedCodec<virtio_blk_outhdr> = {
+  layout: '47c430b5',
+  decode: decode_virtio_blk_outhdr,
+  encode: encode_virtio_blk_outhdr,
+};
+
+/** `virtio_blk_discard_write_zeroes` (16 bytes), declared in blk.ts. */
+export interface virtio_blk_discard_write_zeroes {
+  /** first sector — 0x00, u64, ro */
+  sector: bigint;
+  /** 0x08, u32, ro */
+  num_sectors: number;
+  /** bit 0 UNMAP (WRITE_ZEROES only); the rest reserved — 0x0c, u32, ro */
+  flags: number;
+}
+
+export function decode_virtio_blk_discard_write_zeroes(b: Uint8Array, at: number): virtio_blk_discard_write_zeroes {
+  return {
+    sector: readU64Fast(b, at),
+    num_sectors: (b[at + 8] | (b[at + 9] << 8) | (b[at + 10] << 16) | (b[at + 11] << 24)) >>> 0,
+    flags: (b[at + 12] | (b[at + 13] << 8) | (b[at + 14] << 16) | (b[at + 15] << 24)) >>> 0,
+  };
+}
+
+export function encode_virtio_blk_discard_write_zeroes(v: virtio_blk_discard_write_zeroes, b: Uint8Array, at: number): void {
+  writeU64(b, at, checkU64(v.sector, 'virtio_blk_discard_write_zeroes.sector'));
+  writeU32(b, at + 8, checkNumber(v.num_sectors, 0xffffffff, 'virtio_blk_discard_write_zeroes.num_sectors'));
+  writeU32(b, at + 12, checkNumber(v.flags, 0xffffffff, 'virtio_blk_discard_write_zeroes.flags'));
+}
+
+export const virtio_blk_discard_write_zeroes: GeneratedCodec<virtio_blk_discard_write_zeroes> = {
+  layout: '4d465e48',
+  decode: decode_virtio_blk_discard_write_zeroes,
+  encode: encode_virtio_blk_discard_write_zeroes,
+};
+
 /** `virtio_blk_config` (96 bytes), declared in blk.ts. */
 export interface virtio_blk_config {
   /** Capacity in 512-byte sectors — 0x00, u64, ro */

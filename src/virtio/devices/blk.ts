@@ -1,4 +1,5 @@
-// struct virtio_blk_config (virtio spec 5.2.4; Linux include/uapi/linux/virtio_blk.h), packed.
+// struct virtio_blk_config (virtio spec 5.2.4; Linux include/uapi/linux/virtio_blk.h), packed,
+// and the request structures and codes (spec 5.2.6) the driver sends and the model serves.
 import { reserved, struct, u16, u32, u64, u8, type ValueOf } from '../../layout/struct.js';
 import { deviceConfigLayout } from './layout.js';
 import * as gen from './blk.gen.js';
@@ -21,6 +22,42 @@ export const VIRTIO_BLK_F_ZONED = 17;
 export const VIRTIO_BLK_Z_NONE = 0;
 export const VIRTIO_BLK_Z_HM = 1;
 export const VIRTIO_BLK_Z_HA = 2;
+
+/** virtio_blk_req.type (spec 5.2.6). */
+export const VIRTIO_BLK_T_IN = 0;
+export const VIRTIO_BLK_T_OUT = 1;
+export const VIRTIO_BLK_T_FLUSH = 4;
+export const VIRTIO_BLK_T_GET_ID = 8;
+export const VIRTIO_BLK_T_DISCARD = 11;
+export const VIRTIO_BLK_T_WRITE_ZEROES = 13;
+
+/** virtio_blk_req.status, the last byte of a request (spec 5.2.6). */
+export const VIRTIO_BLK_S_OK = 0;
+export const VIRTIO_BLK_S_IOERR = 1;
+export const VIRTIO_BLK_S_UNSUPP = 2;
+
+/** virtio_blk_discard_write_zeroes.flags bit 0: the device may deallocate instead of writing zeros (WRITE_ZEROES only). */
+export const VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP = 1;
+/** Length of the GET_ID answer (Linux VIRTIO_BLK_ID_BYTES). */
+export const VIRTIO_BLK_ID_BYTES = 20;
+/** virtio-blk sectors are 512 bytes whatever blk_size says (spec 5.2.6). */
+export const VIRTIO_BLK_SECTOR_SIZE = 512;
+
+/** struct virtio_blk_outhdr (Linux include/uapi/linux/virtio_blk.h): the device-readable header of virtio_blk_req. */
+export const virtioBlkOutHdr = struct('virtio_blk_outhdr', {
+  type: u32(0, 'ro', { doc: 'VIRTIO_BLK_T_IN 0, OUT 1, FLUSH 4, GET_ID 8, DISCARD 11, WRITE_ZEROES 13' }),
+  ioprio: u32(4, 'ro', { doc: 'reserved in virtio 1.x (legacy: I/O priority)' }),
+  sector: u64(8, 'ro', { doc: 'offset in 512-byte sectors' }),
+}, gen.virtio_blk_outhdr);
+export type VirtioBlkOutHdr = ValueOf<typeof virtioBlkOutHdr>;
+
+/** struct virtio_blk_discard_write_zeroes (spec 5.2.6): one segment of a DISCARD or WRITE_ZEROES request. */
+export const virtioBlkDiscardWriteZeroes = struct('virtio_blk_discard_write_zeroes', {
+  sector: u64(0, 'ro', { doc: 'first sector' }),
+  num_sectors: u32(8, 'ro'),
+  flags: u32(12, 'ro', { doc: 'bit 0 UNMAP (WRITE_ZEROES only); the rest reserved' }),
+}, gen.virtio_blk_discard_write_zeroes);
+export type VirtioBlkDiscardWriteZeroes = ValueOf<typeof virtioBlkDiscardWriteZeroes>;
 
 export const virtioBlkConfig = struct('virtio_blk_config', {
   capacity: u64(0, 'ro', { doc: 'Capacity in 512-byte sectors' }),
