@@ -63,7 +63,7 @@ export function annotateLines(a: AnnotateInput): string[] {
     const end = Math.min(start + f.size, l.region.offset + l.region.length, a.length);
     const from = i;
     const value = from === start && end === start + f.size ? fieldText(a.bytes, a.length, l.region.offset, f, a.known) : null;
-    const bits = value !== null ? bitsText(a.bytes, l.region.offset, f, l.region.struct) : '';
+    const bits = value !== null ? bitsText(a.bytes, l.region.offset, f) : '';
     const label = `${l.region.struct}.${f.name}${value !== null && f.kind !== 'bytes' ? ` = ${value}` : ''}${bits ? `  ${bits}` : ''}`;
     push(from, Math.max(end, from + 1), label);
     i = Math.max(end, from + 1);

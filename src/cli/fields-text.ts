@@ -4,7 +4,8 @@
 import { hexDigits } from '../bytes/hex.js';
 import { readU16, readU32, readU64 } from '../bytes/window.js';
 import type { Region } from '../layout/annotate.js';
-import { bitValue, type FieldInfo } from '../layout/struct.js';
+import { displayedAddress, type BitDisplay } from '../layout/display.js';
+import { type BitSpec, type FieldInfo } from '../layout/struct.js';
 
 /** `00` … `ff`. */
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
@@ -63,32 +64,22 @@ function registerValue(bytes: Uint8Array, o: number, f: FieldInfo): number | nul
   }
 }
 
-const hx = (n: number) => '0x' + n.toString(16);
-
 /**
- * Bit ranges whose raw value would mislead if printed as is: address bits printed as the
- * byte address they stand for, and N-1 encodings with the count they mean. Keyed
- * `struct.field.bit`; the rest of a register's bits print their raw value.
+ * How a bit range with a declared meaning (its table's `display`) prints: address bits as the
+ * byte address they stand for, N-1 encodings with the count they mean, values by name.
  */
-const BIT_DISPLAY: Record<string, (x: number) => string> = {
-  // MSI-X Table/PBA Offset: bits 31:3 of a QWORD-aligned byte offset into the BAR.
-  'pci_msix_cap.table.offset': (x) => `offset=${hx(x * 8)}`,
-  'pci_msix_cap.pba.offset': (x) => `offset=${hx(x * 8)}`,
-  'pci_msix_cap.message_control.table_size': (x) => `table_size=${x} (N-1: ${x + 1} entries)`,
-  // Bridge windows: the register holds the upper address bits only.
-  'pci_header_type1.io_base.address': (x) => `address=${hx(x * 0x1000)}`,
-  'pci_header_type1.io_limit.address': (x) => `address=${hx(x * 0x1000 + 0xfff)}`,
-  'pci_header_type1.memory_base.address': (x) => `address=${hx(x * 0x100000)}`,
-  'pci_header_type1.memory_limit.address': (x) => `address=${hx(x * 0x100000 + 0xfffff)}`,
-  'pci_header_type1.prefetchable_memory_base.address': (x) => `address_low=${hx(x * 0x100000)}`,
-  'pci_header_type1.prefetchable_memory_limit.address': (x) => `address_low=${hx(x * 0x100000 + 0xfffff)}`,
-  // Timing fields with names, as lspci prints them.
-  'pci_header_type0.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
-  'pci_header_type1.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
-  'pci_header_type1.secondary_status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
-  'pci_header_cardbus.status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
-  'pci_header_cardbus.secondary_status.devsel': (x) => `devsel=${['fast', 'medium', 'slow', '3'][x]}`,
-};
+function displayText(b: BitSpec, d: BitDisplay): (x: number) => string {
+  const label = `${d.label ?? b.name}=`;
+  if (d.names) {
+    const names = d.names;
+    return (x) => label + (names[x] ?? x);
+  }
+  if (d.minusOne) {
+    const unit = d.minusOne;
+    return (x) => `${label}${x} (N-1: ${x + 1} ${unit})`;
+  }
+  return (x) => label + '0x' + displayedAddress(d, x).toString(16);
+}
 
 /** Names of the bits `bitsText` shows for a field (what the capability's info line need not repeat). */
 export function shownBitNames(f: FieldInfo): string[] {
@@ -117,39 +108,30 @@ const VALUE = 1;
 const RESERVED = 2;
 const CUSTOM = 3;
 
-// Formats are built once per (field, structure): a dump of thousands of functions prints
-// the same registers over and over.
-const FORMATS = new WeakMap<FieldInfo, Map<string, BitFormat[]>>();
+// Formats are built once per field: a dump of thousands of functions prints the same
+// registers over and over.
+const FORMATS = new WeakMap<FieldInfo, BitFormat[]>();
 
-function formatsOf(f: FieldInfo, struct: string | undefined): BitFormat[] {
-  let byStruct = FORMATS.get(f);
-  if (!byStruct) FORMATS.set(f, (byStruct = new Map()));
-  const key = struct ?? '';
-  let list = byStruct.get(key);
+function formatsOf(f: FieldInfo): BitFormat[] {
+  let list = FORMATS.get(f);
   if (list) return list;
   list = (f.bits ?? []).map((b): BitFormat => {
     const mask = b.width >= 32 ? -1 : (1 << b.width) - 1;
     // One object shape for every kind: the loop below reads them all at the same sites.
     const format = (kind: number, on: string, off: string, show: ((x: number) => string) | null): BitFormat => ({ kind, lo: b.lo, mask, on, off, show });
-    const custom = struct === undefined ? undefined : BIT_DISPLAY[`${struct}.${f.name}.${b.name}`];
-    if (custom) return format(CUSTOM, '', '', custom);
-    // Other address/offset bit ranges stand for the value in place (ROM base bits 31:11, …).
-    if ((b.name === 'address' || b.name === 'offset') && b.lo > 0 && b.lo + b.width === 32) {
-      const scale = 2 ** b.lo;
-      return format(CUSTOM, '', '', (x) => `${b.name}=${hx(x * scale)}`);
-    }
+    if (b.display) return format(CUSTOM, '', '', displayText(b, b.display));
     if (b.access === 'rsvd' || b.name === 'reserved') return format(RESERVED, `${b.name}=`, '', null);
     if (b.width === 1) return format(FLAG, `${b.name}+`, `${b.name}-`, null);
     return format(VALUE, `${b.name}=`, '', null);
   });
-  byStruct.set(key, list);
+  FORMATS.set(f, list);
   return list;
 }
 
 /** `io+ memory+ master- devsel=fast`, lspci style; reserved bit ranges only when non-zero. */
-export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo, struct?: string): string {
+export function bitsText(bytes: Uint8Array, at: number, f: FieldInfo): string {
   if (!f.bits?.length) return '';
-  return formattedBits(bytes, at + f.offset, f, formatsOf(f, struct));
+  return formattedBits(bytes, at + f.offset, f, formatsOf(f));
 }
 
 function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonly BitFormat[]): string {
@@ -207,7 +189,7 @@ function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct:
     indent,
     prefixes: fields.map((f) => `${indent}${f.name.padEnd(w)}  `),
     shown: fields.map((f) => !skip.has(f.name)),
-    formats: fields.map((f) => (f.bits?.length ? formatsOf(f, struct) : [])),
+    formats: fields.map((f) => (f.bits?.length ? formatsOf(f) : [])),
   };
   plans.push(p);
   return p;

@@ -3,7 +3,9 @@
 // the diagnostics. Register lines come from the field tables (fields-text.ts).
 import { hexDigits } from '../bytes/hex.js';
 import type { Region } from '../layout/annotate.js';
-import type { FieldInfo } from '../layout/struct.js';
+import { displayedAddress } from '../layout/display.js';
+import { bitValue, type BitSpec, type FieldInfo } from '../layout/struct.js';
+import { pciHeaderType1 } from '../pci/header.js';
 import { formatPciAddress } from '../pci/bus.js';
 import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
@@ -65,7 +67,7 @@ function headerBits(cs: ConfigSpace, name: string): string | null {
   const r = headerRegion(cs);
   const f = r && fieldNamed(r.fields, name);
   if (!r || !f || !bytesKnown(cs.length, KNOWN, r.offset + f.offset, f.size)) return null;
-  return bitsText(cs.bytes, r.offset, f, r.struct);
+  return bitsText(cs.bytes, r.offset, f);
 }
 
 // Derived values whose names say they are addresses, offsets or masks print in hex; counts,
@@ -144,6 +146,37 @@ const VIRTIO_LISTED_FIELDS: ReadonlySet<string> = new Set([
   'vendor_id',
 ]);
 
+type BridgeField = keyof typeof pciHeaderType1.table & string;
+
+/** A bridge window register: its address bits (with their declared shift) and its type bits (null: none). */
+interface WindowRegister {
+  readonly key: BridgeField;
+  readonly address: BitSpec & { readonly display: { readonly shift: number } };
+  readonly type: BitSpec | null;
+}
+
+function windowRegister(key: BridgeField, typeBit: string | null): WindowRegister {
+  const specs = pciHeaderType1.field(key).bits ?? [];
+  const address = specs.find((b) => b.display?.shift !== undefined);
+  if (!address) throw new Error(`pci_header_type1.${key} declares no address bits`);
+  return { key, address: address as WindowRegister['address'], type: typeBit === null ? null : (specs.find((b) => b.name === typeBit) ?? null) };
+}
+
+/**
+ * The three forwarding windows of a bridge, read as the table declares them. Type 1 (32-bit
+ * I/O, 64-bit memory) adds the upper registers, which hold the address bits above the base's.
+ */
+const BRIDGE_WINDOWS: ReadonlyArray<{ label: string; base: WindowRegister; limit: WindowRegister; upper: readonly [BridgeField, BridgeField] | null }> = [
+  { label: 'I/O', base: windowRegister('io_base', 'io_type'), limit: windowRegister('io_limit', 'io_type'), upper: ['io_base_upper16', 'io_limit_upper16'] },
+  { label: 'Memory', base: windowRegister('memory_base', null), limit: windowRegister('memory_limit', null), upper: null },
+  {
+    label: 'Prefetchable memory',
+    base: windowRegister('prefetchable_memory_base', 'mem_type'),
+    limit: windowRegister('prefetchable_memory_limit', 'mem_type'),
+    upper: ['prefetchable_base_upper32', 'prefetchable_limit_upper32'],
+  },
+];
+
 /** lspci's bridge summary: bus numbers and the three forwarding windows. */
 function bridgeLines(cs: ConfigSpace, T: string): string[] {
   const n = (k: string) => num(cs, k);
@@ -153,37 +186,29 @@ function bridgeLines(cs: ConfigSpace, T: string): string[] {
     out.push(`${T}Bus: primary=${h(pri, 2)}, secondary=${h(sec, 2)}, subordinate=${h(sub, 2)}${lat !== null ? `, sec-latency=${lat}` : ''}`);
   }
   // As lspci -vv prints them: 8 hex digits (16 for a 64-bit prefetchable window) and the width.
-  const win = (label: string, base: bigint, limit: bigint, width: 16 | 32 | 64) => {
+  const win = (label: string, base: bigint, limit: bigint, width: number) => {
     const x = (v: bigint) => v.toString(16).padStart(width === 64 ? 16 : 8, '0');
     out.push(`${T}${label} behind bridge: ${base <= limit ? `${x(base)}-${x(limit)} [size=${humanSize(limit - base + 1n)}] [${width}-bit]` : 'None'}`);
   };
-  const ioB = n('io_base');
-  const ioL = n('io_limit');
-  if (ioB !== null && ioL !== null) {
-    const type = ioB & 0xf;
-    if (type !== (ioL & 0xf) || type > 1) out.push(`${T}I/O behind bridge: unknown range type ${type}/${ioL & 0xf}`);
-    else {
-      const up = (k: string) => (type === 1 ? BigInt(n(k) ?? 0) << 16n : 0n);
-      win('I/O', (BigInt(ioB & 0xf0) << 8n) | up('io_base_upper16'), (BigInt(ioL & 0xf0) << 8n) | 0xfffn | up('io_limit_upper16'), type === 1 ? 32 : 16);
+  for (const { label, base, limit, upper } of BRIDGE_WINDOWS) {
+    const rb = n(base.key);
+    const rl = n(limit.key);
+    if (rb === null || rl === null) continue;
+    const type = base.type ? bitValue(rb, base.type) : 0;
+    const limitType = limit.type ? bitValue(rl, limit.type) : 0;
+    if (type !== limitType || type > 1) {
+      out.push(`${T}${label} behind bridge: unknown range type ${type}/${limitType}`);
+      continue;
     }
-  }
-  const mB = n('memory_base');
-  const mL = n('memory_limit');
-  if (mB !== null && mL !== null) win('Memory', BigInt(mB & 0xfff0) << 16n, (BigInt(mL & 0xfff0) << 16n) | 0xfffffn, 32);
-  const pB = n('prefetchable_memory_base');
-  const pL = n('prefetchable_memory_limit');
-  if (pB !== null && pL !== null) {
-    const type = pB & 0xf;
-    if (type !== (pL & 0xf) || type > 1) out.push(`${T}Prefetchable memory behind bridge: unknown range type ${type}/${pL & 0xf}`);
-    else {
-      const up = (k: string) => (type === 1 ? BigInt(n(k) ?? 0) << 32n : 0n);
-      win(
-        'Prefetchable memory',
-        (BigInt(pB & 0xfff0) << 16n) | up('prefetchable_base_upper32'),
-        (BigInt(pL & 0xfff0) << 16n) | 0xfffffn | up('prefetchable_limit_upper32'),
-        type === 1 ? 64 : 32,
-      );
-    }
+    const top = base.address.display.shift + base.address.width;
+    const wide = upper !== null && type === 1;
+    const up = (k: BridgeField) => BigInt(n(k) ?? 0) << BigInt(top);
+    win(
+      label,
+      displayedAddress(base.address.display, bitValue(rb, base.address)) | (wide ? up(upper[0]) : 0n),
+      displayedAddress(limit.address.display, bitValue(rl, limit.address)) | (wide ? up(upper[1]) : 0n),
+      wide ? top + pciHeaderType1.field(upper[0]).size * 8 : top,
+    );
   }
   return out;
 }

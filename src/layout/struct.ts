@@ -5,7 +5,10 @@
 import { readU16, readU32, writeU16, writeU32, writeU64 } from '../bytes/window.js';
 import { copyBytes } from '../bytes/slab.js';
 import { checkBytes, checkNumber, checkU64, layoutHash, readU64Fast, type GeneratedCodec } from './codec.js';
+import type { BitDisplay } from './display.js';
 import { tableBitsDecoder, tableStructDecoder, type BitsDecoder, type StructDecoder } from './table.js';
+
+export type { BitDisplay } from './display.js';
 
 /** Register semantics of a field, as the device model applies them. */
 export type Access = 'ro' | 'rw' | 'rw1c' | 'wo' | 'rsvd';
@@ -20,6 +23,8 @@ export interface BitSpec {
   /** Overrides the register's access for these bits (e.g. RW1C error bits in a status register). */
   readonly access?: Access;
   readonly doc?: string;
+  /** What the value means to a reader (scale, N-1, value names): what the CLI text prints. */
+  readonly display?: BitDisplay;
 }
 
 export interface FieldSpec<T> {
@@ -71,14 +76,9 @@ export const reserved = (offset: number, size: number): FieldSpec<Uint8Array> =>
 
 /** A one-bit flag inside a register. */
 export const bit = (name: string, lo: number, access?: Access, doc?: string): BitSpec => ({ name, lo, width: 1, access, doc });
-/** A multi-bit field inside a register. */
-export const bits = (name: string, lo: number, width: number, access?: Access, doc?: string): BitSpec => ({
-  name,
-  lo,
-  width,
-  access,
-  doc,
-});
+/** A multi-bit field inside a register; `display` says what its value means to a reader. */
+export const bits = (name: string, lo: number, width: number, access?: Access, doc?: string, display?: BitDisplay): BitSpec =>
+  display === undefined ? { name, lo, width, access, doc } : { name, lo, width, access, doc, display };
 
 /** Value of a bit range of a register (registers are at most 32 bits). */
 export { bitValue } from './table.js';

@@ -20,6 +20,9 @@ export const PCI_COMMAND_BITS = [
   bits('reserved', 11, 5, 'rsvd'),
 ] as const;
 
+/** DEVSEL timing, by the value of Status bits 10:9 (as lspci names them). */
+const PCI_DEVSEL_NAMES = ['fast', 'medium', 'slow', '3'] as const;
+
 /**
  * Status register (0x06) bits. The error bits are write-1-to-clear; the register itself is
  * read-only, so the override on each error bit is what the model applies.
@@ -33,7 +36,7 @@ export const PCI_STATUS_BITS = [
   bit('udf', 6, 'ro', 'user-definable features (obsolete)'),
   bit('fast_back', 7, 'ro', 'fast back-to-back capable'),
   bit('parity', 8, 'rw1c', 'master data parity error'),
-  bits('devsel', 9, 2, 'ro', 'DEVSEL timing: 0 fast, 1 medium, 2 slow'),
+  bits('devsel', 9, 2, 'ro', 'DEVSEL timing: 0 fast, 1 medium, 2 slow', { names: PCI_DEVSEL_NAMES }),
   bit('sig_target_abort', 11, 'rw1c', 'signaled target abort'),
   bit('rec_target_abort', 12, 'rw1c', 'received target abort'),
   bit('rec_master_abort', 13, 'rw1c', 'received master abort'),
@@ -48,7 +51,7 @@ export const PCI_SEC_STATUS_BITS = [
   bit('udf', 6, 'ro'),
   bit('fast_back', 7, 'ro'),
   bit('parity', 8, 'rw1c'),
-  bits('devsel', 9, 2, 'ro'),
+  bits('devsel', 9, 2, 'ro', undefined, { names: PCI_DEVSEL_NAMES }),
   bit('sig_target_abort', 11, 'rw1c'),
   bit('rec_target_abort', 12, 'rw1c'),
   bit('rec_master_abort', 13, 'rw1c'),
@@ -99,7 +102,7 @@ export const PCI_CB_BRIDGE_CONTROL_BITS = [
   bit('post_writes', 10, 'rw'),
 ] as const;
 
-export const PCI_ROM_BITS = [bit('enable', 0, 'rw'), bits('reserved', 1, 10, 'rsvd'), bits('address', 11, 21, 'rw')] as const;
+export const PCI_ROM_BITS = [bit('enable', 0, 'rw'), bits('reserved', 1, 10, 'rsvd'), bits('address', 11, 21, 'rw', undefined, { shift: 11 })] as const;
 
 // Bytes 0x00-0x0f, identical in every header layout.
 const common = {
@@ -147,13 +150,17 @@ export const pciHeaderType1 = struct('pci_header_type1', {
   secondary_bus: u8(0x19, 'rw'),
   subordinate_bus: u8(0x1a, 'rw'),
   sec_latency_timer: u8(0x1b, 'rw'),
-  io_base: u8(0x1c, 'rw', { bits: [bits('io_type', 0, 4, 'ro', '0 16-bit, 1 32-bit'), bits('address', 4, 4, 'rw', 'bits 15:12')] }),
-  io_limit: u8(0x1d, 'rw', { bits: [bits('io_type', 0, 4, 'ro'), bits('address', 4, 4, 'rw')] }),
+  io_base: u8(0x1c, 'rw', { bits: [bits('io_type', 0, 4, 'ro', '0 16-bit, 1 32-bit'), bits('address', 4, 4, 'rw', 'bits 15:12', { shift: 12 })] }),
+  io_limit: u8(0x1d, 'rw', { bits: [bits('io_type', 0, 4, 'ro'), bits('address', 4, 4, 'rw', undefined, { shift: 12, limit: true })] }),
   secondary_status: u16(0x1e, 'ro', { bits: PCI_SEC_STATUS_BITS }),
-  memory_base: u16(0x20, 'rw', { bits: [bits('reserved', 0, 4, 'rsvd'), bits('address', 4, 12, 'rw', 'bits 31:20')] }),
-  memory_limit: u16(0x22, 'rw', { bits: [bits('reserved', 0, 4, 'rsvd'), bits('address', 4, 12, 'rw')] }),
-  prefetchable_memory_base: u16(0x24, 'rw', { bits: [bits('mem_type', 0, 4, 'ro', '0 32-bit, 1 64-bit'), bits('address', 4, 12, 'rw')] }),
-  prefetchable_memory_limit: u16(0x26, 'rw', { bits: [bits('mem_type', 0, 4, 'ro'), bits('address', 4, 12, 'rw')] }),
+  memory_base: u16(0x20, 'rw', { bits: [bits('reserved', 0, 4, 'rsvd'), bits('address', 4, 12, 'rw', 'bits 31:20', { shift: 20 })] }),
+  memory_limit: u16(0x22, 'rw', { bits: [bits('reserved', 0, 4, 'rsvd'), bits('address', 4, 12, 'rw', undefined, { shift: 20, limit: true })] }),
+  prefetchable_memory_base: u16(0x24, 'rw', {
+    bits: [bits('mem_type', 0, 4, 'ro', '0 32-bit, 1 64-bit'), bits('address', 4, 12, 'rw', undefined, { shift: 20, label: 'address_low' })],
+  }),
+  prefetchable_memory_limit: u16(0x26, 'rw', {
+    bits: [bits('mem_type', 0, 4, 'ro'), bits('address', 4, 12, 'rw', undefined, { shift: 20, limit: true, label: 'address_low' })],
+  }),
   prefetchable_base_upper32: u32(0x28, 'rw'),
   prefetchable_limit_upper32: u32(0x2c, 'rw'),
   io_base_upper16: u16(0x30, 'rw'),

@@ -14,14 +14,14 @@ export const pciMsixCap = struct('pci_msix_cap', {
   cap_next: u8(1, 'ro'),
   message_control: u16(2, 'rw', {
     bits: [
-      bits('table_size', 0, 11, 'ro', 'number of table entries minus 1'),
+      bits('table_size', 0, 11, 'ro', 'number of table entries minus 1', { minusOne: 'entries' }),
       bits('reserved', 11, 3, 'rsvd'),
       bit('function_mask', 14, 'rw'),
       bit('enable', 15, 'rw'),
     ],
   }),
-  table: u32(4, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3')] }),
-  pba: u32(8, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3')] }),
+  table: u32(4, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3', { shift: 3 })] }),
+  pba: u32(8, 'ro', { bits: [bits('bir', 0, 3, 'ro'), bits('offset', 3, 29, 'ro', 'offset >> 3', { shift: 3 })] }),
 }, gen.pci_msix_cap);
 
 export type PciMsixCap = ValueOf<typeof pciMsixCap>;

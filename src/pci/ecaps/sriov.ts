@@ -29,7 +29,7 @@ export const pciSriovCap = struct('pci_sriov_cap', {
   vf_bar3: u32(0x30, 'rw'),
   vf_bar4: u32(0x34, 'rw'),
   vf_bar5: u32(0x38, 'rw'),
-  vf_migration_state: u32(0x3c, 'ro', { bits: [bits('bir', 0, 3), bits('offset', 3, 29)] }),
+  vf_migration_state: u32(0x3c, 'ro', { bits: [bits('bir', 0, 3), bits('offset', 3, 29, undefined, undefined, { shift: 3 })] }),
 }, gen.pci_sriov_cap);
 export type PciSriovCap = ValueOf<typeof pciSriovCap>;
 
