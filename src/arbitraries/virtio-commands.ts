@@ -12,7 +12,13 @@ import { BusMirrorMemory, GuestRamAllocator } from '../driver/guest-memory.js';
 import { findVirtioFunctions, readConfigImage } from '../driver/virtio-pci.js';
 import type { AccessWidth, Bus, PciAddress } from '../pci/bus.js';
 import { decodeConfigSpace } from '../pci/config-space.js';
-import { VIRTIO_PCI_COMMON_CFG_OFFSETS as C } from '../virtio/common-cfg.js';
+import {
+  VIRTIO_CONFIG_S_ACKNOWLEDGE,
+  VIRTIO_CONFIG_S_DRIVER,
+  VIRTIO_CONFIG_S_DRIVER_OK,
+  VIRTIO_CONFIG_S_FEATURES_OK,
+  VIRTIO_PCI_COMMON_CFG_OFFSETS as C,
+} from '../virtio/common-cfg.js';
 import { VIRTIO_BLK_S_OK, VIRTIO_BLK_SECTOR_SIZE, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, virtioBlkOutHdr } from '../virtio/devices/blk.js';
 import { notifyAddress } from '../virtio/notify.js';
 import { probeVirtio, type VirtioTransport } from '../virtio/probe.js';
@@ -22,7 +28,6 @@ import { packedVringAddrs, PackedVringDriver } from '../vring/packed-ring.js';
 import { splitVringLayout } from '../vring/split-layout.js';
 import { splitVringAddrs, SplitVringDriver } from '../vring/split-ring.js';
 
-const S = { ACKNOWLEDGE: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8 } as const;
 const F_VERSION_1 = 1n << 32n;
 const F_INDIRECT_DESC = 1n << 28n;
 const F_EVENT_IDX = 1n << 29n;
@@ -233,12 +238,12 @@ function statusStep(label: string, from: number, to: number): VirtioCommand {
 }
 
 /** Set ACKNOWLEDGE after a reset. */
-export const acknowledgeCommand = (): VirtioCommand => statusStep('ACKNOWLEDGE', 0, S.ACKNOWLEDGE);
+export const acknowledgeCommand = (): VirtioCommand => statusStep('ACKNOWLEDGE', 0, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 /** Set DRIVER after ACKNOWLEDGE. */
-export const driverCommand = (): VirtioCommand => statusStep('DRIVER', S.ACKNOWLEDGE, S.ACKNOWLEDGE | S.DRIVER);
+export const driverCommand = (): VirtioCommand => statusStep('DRIVER', VIRTIO_CONFIG_S_ACKNOWLEDGE, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 /** Set DRIVER_OK after FEATURES_OK. */
 export const driverOkCommand = (): VirtioCommand =>
-  statusStep('DRIVER_OK', S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK, S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK);
+  statusStep('DRIVER_OK', VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 
 /** Read both device feature words: VERSION_1 offered, and the same bits every time. */
 export function readFeaturesCommand(): VirtioCommand {
@@ -260,7 +265,7 @@ export function readFeaturesCommand(): VirtioCommand {
  */
 export function negotiateCommand(mask: number): VirtioCommand {
   const label = `negotiate${mask & 1 ? ' +INDIRECT_DESC' : ''}${mask & 2 ? ' +EVENT_IDX' : ''}${mask & 4 ? ' +RING_PACKED' : ''}`;
-  return new VirtioCommand(label, (m) => m.status === (S.ACKNOWLEDGE | S.DRIVER) && m.deviceFeatures !== null, async (m, r) => {
+  return new VirtioCommand(label, (m) => m.status === (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER) && m.deviceFeatures !== null, async (m, r) => {
     const blk = r.target.deviceType === 2 ? F_BLK_FLUSH : 0n;
     const want = F_VERSION_1 | blk | (mask & 1 ? F_INDIRECT_DESC : 0n) | (mask & 2 ? F_EVENT_IDX : 0n) | (mask & 4 ? F_RING_PACKED : 0n);
     const f = want & m.deviceFeatures!;
@@ -268,7 +273,7 @@ export function negotiateCommand(mask: number): VirtioCommand {
       await cwrite(r, C.driver_feature_select, 4, sel);
       await cwrite(r, C.driver_feature, 4, Number((f >> BigInt(32 * sel)) & 0xffffffffn));
     }
-    const to = S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK;
+    const to = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK;
     await cwrite(r, C.device_status, 1, to);
     await expectStatus(r, to, `FEATURES_OK with features 0x${f.toString(16)} (a subset of the offered ones)`);
     m.status = to;
@@ -301,7 +306,7 @@ function stable(q: ModelQueue, key: 'maxSize' | 'notifyOff', got: number, what: 
 export function setupQueueCommand(q: number, sizeLog: number): VirtioCommand {
   return new VirtioCommand(
     `setup queue ${q} (size ≤ ${1 << sizeLog})`,
-    (m) => m.status === (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK) && q < m.numQueues && !m.queues[q].enabled,
+    (m) => m.status === (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK) && q < m.numQueues && !m.queues[q].enabled,
     async (m, r) => {
       const mq = m.queues[q];
       await selectQueue(r, q);
@@ -403,7 +408,7 @@ export function blkRequestCommand(q: number, op: BlkOp, sector: number, count: n
   return new VirtioCommand(
     label,
     (m) => {
-      if (m.status !== (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK) || q >= m.numQueues || !m.queues[q].enabled) return false;
+      if (m.status !== (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK) || q >= m.numQueues || !m.queues[q].enabled) return false;
       if (flush ? ((m.negotiated ?? 0n) & F_BLK_FLUSH) === 0n : m.sectors === 0 || sector + count > m.sectors) return false;
       const mq = m.queues[q];
       const need = indirect && ((m.negotiated ?? 0n) & F_INDIRECT_DESC) !== 0n ? 1 : direct;
@@ -462,7 +467,7 @@ export function blkRequestCommand(q: number, op: BlkOp, sector: number, count: n
 export function pollUsedCommand(q: number): VirtioCommand {
   return new VirtioCommand(
     `poll used q${q}`,
-    (m) => q < m.numQueues && m.queues[q].enabled && m.status === (S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK),
+    (m) => q < m.numQueues && m.queues[q].enabled && m.status === (VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK),
     async (m, r) => {
       const rq = r.queues.get(q)!;
       const mq = m.queues[q];

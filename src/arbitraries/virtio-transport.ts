@@ -3,6 +3,7 @@
 // transitional, legacy-only) that carry the facts they were built from, and mutations that
 // each make the probe report one known diagnostic.
 import fc from 'fast-check';
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { buildVirtioCap } from '../virtio/caps.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
@@ -102,7 +103,7 @@ export function layoutTransportImage(g: GenTransport): TransportLayout {
   if (g.msix) {
     const m = g.msix;
     const cap = pciMsixCap.toBytes({
-      cap_id: 0x11,
+      cap_id: PCI_CAP_ID.MSIX,
       cap_next: 0,
       message_control: (m.size - 1) | (m.enabled ? 0x8000 : 0),
       table: (m.tableOffset | m.tableBar) >>> 0,

@@ -7,9 +7,19 @@ import type { Diagnostic } from '../bytes/diagnostic.js';
 import { hex } from '../bytes/hex.js';
 import type { AccessWidth, Bus, PciAddress } from '../pci/bus.js';
 import { formatPciAddress } from '../pci/bus.js';
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { decodeConfigSpace } from '../pci/config-space.js';
 import type { ConfigSpace } from '../pci/types.js';
-import { commonCfgRequiredLength, VIRTIO_PCI_COMMON_CFG_OFFSETS } from '../virtio/common-cfg.js';
+import {
+  commonCfgRequiredLength,
+  VIRTIO_CONFIG_S_ACKNOWLEDGE,
+  VIRTIO_CONFIG_S_DRIVER,
+  VIRTIO_CONFIG_S_DRIVER_OK,
+  VIRTIO_CONFIG_S_FAILED,
+  VIRTIO_CONFIG_S_FEATURES_OK,
+  VIRTIO_CONFIG_S_NEEDS_RESET,
+  VIRTIO_PCI_COMMON_CFG_OFFSETS,
+} from '../virtio/common-cfg.js';
 import { featureBitList, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { legacyQueuePfn, virtioLegacyHeader, VIRTIO_PCI_LEGACY_QUEUE_NOTIFY } from '../virtio/legacy.js';
 import { encodePackedNotification, encodeSplitNotification, notifyAddress, type NotifyAddress } from '../virtio/notify.js';
@@ -24,17 +34,6 @@ import { enumeratePci, findCapabilityOnBus, type EnumeratedFunction, type Enumer
 import { VirtioDriverError } from './errors.js';
 import { BusMirrorMemory, GuestRamAllocator } from './guest-memory.js';
 
-/** device_status bits (spec 2.1). */
-export const VIRTIO_DRIVER_STATUS = {
-  ACKNOWLEDGE: 1,
-  DRIVER: 2,
-  DRIVER_OK: 4,
-  FEATURES_OK: 8,
-  DEVICE_NEEDS_RESET: 0x40,
-  FAILED: 0x80,
-} as const;
-
-const PCI_CAP_ID_EXP = 0x10;
 const VIRTIO_VENDOR_ID = 0x1af4;
 
 export type VirtioDriverPath = 'modern' | 'legacy';
@@ -207,7 +206,7 @@ export class VirtioPciDriver {
     const fn = this.fn;
     let size: 256 | 4096 = this.options.configSpaceSize ?? 256;
     if (this.options.configSpaceSize === undefined && (this.bus as { configSpaceSize?: number }).configSpaceSize === 4096) {
-      if ((await findCapabilityOnBus(this.bus, fn.address, PCI_CAP_ID_EXP)) !== null) size = 4096;
+      if ((await findCapabilityOnBus(this.bus, fn.address, PCI_CAP_ID.EXP)) !== null) size = 4096;
     }
     this.config = await readConfigImage(this.bus, fn.address, size);
     const barSizes = new Map(fn.bars.map((b) => [b.index, b.size]));
@@ -253,7 +252,6 @@ export class VirtioPciDriver {
   }
 
   private async initModern(): Promise<void> {
-    const S = VIRTIO_DRIVER_STATUS;
     await this.cw(C.device_status, 1, 0);
     let polls = 0;
     const budget = this.options.resetPolls ?? 1000;
@@ -262,8 +260,8 @@ export class VirtioPciDriver {
       await this.pause();
     }
     this.log('reset', { statusPolls: polls });
-    await this.cw(C.device_status, 1, S.ACKNOWLEDGE);
-    await this.cw(C.device_status, 1, S.ACKNOWLEDGE | S.DRIVER);
+    await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+    await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 
     let dev = 0n;
     for (let sel = 0; sel < 2; sel++) {
@@ -272,7 +270,7 @@ export class VirtioPciDriver {
     }
     this.deviceFeatures = dev;
     if (!(dev & (1n << BigInt(VIRTIO_F_VERSION_1)))) {
-      await this.cw(C.device_status, 1, S.ACKNOWLEDGE | S.DRIVER | S.FAILED);
+      await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FAILED);
       this.fail('NO_VERSION_1', 'device uses the modern interface but does not offer VIRTIO_F_VERSION_1');
     }
     let want = (1n << BigInt(VIRTIO_F_VERSION_1)) | (this.options.deviceFeatures ?? 0n);
@@ -288,14 +286,14 @@ export class VirtioPciDriver {
     this.log('features', { device: hex(dev), driver: hex(drv), negotiated: featureBitList(drv).join(',') });
     const need = commonCfgRequiredLength(drv);
     if (this.transport.common!.length < BigInt(need)) {
-      await this.cw(C.device_status, 1, S.ACKNOWLEDGE | S.DRIVER | S.FAILED);
+      await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FAILED);
       this.fail('COMMON_CFG_TOO_SHORT', `common cfg length ${this.transport.common!.length} < ${need} needed by the features`);
     }
-    await this.cw(C.device_status, 1, S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK);
+    await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
     const st = await this.c(C.device_status, 1);
-    this.log('features-ok', { status: hex(st, 2), accepted: (st & S.FEATURES_OK) !== 0 });
-    if (!(st & S.FEATURES_OK)) {
-      await this.cw(C.device_status, 1, st | S.FAILED);
+    this.log('features-ok', { status: hex(st, 2), accepted: (st & VIRTIO_CONFIG_S_FEATURES_OK) !== 0 });
+    if (!(st & VIRTIO_CONFIG_S_FEATURES_OK)) {
+      await this.cw(C.device_status, 1, st | VIRTIO_CONFIG_S_FAILED);
       this.fail('FEATURES_NOT_ACCEPTED', `FEATURES_OK did not stick (status ${hex(st, 2)})`);
     }
     this.negotiatedFeatures = drv;
@@ -340,10 +338,10 @@ export class VirtioPciDriver {
       features: this.negotiatedFeatures,
       queueNotifyOffs: this.queues.map((x) => x.queueNotifyOff!),
     });
-    await this.cw(C.device_status, 1, S.ACKNOWLEDGE | S.DRIVER | S.FEATURES_OK | S.DRIVER_OK);
+    await this.cw(C.device_status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
     const final = await this.c(C.device_status, 1);
     this.log('driver-ok', { status: hex(final, 2) });
-    if (final & (S.DEVICE_NEEDS_RESET | S.FAILED)) this.fail('DEVICE_FAILED', `device status ${hex(final, 2)} after DRIVER_OK`);
+    if (final & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED)) this.fail('DEVICE_FAILED', `device status ${hex(final, 2)} after DRIVER_OK`);
   }
 
   // ---- legacy (virtio 0.9.5 I/O BAR0) ----
@@ -356,14 +354,13 @@ export class VirtioPciDriver {
   }
 
   private async initLegacy(): Promise<void> {
-    const S = VIRTIO_DRIVER_STATUS;
     // Linux vp_legacy_reset: write 0, read once to flush the posted write.
     await this.lw(L.status, 1, 0);
     const after = await this.l(L.status, 1);
     this.log('reset', { status: hex(after, 2) });
     if (after !== 0) this.fail('RESET_TIMEOUT', `legacy status reads ${hex(after, 2)} after reset`);
-    await this.lw(L.status, 1, S.ACKNOWLEDGE);
-    await this.lw(L.status, 1, S.ACKNOWLEDGE | S.DRIVER);
+    await this.lw(L.status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+    await this.lw(L.status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
     const dev = BigInt(await this.l(L.host_features, 4));
     this.deviceFeatures = dev;
     let want = (this.options.deviceFeatures ?? 0n) & 0xffffffffn;
@@ -406,10 +403,10 @@ export class VirtioPciDriver {
       this.queues.push(vq);
       this.logQueue(vq);
     }
-    await this.lw(L.status, 1, S.ACKNOWLEDGE | S.DRIVER | S.DRIVER_OK);
+    await this.lw(L.status, 1, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_DRIVER_OK);
     const final = await this.l(L.status, 1);
     this.log('driver-ok', { status: hex(final, 2) });
-    if (final & (S.DEVICE_NEEDS_RESET | S.FAILED)) this.fail('DEVICE_FAILED', `device status ${hex(final, 2)} after DRIVER_OK`);
+    if (final & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED)) this.fail('DEVICE_FAILED', `device status ${hex(final, 2)} after DRIVER_OK`);
   }
 
   // ---- rings ----

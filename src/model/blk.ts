@@ -30,12 +30,13 @@ import {
   VIRTIO_BLK_F_TOPOLOGY,
   VIRTIO_BLK_F_WRITE_ZEROES,
 } from '../virtio/devices/blk.js';
+import { VIRTIO_CONFIG_S_DRIVER_OK } from '../virtio/common-cfg.js';
 import { VIRTIO_F_RING_PACKED } from '../virtio/features.js';
 import { PackedVringDevice } from '../vring/packed-ring.js';
 import { SplitVringDevice } from '../vring/split-ring.js';
 import type { VringBuffer } from '../vring/walk.js';
 import type { ModelBackendHost, VirtioModelBackend } from './backend.js';
-import { VIRTIO_MODEL_STATUS_DRIVER_OK, type ModelQueueState } from './core.js';
+import type { ModelQueueState } from './core.js';
 import type { ModelKick } from './notify.js';
 
 const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
@@ -154,7 +155,7 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
     const core = host.core;
     const q = core.queues[queue];
     // The device consumes buffers only once the driver is done (DRIVER_OK) and the queue is live.
-    if (!q || !q.enabled || !(core.status & VIRTIO_MODEL_STATUS_DRIVER_OK)) return;
+    if (!q || !q.enabled || !(core.status & VIRTIO_CONFIG_S_DRIVER_OK)) return;
     const ring = this.ring(q);
     let served = 0;
     for (let guard = 0; guard <= q.size; guard++) {

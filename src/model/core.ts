@@ -1,17 +1,11 @@
 // The transport-independent state of a virtio device: features, status, queues, ISR,
 // configuration generation. Both register files (modern common_cfg and legacy I/O) act on
 // one core, as QEMU's VirtIODevice sits behind both of a transitional device's interfaces.
+import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FEATURES_OK } from '../virtio/common-cfg.js';
 
 export const VIRTIO_MODEL_NO_VECTOR = 0xffff;
 /** QEMU's VIRTIO_QUEUE_MAX: a queue_select at or above it is ignored. */
 export const VIRTIO_MODEL_QUEUE_MAX = 1024;
-
-export const VIRTIO_MODEL_STATUS_ACKNOWLEDGE = 1;
-export const VIRTIO_MODEL_STATUS_DRIVER = 2;
-export const VIRTIO_MODEL_STATUS_DRIVER_OK = 4;
-export const VIRTIO_MODEL_STATUS_FEATURES_OK = 8;
-export const VIRTIO_MODEL_STATUS_NEEDS_RESET = 0x40;
-export const VIRTIO_MODEL_STATUS_FAILED = 0x80;
 
 export const VIRTIO_MODEL_ISR_QUEUE = 0x1;
 export const VIRTIO_MODEL_ISR_CONFIG = 0x2;
@@ -91,7 +85,7 @@ export class VirtioModelCore {
 
   setDriverFeatureWord(sel: number, v: number): void {
     // Features are fixed once FEATURES_OK is accepted (spec 3.1.1); QEMU refuses the change too.
-    if (this.status & VIRTIO_MODEL_STATUS_FEATURES_OK) return;
+    if (this.status & VIRTIO_CONFIG_S_FEATURES_OK) return;
     const shift = BigInt(32 * sel);
     this.driverFeatures = (this.driverFeatures & ~(0xffffffffn << shift)) | (BigInt(v >>> 0) << shift);
   }
@@ -116,12 +110,12 @@ export class VirtioModelCore {
       return;
     }
     // FEATURES_OK is accepted only for a subset of what the device offers (spec 3.1.1 step 5).
-    if (v & VIRTIO_MODEL_STATUS_FEATURES_OK && !(this.status & VIRTIO_MODEL_STATUS_FEATURES_OK)) {
-      if ((this.driverFeatures & ~this.deviceFeatures) !== 0n) v &= ~VIRTIO_MODEL_STATUS_FEATURES_OK;
+    if (v & VIRTIO_CONFIG_S_FEATURES_OK && !(this.status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+      if ((this.driverFeatures & ~this.deviceFeatures) !== 0n) v &= ~VIRTIO_CONFIG_S_FEATURES_OK;
     }
-    const wasOk = (this.status & VIRTIO_MODEL_STATUS_DRIVER_OK) !== 0;
+    const wasOk = (this.status & VIRTIO_CONFIG_S_DRIVER_OK) !== 0;
     this.status = v;
-    if (!wasOk && v & VIRTIO_MODEL_STATUS_DRIVER_OK) this.events.driverOk?.();
+    if (!wasOk && v & VIRTIO_CONFIG_S_DRIVER_OK) this.events.driverOk?.();
   }
 
   setQueueSize(q: ModelQueueState, v: number): void {

@@ -2,6 +2,7 @@
 // header table, buildVirtioCap, the MSI-X, PCI Express and PM tables), so the bytes the decoders read back are
 // the bytes those encoders produce. Also returns every placed structure, whose access columns
 // become the model's register semantics.
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { pciHeaderType0 } from '../pci/header.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { pciExpCap } from '../pci/caps/pcie.js';
@@ -18,10 +19,6 @@ import {
 import type { ModelPlacedStruct } from './config-space.js';
 import { modelBarFlags } from './bars.js';
 import { checkModelDescription, defaultModelIds, MODEL_CAP_SIZES, resolveCapOffsets, type ModelCapKind, type VirtioModelDescription } from './description.js';
-
-export const PCI_CAP_ID_MSIX_MODEL = 0x11;
-const PCI_CAP_ID_PM = 0x01;
-const PCI_CAP_ID_EXP = 0x10;
 
 export interface ModelConfigImage {
   readonly bytes: Uint8Array;
@@ -82,7 +79,7 @@ export function buildModelConfigImage(d: VirtioModelDescription): ModelConfigIma
       const m = d.msix!;
       pciMsixCap.encode(
         {
-          cap_id: PCI_CAP_ID_MSIX_MODEL,
+          cap_id: PCI_CAP_ID.MSIX,
           cap_next: next,
           message_control: (m.vectors - 1) & 0x7ff,
           table: (m.table.offset & ~7) | m.table.bar,
@@ -95,12 +92,12 @@ export function buildModelConfigImage(d: VirtioModelDescription): ModelConfigIma
       return;
     }
     if (c.kind === 'pcie') {
-      pciExpCap.encode({ ...pciExpCap.zero(), ...d.pcie, cap_id: PCI_CAP_ID_EXP, cap_next: next }, bytes, c.at);
+      pciExpCap.encode({ ...pciExpCap.zero(), ...d.pcie, cap_id: PCI_CAP_ID.EXP, cap_next: next }, bytes, c.at);
       placed.push({ struct: pciExpCap, offset: c.at, label: `pcie@0x${c.at.toString(16)}` });
       return;
     }
     if (c.kind === 'pm') {
-      pciPmCap.encode({ ...pciPmCap.zero(), ...d.pm, cap_id: PCI_CAP_ID_PM, cap_next: next }, bytes, c.at);
+      pciPmCap.encode({ ...pciPmCap.zero(), ...d.pm, cap_id: PCI_CAP_ID.PM, cap_next: next }, bytes, c.at);
       placed.push({ struct: pciPmCap, offset: c.at, label: `pm@0x${c.at.toString(16)}` });
       return;
     }

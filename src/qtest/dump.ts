@@ -3,10 +3,10 @@
 import { enumeratePci, findCapabilityOnBus, type EnumerateOptions, type EnumeratedFunction } from '../driver/enumerate.js';
 import { hexBytes, hexDigits } from '../bytes/hex.js';
 import { formatPciAddress } from '../pci/bus.js';
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { startQtestBus, type QtestBus } from './bus.js';
 import type { QemuMachine } from './process.js';
 
-const PCI_CAP_ID_EXP = 0x10;
 
 export interface QemuDumpFunction extends EnumeratedFunction {
   /** Config space as read after enumeration: 4096 bytes for PCIe functions reached by ECAM, else 256. */
@@ -36,7 +36,7 @@ export async function dumpQtestFunctions(bus: QtestBus, options: EnumerateOption
   const fns = await enumeratePci(bus, options);
   const out: QemuDumpFunction[] = [];
   for (const f of fns) {
-    const pcie = (await findCapabilityOnBus(bus, f.address, PCI_CAP_ID_EXP)) !== null;
+    const pcie = (await findCapabilityOnBus(bus, f.address, PCI_CAP_ID.EXP)) !== null;
     const size = pcie && bus.configSpaceSize === 4096 ? 4096 : 256;
     const config = new Uint8Array(size);
     for (let off = 0; off < size; off += 4) {

@@ -18,6 +18,16 @@ export const VIRTIO_STATUS_BITS = [
   bit('FAILED', 7),
 ];
 
+/** The mask of a device_status bit, from the table above. */
+const statusMask = (name: string): number => 1 << VIRTIO_STATUS_BITS.find((b) => b.name === name)!.lo;
+/** device_status values under Linux's names (include/uapi/linux/virtio_config.h). */
+export const VIRTIO_CONFIG_S_ACKNOWLEDGE = statusMask('ACKNOWLEDGE');
+export const VIRTIO_CONFIG_S_DRIVER = statusMask('DRIVER');
+export const VIRTIO_CONFIG_S_DRIVER_OK = statusMask('DRIVER_OK');
+export const VIRTIO_CONFIG_S_FEATURES_OK = statusMask('FEATURES_OK');
+export const VIRTIO_CONFIG_S_NEEDS_RESET = statusMask('DEVICE_NEEDS_RESET');
+export const VIRTIO_CONFIG_S_FAILED = statusMask('FAILED');
+
 const fields = {
   // About the whole device.
   device_feature_select: u32(0, 'rw', { doc: 'Selects the 32-bit word of device_feature (0: bits 0–31, 1: 32–63, ...)' }),

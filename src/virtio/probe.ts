@@ -6,6 +6,7 @@ import type { Diagnostic } from '../bytes/diagnostic.js';
 import { hex } from '../bytes/hex.js';
 import { readU16 } from '../bytes/window.js';
 import type { Bar, BarKind, ConfigSpace } from '../pci/types.js';
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { msixLayout, type MsixPlacement } from '../pci/msix-check.js';
 import {
   decodeVirtioCap,
@@ -30,9 +31,6 @@ import { hasFeature, VIRTIO_F_NOTIFICATION_DATA, type Features } from './feature
 import { identifyVirtio, type VirtioIdentity, type VirtioPciKind } from './ids.js';
 import { legacyDeviceConfigOffset } from './legacy.js';
 import { hookedVirtioCap } from './vendor-hook.js';
-
-export const PCI_CAP_ID_VNDR = 0x09;
-export const PCI_CAP_ID_MSIX = 0x11;
 
 /** A BAR as the transport uses it. */
 export interface VirtioBarRef {
@@ -318,7 +316,7 @@ export function checkNotifyBound(
 }
 
 function readMsix(cs: ConfigSpace, opts: ProbeOptions): VirtioMsix | null {
-  const c = cs.capabilities.find((x) => x.id === PCI_CAP_ID_MSIX);
+  const c = cs.capabilities.find((x) => x.id === PCI_CAP_ID.MSIX);
   const m = c ? msixLayout(cs.bytes, c.pos, c.length, cs.length) : null;
   if (!c || !m || !m.pba) return null;
   const region = (p: MsixPlacement): VirtioMsixRegion => {
@@ -378,7 +376,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
 
   const caps: VirtioCap[] = [];
   for (const c of cs.capabilities) {
-    if (c.id !== PCI_CAP_ID_VNDR) continue;
+    if (c.id !== PCI_CAP_ID.VNDR) continue;
     // Decoded already when the PCI decoder ran with virtioVendorCapDecoder (as the CLI does).
     const cap = hookedVirtioCap(c.vendor, cs.bytes, cs.length) ?? decodeVirtioCap(cs.bytes, c.pos, cs.length);
     caps.push(cap);

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { virtioBlkComplete, virtioBlkRead, virtioBlkRequest, virtioBlkSubmit, virtioBlkWrite, virtioBlkWriteZeroes } from '../../src/driver/blk.js';
 import * as BLK from '../../src/virtio/devices/blk.js';
-import { findVirtioFunctions, openVirtioPci, VIRTIO_DRIVER_STATUS, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
+import * as CFG from '../../src/virtio/common-cfg.js';
+import { findVirtioFunctions, openVirtioPci, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
 import { VirtioDriverError, type VirtioDriverErrorCode } from '../../src/driver/errors.js';
 import { GuestRamAllocator } from '../../src/driver/guest-memory.js';
 import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
@@ -82,7 +83,7 @@ describe('driver against random model devices', () => {
     expect(drv.has(F_PACKED)).toBe(packed);
     expect(new Set(drv.queues.map((q) => q.format))).toEqual(new Set([packed ? 'packed' : 'split']));
     expect(drv.has(F_NOTIFICATION_DATA)).toBe(r.ask.notificationData && (r.description.features & (1n << 38n)) !== 0n);
-    expect(m.dev.core.status).toBe(VIRTIO_DRIVER_STATUS.ACKNOWLEDGE | VIRTIO_DRIVER_STATUS.DRIVER | VIRTIO_DRIVER_STATUS.FEATURES_OK | VIRTIO_DRIVER_STATUS.DRIVER_OK);
+    expect(m.dev.core.status).toBe(CFG.VIRTIO_CONFIG_S_ACKNOWLEDGE | CFG.VIRTIO_CONFIG_S_DRIVER | CFG.VIRTIO_CONFIG_S_FEATURES_OK | CFG.VIRTIO_CONFIG_S_DRIVER_OK);
     await checkDriver(m, drv, r.request);
   });
 
@@ -229,7 +230,7 @@ describe('driver failure modes', () => {
   it('NO_VERSION_1: a modern device without VIRTIO_F_VERSION_1 ends in FAILED', async () => {
     const m = modelMachine(qemuVirtioPreset({ features: 1n << 28n }));
     await failsWith(openVirtioPci(m.bus), 'NO_VERSION_1');
-    expect(m.dev.core.status & VIRTIO_DRIVER_STATUS.FAILED).toBe(VIRTIO_DRIVER_STATUS.FAILED);
+    expect(m.dev.core.status & CFG.VIRTIO_CONFIG_S_FAILED).toBe(CFG.VIRTIO_CONFIG_S_FAILED);
   });
 
   it('COMMON_CFG_TOO_SHORT: VIRTIO_F_NOTIF_CONFIG_DATA with a 56-byte common cfg', async () => {
@@ -254,7 +255,7 @@ describe('driver failure modes', () => {
     b.bus.memReadHook = (a, w, v) => (a === b.at('device_feature') && select === 0 ? v | 0x20 : v);
     const e = await failsWith(openVirtioPci(b.bus, { enumerate: b.fns, deviceFeatures: 1n << 5n }), 'FEATURES_NOT_ACCEPTED');
     expect(e.message).toMatch(/FEATURES_OK did not stick/);
-    expect(b.m.dev.core.status & VIRTIO_DRIVER_STATUS.FAILED).toBe(VIRTIO_DRIVER_STATUS.FAILED);
+    expect(b.m.dev.core.status & CFG.VIRTIO_CONFIG_S_FAILED).toBe(CFG.VIRTIO_CONFIG_S_FAILED);
   });
 
   it('QUEUE_UNAVAILABLE: num_queues names a queue that reads size 0; a queue already enabled; a legacy queue with a PFN', async () => {
@@ -302,7 +303,7 @@ describe('driver failure modes', () => {
 
   it('DEVICE_FAILED: DEVICE_NEEDS_RESET after DRIVER_OK', async () => {
     const b = await bent(qemuVirtioPreset());
-    b.bus.memReadHook = (a, w, v) => (a === b.at('device_status') && v & VIRTIO_DRIVER_STATUS.DRIVER_OK ? v | VIRTIO_DRIVER_STATUS.DEVICE_NEEDS_RESET : v);
+    b.bus.memReadHook = (a, w, v) => (a === b.at('device_status') && v & CFG.VIRTIO_CONFIG_S_DRIVER_OK ? v | CFG.VIRTIO_CONFIG_S_NEEDS_RESET : v);
     await failsWith(openVirtioPci(b.bus, { enumerate: b.fns }), 'DEVICE_FAILED');
   });
 
