@@ -7,7 +7,7 @@
 // only chains in flight, and (for virtio-blk) sectors reading back what was written.
 // The device can be the in-process model (ModelBus), QEMU (QtestBus) or a user's own Bus.
 import fc from 'fast-check';
-import type { EnumeratedFunction, EnumerateOptions } from '../driver/enumerate.js';
+import type { EnumeratedFunction, EnumerateOptions } from '../pci/enumerate.js';
 import { BusMirrorMemory, GuestRamAllocator } from '../driver/guest-memory.js';
 import { findVirtioFunctions, readConfigImage } from '../driver/virtio-pci.js';
 import type { AccessWidth, Bus, PciAddress } from '../pci/bus.js';

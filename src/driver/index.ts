@@ -1,4 +1,3 @@
-export * from './enumerate.js';
 export * from './errors.js';
 export * from './guest-memory.js';
 export * from './virtio-pci.js';

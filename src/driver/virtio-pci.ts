@@ -30,7 +30,7 @@ import { PackedVringDriver, packedVringAddrs } from '../vring/packed-ring.js';
 import { legacySplitVringLayout, splitVringLayout, type SplitVringLayout } from '../vring/split-layout.js';
 import { SplitVringDriver, splitVringAddrs, type VringBufferSpec, type VringUsedResult } from '../vring/split-ring.js';
 import { vringIsPowerOfTwo } from '../vring/size.js';
-import { enumeratePci, findCapabilityOnBus, type EnumeratedFunction, type EnumerateOptions } from './enumerate.js';
+import { enumeratePci, findCapabilityOnBus, type EnumeratedFunction, type EnumerateOptions } from '../pci/enumerate.js';
 import { VirtioDriverError } from './errors.js';
 import { BusMirrorMemory, GuestRamAllocator } from './guest-memory.js';
 

@@ -1,4 +1,5 @@
 export * from './bus.js';
+export * from './enumerate.js';
 export * from './types.js';
 export * from './header.js';
 export * from './diagnostics.js';

@@ -1,6 +1,6 @@
 // `pcicfg qemu dump`: start QEMU with some devices, assign BARs as firmware would, and read
 // every function's config space: the `info pci` workflow without booting a guest.
-import { enumeratePci, findCapabilityOnBus, type EnumerateOptions, type EnumeratedFunction } from '../driver/enumerate.js';
+import { enumeratePci, findCapabilityOnBus, type EnumerateOptions, type EnumeratedFunction } from '../pci/enumerate.js';
 import { hexBytes, hexDigits } from '../bytes/hex.js';
 import { formatPciAddress } from '../pci/bus.js';
 import { PCI_CAP_ID } from '../pci/cap-ids.js';

@@ -10,7 +10,7 @@ import * as CFG from '../../src/virtio/common-cfg.js';
 import { findVirtioFunctions, openVirtioPci, type VirtioDriverOptions, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
 import { VirtioDriverError, type VirtioDriverErrorCode } from '../../src/driver/errors.js';
 import { GuestRamAllocator } from '../../src/driver/guest-memory.js';
-import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
+import type { EnumeratedFunction } from '../../src/pci/enumerate.js';
 import { ModelBus } from '../../src/model/bus.js';
 import { VirtioBlkModelBackend } from '../../src/model/blk.js';
 import { VirtioPciDevice } from '../../src/model/device.js';

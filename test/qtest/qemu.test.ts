@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnumeratedFunction } from '../../src/driver/enumerate.js';
-import { enumeratePci } from '../../src/driver/enumerate.js';
+import type { EnumeratedFunction } from '../../src/pci/enumerate.js';
+import { enumeratePci } from '../../src/pci/enumerate.js';
 import {
   dumpQtestFunctions,
   findQemuBinary,

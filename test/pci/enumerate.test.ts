@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { enumeratePci, findCapabilityOnBus, PciResourceError } from '../../src/driver/enumerate.js';
+import { enumeratePci, findCapabilityOnBus, PciResourceError } from '../../src/pci/enumerate.js';
 import type { AccessWidth, Bus, PciAddress } from '../../src/pci/bus.js';
 import { arbPciHierarchy, type PciHierarchyBar, type PciHierarchyDevice, type PciHierarchyFunction } from '../../src/arbitraries/index.js';
 

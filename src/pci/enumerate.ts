@@ -1,9 +1,10 @@
 // Enumerate a PCI hierarchy over any Bus and give every BAR an address, the way firmware does
 // before an OS boots: number the buses behind bridges, size BARs, pack them into windows,
-// program the bridge windows and enable decoding. Browser-safe; depends only on src/pci.
-import type { Bus, PciAddress } from '../pci/bus.js';
-import { formatPciAddress } from '../pci/bus.js';
-import type { BarKind } from '../pci/types.js';
+// program the bridge windows and enable decoding. Browser-safe; beside the Bus it drives, so
+// the layers that implement a Bus (model, qtest) can enumerate without the driver.
+import type { Bus, PciAddress } from './bus.js';
+import { formatPciAddress } from './bus.js';
+import type { BarKind } from './types.js';
 
 export interface EnumeratedBar {
   /** BAR number 0..5 (a 64-bit BAR at its lower index). */
