@@ -2,6 +2,14 @@
 // bits above its size, so writing all-ones reads back ~(size-1) with the flag bits: BAR
 // sizing falls out of the write mask, as on hardware. A 64-bit BAR's upper dword is
 // writable in full (sizes below 4 GiB) and its size mask continues there for larger ones.
+import {
+  PCI_BASE_ADDRESS_0,
+  PCI_COMMAND_INTX_DISABLE,
+  PCI_COMMAND_IO,
+  PCI_COMMAND_MASTER,
+  PCI_COMMAND_MEMORY,
+  PCI_ROM_ADDRESS,
+} from '../pci/header-regs.js';
 import type { ConfigSpaceModel } from './config-space.js';
 
 export type ModelBarKind = 'mem32' | 'mem64' | 'io';
@@ -21,11 +29,11 @@ export interface ProgrammedBar extends ModelBar {
   readonly base: bigint;
 }
 
-export const MODEL_PCI_COMMAND_IO = 0x1;
-export const MODEL_PCI_COMMAND_MEMORY = 0x2;
-export const MODEL_PCI_COMMAND_MASTER = 0x4;
-export const MODEL_PCI_COMMAND_INTX_DISABLE = 0x400;
-const BAR0 = 0x10;
+export const MODEL_PCI_COMMAND_IO = PCI_COMMAND_IO;
+export const MODEL_PCI_COMMAND_MEMORY = PCI_COMMAND_MEMORY;
+export const MODEL_PCI_COMMAND_MASTER = PCI_COMMAND_MASTER;
+export const MODEL_PCI_COMMAND_INTX_DISABLE = PCI_COMMAND_INTX_DISABLE;
+const BAR0 = PCI_BASE_ADDRESS_0;
 
 /** The read-only low bits of a BAR register: space, type, prefetchable. */
 export function modelBarFlags(b: ModelBar): number {
@@ -62,8 +70,8 @@ export function installModelBars(space: ConfigSpaceModel, bars: readonly ModelBa
     space.poke(BAR0 + 4 * i, 4, 0);
     space.setMasks(BAR0 + 4 * i, 4, {});
   }
-  space.poke(0x30, 4, 0);
-  space.setMasks(0x30, 4, {});
+  space.poke(PCI_ROM_ADDRESS, 4, 0);
+  space.setMasks(PCI_ROM_ADDRESS, 4, {});
   for (const b of bars) {
     const at = BAR0 + 4 * b.index;
     space.poke(at, 4, modelBarFlags(b));

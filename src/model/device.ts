@@ -3,6 +3,7 @@
 // transitional device) the legacy registers. Everything is synchronous; ModelBus wraps it in
 // the async Bus interface.
 import { pciMsixTableEntry, PCI_MSIX_FLAGS_ENABLE, PCI_MSIX_FLAGS_MASKALL } from '../pci/caps/msix.js';
+import { PCI_BASE_ADDRESS_0, PCI_BIST, PCI_COMMAND, PCI_STATUS, PCI_STATUS_INTERRUPT } from '../pci/header-regs.js';
 import { legacyDeviceConfigOffset, legacyHeaderStruct } from '../virtio/legacy.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
 import { legacySplitVringLayout } from '../vring/split-layout.js';
@@ -37,8 +38,6 @@ export interface VirtioPciDeviceOptions {
   readonly onKick?: (k: ModelKick) => void;
 }
 
-const PCI_STATUS_INTERRUPT = 0x08;
-
 export class VirtioPciDevice implements ModelBackendHost {
   readonly description: VirtioModelDescription;
   readonly core: VirtioModelCore;
@@ -72,9 +71,9 @@ export class VirtioPciDevice implements ModelBackendHost {
     const image = buildModelConfigImage(d);
     this.config = new ConfigSpaceModel(image.bytes, image.placed);
     installModelBars(this.config, d.bars);
-    this.config.setMasks(0x04, 2, { write: d.commandWritable ?? MODEL_DEFAULT_COMMAND_WRITABLE });
+    this.config.setMasks(PCI_COMMAND, 2, { write: d.commandWritable ?? MODEL_DEFAULT_COMMAND_WRITABLE });
     // No BIST: the start bit of a function that is not BIST-capable does nothing.
-    this.config.setMasks(0x0f, 1, {});
+    this.config.setMasks(PCI_BIST, 1, {});
 
     const vectors = d.msix?.vectors ?? 0;
     this.core = new VirtioModelCore(d.features | (this.backend?.features ?? 0n), d.queues, vectors);
@@ -122,7 +121,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   }
 
   get command(): number {
-    return this.config.peek(0x04, 2);
+    return this.config.peek(PCI_COMMAND, 2);
   }
 
   get busMaster(): boolean {
@@ -186,7 +185,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   }
 
   private assertIntx(cause: 'queue' | 'config'): void {
-    this.config.bytes[0x06] |= PCI_STATUS_INTERRUPT;
+    this.config.bytes[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
     this.interrupts.push({ kind: 'intx', cause });
   }
 
@@ -204,7 +203,7 @@ export class VirtioPciDevice implements ModelBackendHost {
 
   private readIsr(): number {
     const v = this.core.readIsr();
-    this.config.bytes[0x06] &= ~PCI_STATUS_INTERRUPT;
+    this.config.bytes[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
     return v;
   }
 
@@ -218,7 +217,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   private barBase(index: number): bigint {
     const b = this.description.bars.find((x) => x.index === index);
     if (!b) return 0n;
-    const at = 0x10 + 4 * index;
+    const at = PCI_BASE_ADDRESS_0 + 4 * index;
     const lo = this.config.peek(at, 4);
     if (b.kind === 'io') return BigInt((lo & ~0x3) >>> 0);
     const low = BigInt((lo & ~0xf) >>> 0);

@@ -3,6 +3,7 @@
 // the bytes those encoders produce. Also returns every placed structure, whose access columns
 // become the model's register semantics.
 import { PCI_CAP_ID } from '../pci/cap-ids.js';
+import { PCI_STATUS_CAP_LIST } from '../pci/config-space.js';
 import { pciHeaderType0 } from '../pci/header.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { pciExpCap } from '../pci/caps/pcie.js';
@@ -52,7 +53,7 @@ export function buildModelConfigImage(d: VirtioModelDescription): ModelConfigIma
       vendor_id: ids.vendorId,
       device_id: ids.deviceId,
       command: 0,
-      status: caps.length > 0 ? 0x10 : 0,
+      status: caps.length > 0 ? PCI_STATUS_CAP_LIST : 0,
       revision_id: ids.revision,
       prog_if: ids.progIf,
       subclass: ids.subclass,

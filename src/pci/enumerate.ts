@@ -4,6 +4,29 @@
 // the layers that implement a Bus (model, qtest) can enumerate without the driver.
 import type { Bus, PciAddress } from './bus.js';
 import { formatPciAddress } from './bus.js';
+import { PCI_HEADER_TYPE_MASK, PCI_HEADER_TYPE_MFD, PCI_STATUS_CAP_LIST } from './config-space.js';
+import { capPointerOffsetFor } from './header.js';
+import {
+  PCI_BASE_ADDRESS_0,
+  PCI_CAPABILITY_LIST,
+  PCI_COMMAND,
+  PCI_COMMAND_IO,
+  PCI_COMMAND_MASTER,
+  PCI_COMMAND_MEMORY,
+  PCI_HEADER_TYPE,
+  PCI_IO_BASE,
+  PCI_IO_BASE_UPPER16,
+  PCI_MEMORY_BASE,
+  PCI_PREF_BASE_UPPER32,
+  PCI_PREF_LIMIT_UPPER32,
+  PCI_PREF_MEMORY_BASE,
+  PCI_PRIMARY_BUS,
+  PCI_REVISION_ID,
+  PCI_ROM_ADDRESS,
+  PCI_ROM_ADDRESS1,
+  PCI_STATUS,
+  PCI_VENDOR_ID,
+} from './header-regs.js';
 import type { BarKind } from './types.js';
 
 export interface EnumeratedBar {
@@ -84,29 +107,6 @@ export class PciResourceError extends Error {
   }
 }
 
-// Config-space registers (type 0 / type 1 headers, PCI Local Bus spec).
-const VENDOR_ID = 0x00;
-const COMMAND = 0x04;
-const STATUS = 0x06;
-const REVISION_ID = 0x08;
-const HEADER_TYPE = 0x0e;
-const BAR0 = 0x10;
-const CAP_PTR = 0x34;
-const ROM_TYPE0 = 0x30;
-const ROM_TYPE1 = 0x38;
-const PRIMARY_BUS = 0x18;
-const IO_BASE = 0x1c;
-const MEM_BASE = 0x20;
-const PREF_BASE = 0x24;
-const PREF_BASE_UPPER = 0x28;
-const PREF_LIMIT_UPPER = 0x2c;
-const IO_BASE_UPPER = 0x30;
-
-const CMD_IO = 0x1;
-const CMD_MEM = 0x2;
-const CMD_MASTER = 0x4;
-const STATUS_CAP_LIST = 0x10;
-
 const IO_GRANULE = 0x1000n;
 const MEM_GRANULE = 0x100000n;
 const FOUR_GIB = 0x1_0000_0000n;
@@ -169,10 +169,10 @@ const alignUp = (v: bigint, a: bigint) => ((v + a - 1n) / a) * a;
  * so a looping list cannot hang it.
  */
 export async function findCapabilityOnBus(bus: Bus, fn: PciAddress, id: number): Promise<number | null> {
-  const status = await bus.configRead(fn, STATUS, 2);
-  if (status === 0xffff || (status & STATUS_CAP_LIST) === 0) return null;
-  const headerType = (await bus.configRead(fn, HEADER_TYPE, 1)) & 0x7f;
-  let ptr = (await bus.configRead(fn, headerType === 2 ? 0x14 : CAP_PTR, 1)) & 0xfc;
+  const status = await bus.configRead(fn, PCI_STATUS, 2);
+  if (status === 0xffff || (status & PCI_STATUS_CAP_LIST) === 0) return null;
+  const headerType = (await bus.configRead(fn, PCI_HEADER_TYPE, 1)) & PCI_HEADER_TYPE_MASK;
+  let ptr = (await bus.configRead(fn, capPointerOffsetFor(headerType) ?? PCI_CAPABILITY_LIST, 1)) & 0xfc;
   for (let ttl = 48; ttl > 0 && ptr >= 0x40; ttl--) {
     const word = await bus.configRead(fn, ptr, 2);
     if ((word & 0xff) === 0xff) return null;
@@ -198,12 +198,12 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
     const out: FnNode[] = [];
     for (let dev = 0; dev < 32; dev++) {
       const f0: PciAddress = { domain, bus: busNo, device: dev, function: 0 };
-      const id0 = await bus.configRead(f0, VENDOR_ID, 4);
+      const id0 = await bus.configRead(f0, PCI_VENDOR_ID, 4);
       if ((id0 & 0xffff) === 0xffff || (id0 & 0xffff) === 0) continue;
-      const multi = ((await bus.configRead(f0, HEADER_TYPE, 1)) & 0x80) !== 0;
+      const multi = ((await bus.configRead(f0, PCI_HEADER_TYPE, 1)) & PCI_HEADER_TYPE_MFD) !== 0;
       for (let fnNo = 0; fnNo < (multi ? 8 : 1); fnNo++) {
         const addr: PciAddress = { domain, bus: busNo, device: dev, function: fnNo };
-        const id = fnNo === 0 ? id0 : await bus.configRead(addr, VENDOR_ID, 4);
+        const id = fnNo === 0 ? id0 : await bus.configRead(addr, PCI_VENDOR_ID, 4);
         if ((id & 0xffff) === 0xffff || (id & 0xffff) === 0) continue;
         const node = await probeFunction(addr, id);
         out.push(node);
@@ -228,18 +228,18 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
   };
 
   const writeBusNumbers = async (addr: PciAddress, primary: number, secondary: number, subordinate: number) => {
-    const old = await bus.configRead(addr, PRIMARY_BUS, 4);
+    const old = await bus.configRead(addr, PCI_PRIMARY_BUS, 4);
     const v = (old & 0xff000000) | (subordinate << 16) | (secondary << 8) | primary;
-    await bus.configWrite(addr, PRIMARY_BUS, 4, v >>> 0);
+    await bus.configWrite(addr, PCI_PRIMARY_BUS, 4, v >>> 0);
   };
 
   const probeFunction = async (addr: PciAddress, id: number): Promise<FnNode> => {
-    const rev = await bus.configRead(addr, REVISION_ID, 4);
-    const ht = await bus.configRead(addr, HEADER_TYPE, 1);
-    const command = await bus.configRead(addr, COMMAND, 2);
-    const headerType = ht & 0x7f;
+    const rev = await bus.configRead(addr, PCI_REVISION_ID, 4);
+    const ht = await bus.configRead(addr, PCI_HEADER_TYPE, 1);
+    const command = await bus.configRead(addr, PCI_COMMAND, 2);
+    const headerType = ht & PCI_HEADER_TYPE_MASK;
     // Decoding off while BARs read back size masks, so no half-programmed BAR claims addresses.
-    if (command & (CMD_IO | CMD_MEM)) await bus.configWrite(addr, COMMAND, 2, command & ~(CMD_IO | CMD_MEM));
+    if (command & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) await bus.configWrite(addr, PCI_COMMAND, 2, command & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
     const barCount = headerType === 0 ? 6 : headerType === 1 ? 2 : 1;
     const bars: SizedBar[] = [];
     for (let i = 0; i < barCount; i++) {
@@ -249,10 +249,10 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
         if (bar.kind === 'mem64') i++;
       }
     }
-    const rom = headerType === 2 ? null : await sizeRom(addr, headerType === 0 ? ROM_TYPE0 : ROM_TYPE1);
+    const rom = headerType === 2 ? null : await sizeRom(addr, headerType === 0 ? PCI_ROM_ADDRESS : PCI_ROM_ADDRESS1);
     let bridge: BridgeNode | null = null;
     if (headerType === 1) bridge = await probeBridge(addr);
-    if (!assign && command & (CMD_IO | CMD_MEM)) await bus.configWrite(addr, COMMAND, 2, command);
+    if (!assign && command & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) await bus.configWrite(addr, PCI_COMMAND, 2, command);
     return {
       address: addr,
       vendorId: id & 0xffff,
@@ -260,7 +260,7 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
       revision: rev & 0xff,
       classCode: rev >>> 8,
       headerType,
-      multiFunction: (ht & 0x80) !== 0,
+      multiFunction: (ht & PCI_HEADER_TYPE_MFD) !== 0,
       command,
       bars,
       rom,
@@ -269,7 +269,7 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
   };
 
   const sizeBar = async (addr: PciAddress, i: number, barCount: number): Promise<SizedBar | null> => {
-    const off = BAR0 + 4 * i;
+    const off = PCI_BASE_ADDRESS_0 + 4 * i;
     const orig = await bus.configRead(addr, off, 4);
     await bus.configWrite(addr, off, 4, 0xffffffff);
     const mask = await bus.configRead(addr, off, 4);
@@ -310,16 +310,16 @@ export async function enumeratePci(bus: Bus, options: EnumerateOptions = {}): Pr
   };
 
   const probeBridge = async (addr: PciAddress): Promise<BridgeNode> => {
-    const busNumbers = await bus.configRead(addr, PRIMARY_BUS, 4);
+    const busNumbers = await bus.configRead(addr, PCI_PRIMARY_BUS, 4);
     // A window is implemented when its base register keeps the bits we write.
-    const ioOrig = await bus.configRead(addr, IO_BASE, 2);
-    await bus.configWrite(addr, IO_BASE, 2, 0xf0f0);
-    const ioProbe = await bus.configRead(addr, IO_BASE, 2);
-    await bus.configWrite(addr, IO_BASE, 2, ioOrig);
-    const prefOrig = await bus.configRead(addr, PREF_BASE, 4);
-    await bus.configWrite(addr, PREF_BASE, 4, 0xfff0fff0);
-    const prefProbe = await bus.configRead(addr, PREF_BASE, 4);
-    await bus.configWrite(addr, PREF_BASE, 4, prefOrig);
+    const ioOrig = await bus.configRead(addr, PCI_IO_BASE, 2);
+    await bus.configWrite(addr, PCI_IO_BASE, 2, 0xf0f0);
+    const ioProbe = await bus.configRead(addr, PCI_IO_BASE, 2);
+    await bus.configWrite(addr, PCI_IO_BASE, 2, ioOrig);
+    const prefOrig = await bus.configRead(addr, PCI_PREF_MEMORY_BASE, 4);
+    await bus.configWrite(addr, PCI_PREF_MEMORY_BASE, 4, 0xfff0fff0);
+    const prefProbe = await bus.configRead(addr, PCI_PREF_MEMORY_BASE, 4);
+    await bus.configWrite(addr, PCI_PREF_MEMORY_BASE, 4, prefOrig);
     return {
       primary: busNumbers & 0xff,
       secondary: (busNumbers >> 8) & 0xff,
@@ -452,26 +452,26 @@ async function program(bus: Bus, node: FnNode, enable: boolean): Promise<void> {
     const io = br.io ?? { base: 0x1000n, limit: 0xfffn };
     const ioBase = Number(io.base), ioLimit = Number(io.limit);
     if (br.hasIo) {
-      if (br.io32) await bus.configWrite(a, IO_BASE_UPPER, 4, (((ioLimit >>> 16) << 16) | (ioBase >>> 16)) >>> 0);
-      await bus.configWrite(a, IO_BASE, 2, (((ioLimit >> 8) & 0xf0) << 8) | ((ioBase >> 8) & 0xf0));
+      if (br.io32) await bus.configWrite(a, PCI_IO_BASE_UPPER16, 4, (((ioLimit >>> 16) << 16) | (ioBase >>> 16)) >>> 0);
+      await bus.configWrite(a, PCI_IO_BASE, 2, (((ioLimit >> 8) & 0xf0) << 8) | ((ioBase >> 8) & 0xf0));
     }
     // Memory: bits 31:20 in bits 15:4 of the base and limit words.
     const mem = br.mem ?? { base: 0x100000n, limit: 0xfffffn };
-    await bus.configWrite(a, MEM_BASE, 4, memWord(mem.base, mem.limit));
+    await bus.configWrite(a, PCI_MEMORY_BASE, 4, memWord(mem.base, mem.limit));
     if (br.hasPref) {
       const pref = br.pref ?? { base: 0x100000n, limit: 0xfffffn };
       if (br.pref64) {
-        await bus.configWrite(a, PREF_BASE_UPPER, 4, Number(pref.base >> 32n) >>> 0);
-        await bus.configWrite(a, PREF_LIMIT_UPPER, 4, Number(pref.limit >> 32n) >>> 0);
+        await bus.configWrite(a, PCI_PREF_BASE_UPPER32, 4, Number(pref.base >> 32n) >>> 0);
+        await bus.configWrite(a, PCI_PREF_LIMIT_UPPER32, 4, Number(pref.limit >> 32n) >>> 0);
       }
-      await bus.configWrite(a, PREF_BASE, 4, memWord(pref.base, pref.limit));
+      await bus.configWrite(a, PCI_PREF_MEMORY_BASE, 4, memWord(pref.base, pref.limit));
     }
   }
   if (enable) {
-    const cmd = await bus.configRead(a, COMMAND, 2);
-    await bus.configWrite(a, COMMAND, 2, cmd | CMD_IO | CMD_MEM | CMD_MASTER);
-  } else if (node.command & (CMD_IO | CMD_MEM)) {
-    await bus.configWrite(a, COMMAND, 2, node.command);
+    const cmd = await bus.configRead(a, PCI_COMMAND, 2);
+    await bus.configWrite(a, PCI_COMMAND, 2, cmd | PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+  } else if (node.command & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)) {
+    await bus.configWrite(a, PCI_COMMAND, 2, node.command);
   }
 }
 

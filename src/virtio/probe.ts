@@ -7,6 +7,9 @@ import { hex } from '../bytes/hex.js';
 import { readU16 } from '../bytes/window.js';
 import type { Bar, BarKind, ConfigSpace } from '../pci/types.js';
 import { PCI_CAP_ID } from '../pci/cap-ids.js';
+import { PCI_STATUS_CAP_LIST } from '../pci/config-space.js';
+import { pciHeaderType0 } from '../pci/header.js';
+import { PCI_BASE_ADDRESS_0, PCI_CAPABILITY_LIST, PCI_STATUS } from '../pci/header-regs.js';
 import { msixLayout, type MsixPlacement } from '../pci/msix-check.js';
 import {
   decodeVirtioCap,
@@ -336,12 +339,12 @@ function readMsix(cs: ConfigSpace, opts: ProbeOptions): VirtioMsix | null {
 
 /** True when the capability list goes on past the known bytes (a short dump). */
 function capListCut(cs: ConfigSpace): boolean {
-  if (cs.length < 0x08) return true;
-  if (!(readU16(cs.bytes, 0x06) & 0x10)) return false;
-  if (0x34 >= cs.length) return true;
+  if (cs.length < PCI_STATUS + 2) return true;
+  if (!(readU16(cs.bytes, PCI_STATUS) & PCI_STATUS_CAP_LIST)) return false;
+  if (PCI_CAPABILITY_LIST >= cs.length) return true;
   const last = cs.capabilities[cs.capabilities.length - 1];
-  const next = (last ? last.next : cs.bytes[0x34]) & 0xfc;
-  return next >= 0x40 && next >= cs.length;
+  const next = (last ? last.next : cs.bytes[PCI_CAPABILITY_LIST]) & 0xfc;
+  return next >= pciHeaderType0.size && next >= cs.length;
 }
 
 /**
@@ -467,7 +470,7 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   // Classification and the legacy interface.
   const hasModern = common !== null;
   const cut = capListCut(cs);
-  if (cut) diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', 0x34, `the capability list continues past the ${cs.length} known bytes`));
+  if (cut) diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', PCI_CAPABILITY_LIST, `the capability list continues past the ${cs.length} known bytes`));
   let kind: VirtioPciKind;
   // Linux's vp_modern_probe: no common is -ENODEV (legacy driver next), no ISR or notify -EINVAL.
   if (!identity.transitionalId) kind = hasModern && isr !== null && notify !== null ? 'modern' : 'modern-incomplete';
@@ -494,9 +497,9 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
     let bar: VirtioBarRef | null = null;
     if (r.ok) {
       bar = r.bar;
-      if (bar.space !== 'io') diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_NOT_IO', 0x10, 'legacy BAR0 is a memory BAR'));
+      if (bar.space !== 'io') diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_NOT_IO', PCI_BASE_ADDRESS_0, 'legacy BAR0 is a memory BAR'));
     } else if (kind === 'legacy-only') {
-      diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_MISSING', 0x10, 'legacy interface without a usable BAR0'));
+      diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_MISSING', PCI_BASE_ADDRESS_0, 'legacy interface without a usable BAR0'));
     }
     legacy = { bar, msixEnabled, deviceConfigOffset: legacyDeviceConfigOffset(msixEnabled) };
   }
