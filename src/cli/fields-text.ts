@@ -5,7 +5,7 @@ import { hexDigits } from '../bytes/hex.js';
 import { readU16, readU32, readU64 } from '../bytes/window.js';
 import type { Region } from '../layout/annotate.js';
 import { displayedAddress, type BitDisplay } from '../layout/display.js';
-import { type BitSpec, type FieldInfo } from '../layout/struct.js';
+import type { BitSpec, FieldInfo } from '../layout/struct.js';
 
 /** `00` … `ff`. */
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
@@ -164,7 +164,6 @@ function formattedBits(bytes: Uint8Array, o: number, f: FieldInfo, fmts: readonl
 // What regionLines needs of a field table, worked out once per table (and set of fields
 // left out): a dump of thousands of functions prints the same tables over and over.
 interface RegionPlan {
-  readonly struct: string | undefined;
   readonly indent: string;
   /** Each line's start: the indent, the field name padded to the table's longest, two blanks. */
   readonly prefixes: readonly string[];
@@ -177,15 +176,14 @@ interface RegionPlan {
 const NO_SKIP: ReadonlySet<string> = new Set();
 const PLANS = new WeakMap<readonly FieldInfo[], Map<ReadonlySet<string>, RegionPlan[]>>();
 
-function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, struct: string | undefined, indent: string): RegionPlan {
+function planOf(fields: readonly FieldInfo[], skip: ReadonlySet<string>, indent: string): RegionPlan {
   let bySkip = PLANS.get(fields);
   if (!bySkip) PLANS.set(fields, (bySkip = new Map()));
   let plans = bySkip.get(skip);
   if (!plans) bySkip.set(skip, (plans = []));
-  for (const q of plans) if (q.indent === indent && q.struct === struct) return q;
+  for (const q of plans) if (q.indent === indent) return q;
   const w = fields.reduce((m, f) => Math.max(m, f.name.length), 0);
   const p: RegionPlan = {
-    struct,
     indent,
     prefixes: fields.map((f) => `${indent}${f.name.padEnd(w)}  `),
     shown: fields.map((f) => !skip.has(f.name)),
@@ -216,7 +214,7 @@ export function regionLines(
   into: string[] = [],
 ): string[] {
   const fields = r.fields;
-  const plan = planOf(fields, skip ?? NO_SKIP, r.struct, indent);
+  const plan = planOf(fields, skip ?? NO_SKIP, indent);
   const prefixes = plan.prefixes;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];

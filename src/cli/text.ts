@@ -205,8 +205,8 @@ function bridgeLines(cs: ConfigSpace, T: string): string[] {
     const up = (k: BridgeField) => BigInt(n(k) ?? 0) << BigInt(top);
     win(
       label,
-      displayedAddress(base.address.display, bitValue(rb, base.address)) | (wide ? up(upper[0]) : 0n),
-      displayedAddress(limit.address.display, bitValue(rl, limit.address)) | (wide ? up(upper[1]) : 0n),
+      BigInt(displayedAddress(base.address.display, bitValue(rb, base.address))) | (wide ? up(upper[0]) : 0n),
+      BigInt(displayedAddress(limit.address.display, bitValue(rl, limit.address))) | (wide ? up(upper[1]) : 0n),
       wide ? top + pciHeaderType1.field(upper[0]).size * 8 : top,
     );
   }

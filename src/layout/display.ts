@@ -16,9 +16,11 @@ export interface BitDisplay {
   readonly names?: readonly string[];
 }
 
-/** The byte address a `shift` range's value `x` stands for (the limit's low bits set). */
-export function displayedAddress(d: BitDisplay, x: number | bigint): bigint {
-  const shift = BigInt(d.shift ?? 0);
-  const v = BigInt(x) << shift;
-  return d.limit ? v | ((1n << shift) - 1n) : v;
+/**
+ * The byte address a `shift` range's value `x` stands for (the limit's low bits set). Bit ranges
+ * are inside 32-bit registers, so the address is below 2^32: a number, exact.
+ */
+export function displayedAddress(d: BitDisplay, x: number): number {
+  const scale = 2 ** (d.shift ?? 0);
+  return x * scale + (d.limit ? scale - 1 : 0);
 }
