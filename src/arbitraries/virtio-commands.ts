@@ -19,7 +19,16 @@ import {
   VIRTIO_CONFIG_S_FEATURES_OK,
   VIRTIO_PCI_COMMON_CFG_OFFSETS as C,
 } from '../virtio/common-cfg.js';
-import { VIRTIO_BLK_S_OK, VIRTIO_BLK_SECTOR_SIZE, VIRTIO_BLK_T_FLUSH, VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, virtioBlkOutHdr } from '../virtio/devices/blk.js';
+import {
+  VIRTIO_BLK_F_FLUSH,
+  VIRTIO_BLK_S_OK,
+  VIRTIO_BLK_SECTOR_SIZE,
+  VIRTIO_BLK_T_FLUSH,
+  VIRTIO_BLK_T_IN,
+  VIRTIO_BLK_T_OUT,
+  virtioBlkOutHdr,
+} from '../virtio/devices/blk.js';
+import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { notifyAddress } from '../virtio/notify.js';
 import { probeVirtio, type VirtioTransport } from '../virtio/probe.js';
 import { virtioVendorCapDecoder } from '../virtio/vendor-hook.js';
@@ -28,12 +37,13 @@ import { packedVringAddrs, PackedVringDriver } from '../vring/packed-ring.js';
 import { splitVringLayout } from '../vring/split-layout.js';
 import { splitVringAddrs, SplitVringDriver } from '../vring/split-ring.js';
 
-const F_VERSION_1 = 1n << 32n;
-const F_INDIRECT_DESC = 1n << 28n;
-const F_EVENT_IDX = 1n << 29n;
-const F_RING_PACKED = 1n << 34n;
-/** VIRTIO_BLK_F_FLUSH: a virtio-blk driver must negotiate it before it sends VIRTIO_BLK_T_FLUSH. */
-const F_BLK_FLUSH = 1n << 9n;
+// Feature masks, from the one table of feature bits (virtio/features.ts, devices/blk.ts).
+const F_VERSION_1 = 1n << BigInt(VIRTIO_F_VERSION_1);
+const F_INDIRECT_DESC = 1n << BigInt(VIRTIO_F_INDIRECT_DESC);
+const F_EVENT_IDX = 1n << BigInt(VIRTIO_F_EVENT_IDX);
+const F_RING_PACKED = 1n << BigInt(VIRTIO_F_RING_PACKED);
+/** A virtio-blk driver must negotiate VIRTIO_BLK_F_FLUSH before it sends VIRTIO_BLK_T_FLUSH. */
+const F_BLK_FLUSH = 1n << BigInt(VIRTIO_BLK_F_FLUSH);
 const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
 
 /** A virtio function reachable through a Bus, with its BARs assigned and decoding enabled. */

@@ -31,7 +31,7 @@ import {
   VIRTIO_BLK_F_WRITE_ZEROES,
 } from '../virtio/devices/blk.js';
 import { VIRTIO_CONFIG_S_DRIVER_OK } from '../virtio/common-cfg.js';
-import { VIRTIO_F_RING_PACKED } from '../virtio/features.js';
+import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_PACKED } from '../virtio/features.js';
 import { PackedVringDevice } from '../vring/packed-ring.js';
 import { SplitVringDevice } from '../vring/split-ring.js';
 import type { VringBuffer } from '../vring/walk.js';
@@ -41,8 +41,6 @@ import type { ModelKick } from './notify.js';
 
 const SECTOR = VIRTIO_BLK_SECTOR_SIZE;
 const HEADER = virtioBlkOutHdr.size;
-const F_INDIRECT_DESC = 28;
-const F_EVENT_IDX = 29;
 
 export interface ModelBlkOptions {
   /** Disk contents; length a multiple of 512 (default: 64 KiB of zeros). */
@@ -176,14 +174,14 @@ export class VirtioBlkModelBackend implements VirtioModelBackend {
     let r = this.rings.get(q.index);
     if (r) return r;
     const core = this.host!.core;
-    const indirectDesc = core.hasNegotiated(F_INDIRECT_DESC);
+    const indirectDesc = core.hasNegotiated(VIRTIO_F_INDIRECT_DESC);
     const mem = this.host!.memory;
     if (core.hasNegotiated(VIRTIO_F_RING_PACKED)) {
       r = { kind: 'packed', dev: new PackedVringDevice(mem, { desc: q.desc, driver: q.driver, device: q.device }, q.size, { indirectDesc }) };
     } else {
       r = {
         kind: 'split',
-        dev: new SplitVringDevice(mem, { desc: q.desc, avail: q.driver, used: q.device }, q.size, { indirectDesc, eventIdx: core.hasNegotiated(F_EVENT_IDX) }),
+        dev: new SplitVringDevice(mem, { desc: q.desc, avail: q.driver, used: q.device }, q.size, { indirectDesc, eventIdx: core.hasNegotiated(VIRTIO_F_EVENT_IDX) }),
       };
     }
     this.rings.set(q.index, r);

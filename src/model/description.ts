@@ -1,8 +1,10 @@
 // What a model virtio-pci function looks like: which BAR holds which structure, how the
 // capabilities are ordered and placed, the queues and features. A description is plain data,
 // so presets, random test descriptions and hand-written ones go through the same code.
-import type { PciExpCap } from '../pci/caps/pcie.js';
-import type { PciPmCap } from '../pci/caps/pm.js';
+import { pciMsixCap } from '../pci/caps/msix.js';
+import { pciExpCap, type PciExpCap } from '../pci/caps/pcie.js';
+import { pciPmCap, type PciPmCap } from '../pci/caps/pm.js';
+import { virtioPciCap, virtioPciCfgCap, virtioPciNotifyCap } from '../virtio/caps.js';
 import type { CommonCfgLayout } from '../virtio/common-cfg.js';
 import type { ModelBar } from './bars.js';
 
@@ -95,15 +97,16 @@ export interface VirtioModelDescription {
   readonly commandWritable?: number;
 }
 
+/** Bytes of each capability the model places: its structure's size. */
 export const MODEL_CAP_SIZES: Readonly<Record<ModelCapKind, number>> = {
-  common: 16,
-  isr: 16,
-  device: 16,
-  notify: 20,
-  pci_cfg: 20,
-  msix: 12,
-  pcie: 60,
-  pm: 8,
+  common: virtioPciCap.size,
+  isr: virtioPciCap.size,
+  device: virtioPciCap.size,
+  notify: virtioPciNotifyCap.size,
+  pci_cfg: virtioPciCfgCap.size,
+  msix: pciMsixCap.size,
+  pcie: pciExpCap.size,
+  pm: pciPmCap.size,
 };
 
 /** QEMU's writable Command bits, observed by writing 0xffff to a virtio-pci function. */
