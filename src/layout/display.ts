@@ -24,3 +24,8 @@ export function displayedAddress(d: BitDisplay, x: number): number {
   const scale = 2 ** (d.shift ?? 0);
   return x * scale + (d.limit ? scale - 1 : 0);
 }
+
+/** The count an N-1 range's value `x` stands for (x itself when the range is not N-1). */
+export function displayedCount(d: BitDisplay | undefined, x: number): number {
+  return d?.minusOne ? x + 1 : x;
+}

@@ -1,5 +1,6 @@
 // MSI-X capability (ID 0x11) and the 16-byte entry of its vector table (which lives in a BAR).
-import { bit, bits, struct, u16, u32, u8, type ValueOf } from '../../layout/struct.js';
+import { displayedAddress, displayedCount } from '../../layout/display.js';
+import { bit, bits, bitValue, struct, u16, u32, u8, type BitSpec, type ValueOf } from '../../layout/struct.js';
 import { type CapDecoder } from './common.js';
 import * as gen from './msix.gen.js';
 
@@ -50,22 +51,36 @@ export interface PciMsixInfo {
   pba_offset?: number;
 }
 
+/** A bit range of the capability, as its table declares it. */
+function msixBits(field: 'message_control' | 'table' | 'pba', name: string): BitSpec {
+  const b = pciMsixCap.field(field).bits?.find((x) => x.name === name);
+  if (!b) throw new Error(`pci_msix_cap.${field} has no bits ${name}`);
+  return b;
+}
+
+// The info reads the registers as the table says (Table Size is N-1, offsets are bits 31:3).
+const TABLE_SIZE = msixBits('message_control', 'table_size');
+const TABLE_BIR = msixBits('table', 'bir');
+const TABLE_OFFSET = msixBits('table', 'offset');
+const PBA_BIR = msixBits('pba', 'bir');
+const PBA_OFFSET = msixBits('pba', 'offset');
+
 export const msixCapDecoder: CapDecoder<Partial<gen.pci_msix_cap>, PciMsixInfo> = {
   layout: (ctx) => [{ struct: pciMsixCap, offset: ctx.pos }],
   info: (f) => {
     const out: PciMsixInfo = {};
     if (typeof f.message_control === 'number') {
-      out.table_size = (f.message_control & PCI_MSIX_FLAGS_QSIZE) + 1;
+      out.table_size = displayedCount(TABLE_SIZE.display, bitValue(f.message_control, TABLE_SIZE));
       out.function_mask = (f.message_control & PCI_MSIX_FLAGS_MASKALL) !== 0;
       out.enable = (f.message_control & PCI_MSIX_FLAGS_ENABLE) !== 0;
     }
     if (typeof f.table === 'number') {
-      out.table_bir = f.table & PCI_MSIX_BIR_MASK;
-      out.table_offset = (f.table & PCI_MSIX_OFFSET_MASK) >>> 0;
+      out.table_bir = bitValue(f.table, TABLE_BIR);
+      out.table_offset = displayedAddress(TABLE_OFFSET.display!, bitValue(f.table, TABLE_OFFSET));
     }
     if (typeof f.pba === 'number') {
-      out.pba_bir = f.pba & PCI_MSIX_BIR_MASK;
-      out.pba_offset = (f.pba & PCI_MSIX_OFFSET_MASK) >>> 0;
+      out.pba_bir = bitValue(f.pba, PBA_BIR);
+      out.pba_offset = displayedAddress(PBA_OFFSET.display!, bitValue(f.pba, PBA_OFFSET));
     }
     return out;
   },
