@@ -4,6 +4,9 @@
 import { diag, type Diagnostic } from '../bytes/diagnostic.js';
 import { hex } from '../bytes/hex.js';
 import { readU32 } from '../bytes/window.js';
+import { displayedAddress } from '../layout/display.js';
+import { bitValue } from '../layout/struct.js';
+import { PCI_ROM_BITS } from './header.js';
 import { PCI_DIAGNOSTICS } from './diagnostics.js';
 import type { Bar, BarKind, DecodeOptions, ExpansionRom } from './types.js';
 
@@ -106,10 +109,13 @@ export function decodeBarRegisters(bytes: Uint8Array, base: number, count: numbe
   return out;
 }
 
+// The ROM register's bits as the header table declares them: enable, and address bits 31:11.
+const [ROM_ENABLE, , ROM_ADDRESS] = PCI_ROM_BITS;
+
 /** The expansion ROM register at `offset` (0 or 0xffffffff: none, as pciutils reads dumps). */
 export function decodeExpansionRom(bytes: Uint8Array, offset: number, length: number): ExpansionRom | null {
   if (offset + 4 > length) return null;
   const raw = readU32(bytes, offset);
   if (raw === 0 || raw === 0xffffffff) return null;
-  return { offset, address: BigInt((raw & PCI_ROM_ADDRESS_MASK) >>> 0), enabled: (raw & 1) === 1, raw };
+  return { offset, address: BigInt(displayedAddress(ROM_ADDRESS.display!, bitValue(raw, ROM_ADDRESS))), enabled: bitValue(raw, ROM_ENABLE) === 1, raw };
 }
