@@ -7,6 +7,7 @@ import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { buildVirtioCap } from '../virtio/caps.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
+import { VIRTIO_PCI_MODERN_DEVICE_BASE, VIRTIO_TRANSITIONAL_DEVICE_IDS } from '../virtio/ids.js';
 import type { VirtioDiagnosticCode } from '../virtio/diagnostics.js';
 import { alignUp, barFields, placeCapChain, pow2AtLeast, writeType0Header, type ArbBar, type ArbBarKind, type ChainPlan } from './place.js';
 import { hexRows, printable, showBars, showHex } from './show.js';
@@ -56,11 +57,13 @@ export interface GenTransport {
 }
 
 /** Transitional PCI device IDs (virtio spec 4.1.2.1) by device type. */
-export const TRANSITIONAL_DEVICE_ID: Readonly<Record<number, number>> = { 1: 0x1000, 2: 0x1001, 5: 0x1002, 3: 0x1003, 8: 0x1004, 4: 0x1005, 9: 0x1009 };
+export const TRANSITIONAL_DEVICE_ID: Readonly<Record<number, number>> = Object.fromEntries(
+  Object.entries(VIRTIO_TRANSITIONAL_DEVICE_IDS).map(([id, type]) => [type, Number(id)]),
+);
 
 /** PCI device ID of a transport: transitional or 0x1040 + type. */
 export function transportDeviceId(g: Pick<GenTransport, 'deviceType' | 'transitional'>): number {
-  return g.transitional ? TRANSITIONAL_DEVICE_ID[g.deviceType] : 0x1040 + g.deviceType;
+  return g.transitional ? TRANSITIONAL_DEVICE_ID[g.deviceType] : VIRTIO_PCI_MODERN_DEVICE_BASE + g.deviceType;
 }
 
 /** Offsets of each capability in the image, in list order (MSI-X included at `msixAt`). */

@@ -20,6 +20,7 @@ import {
   VIRTIO_CONFIG_S_NEEDS_RESET,
   VIRTIO_PCI_COMMON_CFG_OFFSETS,
 } from '../virtio/common-cfg.js';
+import { VIRTIO_PCI_DEVICE_ID_MAX, VIRTIO_PCI_DEVICE_ID_MIN, VIRTIO_PCI_MODERN_DEVICE_BASE, VIRTIO_PCI_VENDOR_ID } from '../virtio/ids.js';
 import { featureBitList, VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_RING_PACKED, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { legacyQueuePfn, virtioLegacyHeader, VIRTIO_PCI_LEGACY_QUEUE_NOTIFY } from '../virtio/legacy.js';
 import { encodePackedNotification, encodeSplitNotification, notifyAddress, type NotifyAddress } from '../virtio/notify.js';
@@ -34,7 +35,6 @@ import { enumeratePci, findCapabilityOnBus, type EnumeratedFunction, type Enumer
 import { VirtioDriverError } from './errors.js';
 import { BusMirrorMemory, GuestRamAllocator } from './guest-memory.js';
 
-const VIRTIO_VENDOR_ID = 0x1af4;
 
 export type VirtioDriverPath = 'modern' | 'legacy';
 
@@ -148,7 +148,7 @@ export async function readConfigImage(bus: Bus, fn: PciAddress, size: 256 | 4096
 /** Enumerate (assigning BARs) and return the virtio functions. */
 export async function findVirtioFunctions(bus: Bus, options: EnumerateOptions = {}): Promise<EnumeratedFunction[]> {
   const all = await enumeratePci(bus, options);
-  return all.filter((f) => f.vendorId === VIRTIO_VENDOR_ID && f.deviceId >= 0x1000 && f.deviceId <= 0x107f);
+  return all.filter((f) => f.vendorId === VIRTIO_PCI_VENDOR_ID && f.deviceId >= VIRTIO_PCI_DEVICE_ID_MIN && f.deviceId <= VIRTIO_PCI_DEVICE_ID_MAX);
 }
 
 export class VirtioPciDriver {
@@ -600,10 +600,10 @@ export interface OpenVirtioOptions extends VirtioDriverOptions {
 /** Enumerate the bus, pick a virtio function and initialise it. */
 export async function openVirtioPci(bus: Bus, options: OpenVirtioOptions = {}): Promise<VirtioPciDriver> {
   const fns = Array.isArray(options.enumerate)
-    ? (options.enumerate as readonly EnumeratedFunction[]).filter((f) => f.vendorId === VIRTIO_VENDOR_ID)
+    ? (options.enumerate as readonly EnumeratedFunction[]).filter((f) => f.vendorId === VIRTIO_PCI_VENDOR_ID)
     : await findVirtioFunctions(bus, options.enumerate as EnumerateOptions | undefined);
   const same = (a: PciAddress, b: PciAddress) => a.domain === b.domain && a.bus === b.bus && a.device === b.device && a.function === b.function;
-  const typeOf = (f: EnumeratedFunction) => (f.deviceId >= 0x1040 ? f.deviceId - 0x1040 : null);
+  const typeOf = (f: EnumeratedFunction) => (f.deviceId >= VIRTIO_PCI_MODERN_DEVICE_BASE ? f.deviceId - VIRTIO_PCI_MODERN_DEVICE_BASE : null);
   const pick = fns.find((f) => (options.slot ? same(f.address, options.slot) : options.deviceType === undefined || typeOf(f) === null || typeOf(f) === options.deviceType));
   if (!pick) throw new VirtioDriverError('NOT_VIRTIO', options.slot ? `no virtio function at ${formatPciAddress(options.slot)}` : 'no virtio function on the bus');
   return VirtioPciDriver.init(bus, pick, options);

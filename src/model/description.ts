@@ -6,6 +6,7 @@ import { pciExpCap, type PciExpCap } from '../pci/caps/pcie.js';
 import { pciPmCap, type PciPmCap } from '../pci/caps/pm.js';
 import { virtioPciCap, virtioPciCfgCap, virtioPciNotifyCap } from '../virtio/caps.js';
 import type { CommonCfgLayout } from '../virtio/common-cfg.js';
+import { VIRTIO_PCI_DEVICE_ID_MIN, VIRTIO_PCI_MODERN_DEVICE_BASE, VIRTIO_PCI_VENDOR_ID, VIRTIO_TRANSITIONAL_DEVICE_IDS } from '../virtio/ids.js';
 import type { ModelBar } from './bars.js';
 
 /** A structure placed inside a BAR. */
@@ -152,9 +153,9 @@ export function defaultModelIds(d: VirtioModelDescription): ModelPciIds {
   const transitional = d.legacy !== undefined;
   const cls = DEVICE_CLASS[d.deviceType] ?? [0xff, 0x00, 0x00];
   const base: ModelPciIds = {
-    vendorId: 0x1af4,
-    deviceId: transitional ? (TRANSITIONAL_IDS[d.deviceType] ?? 0x1000) : 0x1040 + d.deviceType,
-    subsystemVendorId: 0x1af4,
+    vendorId: VIRTIO_PCI_VENDOR_ID,
+    deviceId: transitional ? (TRANSITIONAL_IDS[d.deviceType] ?? VIRTIO_PCI_DEVICE_ID_MIN) : VIRTIO_PCI_MODERN_DEVICE_BASE + d.deviceType,
+    subsystemVendorId: VIRTIO_PCI_VENDOR_ID,
     subsystemId: transitional ? d.deviceType : 0x1100,
     revision: transitional ? 0 : 1,
     baseClass: cls[0],
@@ -165,7 +166,8 @@ export function defaultModelIds(d: VirtioModelDescription): ModelPciIds {
 }
 
 // Transitional device IDs (virtio spec 4.1.2.1).
-const TRANSITIONAL_IDS: Readonly<Record<number, number>> = { 1: 0x1000, 2: 0x1001, 5: 0x1002, 3: 0x1003, 8: 0x1004, 4: 0x1005, 9: 0x1009 };
+/** Transitional device ID by device type: virtio/ids.ts's table, inverted. */
+const TRANSITIONAL_IDS: Readonly<Record<number, number>> = Object.fromEntries(Object.entries(VIRTIO_TRANSITIONAL_DEVICE_IDS).map(([id, type]) => [type, Number(id)]));
 // Class codes QEMU gives its virtio-pci devices (block: mass storage/SCSI, net: ethernet,
 // console: other communication); everything else here gets 'other' (0xff).
 const DEVICE_CLASS: Readonly<Record<number, readonly [number, number, number]>> = {

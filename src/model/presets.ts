@@ -2,6 +2,7 @@
 // docs/model.md; the QEMU ones were checked against qemu-system-x86_64 7.2 config reads.
 import type { CommonCfgLayout } from '../virtio/common-cfg.js';
 import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_RING_RESET, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
+import { VIRTIO_PCI_MODERN_DEVICE_BASE } from '../virtio/ids.js';
 import type { ModelBar } from './bars.js';
 import { appendedCapOrder, prependedCapOrder, type ModelCapEntry, type ModelNotifyRegion, type ModelQueue, type VirtioModelDescription } from './description.js';
 
@@ -138,7 +139,7 @@ export function cloudHypervisorPreset(o: ModelPresetOptions = {}): VirtioModelDe
   const { deviceType, queues, features, vectors } = defaults(o);
   const creation: Omit<ModelCapEntry, 'at'>[] = [{ kind: 'common' }, { kind: 'isr' }, { kind: 'device' }, { kind: 'notify' }, { kind: 'pci_cfg' }];
   if (vectors > 0) creation.push({ kind: 'msix' });
-  const deviceId = 0x1040 + deviceType;
+  const deviceId = VIRTIO_PCI_MODERN_DEVICE_BASE + deviceType;
   return {
     name: 'cloud-hypervisor',
     deviceType,
