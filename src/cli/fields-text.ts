@@ -4,7 +4,7 @@
 import { hexDigits } from '../bytes/hex.js';
 import { readU16, readU32, readU64 } from '../bytes/window.js';
 import type { Region } from '../layout/annotate.js';
-import { displayedAddress, type BitDisplay } from '../layout/display.js';
+import { displayedAddress, displayedCount, type BitDisplay } from '../layout/display.js';
 import type { BitSpec, FieldInfo } from '../layout/struct.js';
 
 /** `00` … `ff`. */
@@ -76,7 +76,7 @@ function displayText(b: BitSpec, d: BitDisplay): (x: number) => string {
   }
   if (d.minusOne) {
     const unit = d.minusOne;
-    return (x) => `${label}${x} (N-1: ${x + 1} ${unit})`;
+    return (x) => `${label}${x} (N-1: ${displayedCount(d, x)} ${unit})`;
   }
   return (x) => label + '0x' + displayedAddress(d, x).toString(16);
 }

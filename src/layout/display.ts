@@ -1,6 +1,7 @@
-// What a bit range means to a reader, declared beside the bit in its table: the CLI text
-// (and the bridge window summary) read it from there rather than keeping rules of their own.
-// It changes nothing that is decoded or encoded (and so no generated codec).
+// What a bit range means to a reader, declared beside the bit in its table: the CLI text, the
+// bridge window summary and the derived values of the JSON (MSI-X sizes and offsets, the ROM
+// address) read it from there rather than keeping rules of their own. It changes nothing that
+// is decoded or encoded (and so no generated codec).
 
 /** How a bit range reads, where its raw value would mislead. */
 export interface BitDisplay {

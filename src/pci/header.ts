@@ -20,7 +20,7 @@ export const PCI_COMMAND_BITS = [
   bits('reserved', 11, 5, 'rsvd'),
 ] as const;
 
-/** DEVSEL timing, by the value of Status bits 10:9 (as lspci names them). */
+/** DEVSEL timing, by the value of Status bits 10:9: lspci's names, and the reserved 3 by its number. */
 const PCI_DEVSEL_NAMES = ['fast', 'medium', 'slow', '3'] as const;
 
 /**
