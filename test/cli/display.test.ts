@@ -12,8 +12,8 @@ import { lspciGate, parseLspciVerbose, requireLspci, runLspci, type LspciDevice 
 import { runCli } from './run.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
-/** The shared dump collection (real hardware: bridges, SR-IOV, CardBus, ROMs); PCICFG_DUMPS points elsewhere. */
-const DUMPS = process.env.PCICFG_DUMPS ?? '/work/shared/dumps';
+/** The shared dump collection beside the checkout (real hardware: bridges, SR-IOV, CardBus, ROMs; CI has it too); PCICFG_DUMPS points elsewhere. */
+const DUMPS = process.env.PCICFG_DUMPS ?? fileURLToPath(new URL('../../../shared/dumps', import.meta.url));
 const DUMPS_MISSING = `${DUMPS} (the shared lspci dumps) is not there: the display-meaning comparison with lspci is skipped`;
 
 function sources(dir: string): string[] {
