@@ -2,8 +2,9 @@
 // BARs holding common_cfg, ISR, device config, doorbells, the MSI-X table and PBA and (for a
 // transitional device) the legacy registers. Everything is synchronous; ModelBus wraps it in
 // the async Bus interface.
-import { pciMsixTableEntry, PCI_MSIX_FLAGS_ENABLE, PCI_MSIX_FLAGS_MASKALL } from '../pci/caps/msix.js';
-import { PCI_BASE_ADDRESS_0, PCI_BIST, PCI_COMMAND, PCI_STATUS, PCI_STATUS_INTERRUPT } from '../pci/header-regs.js';
+import { pciMsixCap, pciMsixTableEntry, PCI_MSIX_FLAGS_ENABLE, PCI_MSIX_FLAGS_MASKALL } from '../pci/caps/msix.js';
+import { bitMask, PCI_BASE_ADDRESS_0, PCI_BIST, PCI_COMMAND, PCI_STATUS, PCI_STATUS_INTERRUPT } from '../pci/header-regs.js';
+import { virtioPciCfgCap } from '../virtio/caps.js';
 import { legacyDeviceConfigOffset, legacyHeaderStruct } from '../virtio/legacy.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
 import { legacySplitVringLayout } from '../vring/split-layout.js';
@@ -37,6 +38,12 @@ export interface VirtioPciDeviceOptions {
   /** Called on every doorbell write, after it is logged. */
   readonly onKick?: (k: ModelKick) => void;
 }
+
+// MSI-X table entry geometry, from pci_msix_entry's table.
+const MSIX_ENTRY = pciMsixTableEntry.size;
+const msixField = (name: 'lower_address' | 'upper_address' | 'message_data' | 'vector_control') => pciMsixTableEntry.field(name).offset;
+const MSIX_VECTOR_CONTROL = msixField('vector_control');
+const MSIX_MASKED = bitMask(pciMsixTableEntry.field('vector_control').bits ?? [], 'masked');
 
 export class VirtioPciDevice implements ModelBackendHost {
   readonly description: VirtioModelDescription;
@@ -91,11 +98,11 @@ export class VirtioPciDevice implements ModelBackendHost {
 
     this.msixCapAt = image.caps.find((c) => c.kind === 'msix')?.at ?? null;
     if (d.msix) {
-      const table = new Uint8Array(16 * vectors);
+      const table = new Uint8Array(MSIX_ENTRY * vectors);
       const placed = [];
       for (let i = 0; i < vectors; i++) {
-        table[16 * i + 12] = 1; // vector_control.masked: entries start masked
-        placed.push({ struct: pciMsixTableEntry, offset: 16 * i });
+        table[MSIX_ENTRY * i + MSIX_VECTOR_CONTROL] = MSIX_MASKED; // entries start masked
+        placed.push({ struct: pciMsixTableEntry, offset: MSIX_ENTRY * i });
       }
       this.msixTable = new ConfigSpaceModel(table, placed);
     } else this.msixTable = null;
@@ -192,13 +199,16 @@ export class VirtioPciDevice implements ModelBackendHost {
   private deliverMsix(vector: number): void {
     if (vector === VIRTIO_MODEL_NO_VECTOR || !this.msixTable || vector >= this.core.msixVectors) return;
     const t = this.msixTable;
-    const masked = (t.peek(16 * vector + 12, 4) & 1) !== 0 || (this.config.peek(this.msixCapAt! + 2, 2) & PCI_MSIX_FLAGS_MASKALL) !== 0;
+    const at = MSIX_ENTRY * vector;
+    const masked =
+      (t.peek(at + MSIX_VECTOR_CONTROL, 4) & MSIX_MASKED) !== 0 ||
+      (this.config.peek(this.msixCapAt! + pciMsixCap.field('message_control').offset, 2) & PCI_MSIX_FLAGS_MASKALL) !== 0;
     if (masked) {
       this.pba[vector >> 3] |= 1 << (vector & 7);
       return;
     }
-    const address = (BigInt(t.peek(16 * vector + 4, 4)) << 32n) | BigInt(t.peek(16 * vector, 4));
-    this.interrupts.push({ kind: 'msix', vector, address, data: t.peek(16 * vector + 8, 4) });
+    const address = (BigInt(t.peek(at + msixField('upper_address'), 4)) << 32n) | BigInt(t.peek(at + msixField('lower_address'), 4));
+    this.interrupts.push({ kind: 'msix', vector, address, data: t.peek(at + msixField('message_data'), 4) });
   }
 
   private readIsr(): number {
@@ -383,7 +393,7 @@ export class VirtioPciDevice implements ModelBackendHost {
       read: (o, w) => {
         const cfgAt = legacyDeviceConfigOffset(this.msixEnabled());
         if (o >= cfgAt) return this.deviceConfig.read(o - cfgAt, w);
-        return (cfgAt === 24 ? msix : plain).read(o, w);
+        return (cfgAt === legacyDeviceConfigOffset(true) ? msix : plain).read(o, w);
       },
       write: (o, w, v) => {
         const cfgAt = legacyDeviceConfigOffset(this.msixEnabled());
@@ -397,7 +407,7 @@ export class VirtioPciDevice implements ModelBackendHost {
           this.kick(-1, bar, o, w, v, q);
           return;
         }
-        (cfgAt === 24 ? msix : plain).write(o, w, v);
+        (cfgAt === legacyDeviceConfigOffset(true) ? msix : plain).write(o, w, v);
       },
     });
   }
@@ -406,9 +416,9 @@ export class VirtioPciDevice implements ModelBackendHost {
   private installPciCfgWindow(at: number): void {
     const cfg = this.config;
     const target = () => {
-      const bar = cfg.peek(at + 4, 1);
-      const offset = cfg.peek(at + 8, 4);
-      const length = cfg.peek(at + 12, 4);
+      const bar = cfg.peek(at + virtioPciCfgCap.field('bar').offset, 1);
+      const offset = cfg.peek(at + virtioPciCfgCap.field('offset').offset, 4);
+      const length = cfg.peek(at + virtioPciCfgCap.field('length').offset, 4);
       // Spec 4.1.4.9: length 1, 2 or 4 and offset a multiple of it; anything else does nothing.
       if ((length !== 1 && length !== 2 && length !== 4) || offset % length !== 0) return null;
       return { bar, offset, length: length as ModelAccessWidth };
