@@ -44,6 +44,7 @@ const MSIX_ENTRY = pciMsixTableEntry.size;
 const msixField = (name: 'lower_address' | 'upper_address' | 'message_data' | 'vector_control') => pciMsixTableEntry.field(name).offset;
 const MSIX_VECTOR_CONTROL = msixField('vector_control');
 const MSIX_MASKED = bitMask(pciMsixTableEntry.field('vector_control').bits ?? [], 'masked');
+const PCI_CFG_DATA = virtioPciCfgCap.field('pci_cfg_data').offset;
 
 export class VirtioPciDevice implements ModelBackendHost {
   readonly description: VirtioModelDescription;
@@ -174,7 +175,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   // ---- interrupts ----
 
   msixEnabled(): boolean {
-    return this.msixCapAt !== null && (this.config.peek(this.msixCapAt + 2, 2) & PCI_MSIX_FLAGS_ENABLE) !== 0;
+    return this.msixCapAt !== null && (this.config.peek(this.msixCapAt + pciMsixCap.field('message_control').offset, 2) & PCI_MSIX_FLAGS_ENABLE) !== 0;
   }
 
   signalQueue(q: number): void {
@@ -428,11 +429,11 @@ export class VirtioPciDevice implements ModelBackendHost {
       length: 4,
       beforeRead: () => {
         const t = target();
-        if (t) cfg.poke(at + 16, 4, this.barRead(t.bar, t.offset, t.length));
+        if (t) cfg.poke(at + PCI_CFG_DATA, 4, this.barRead(t.bar, t.offset, t.length));
       },
       afterWrite: () => {
         const t = target();
-        if (t) this.barWrite(t.bar, t.offset, t.length, cfg.peek(at + 16, t.length));
+        if (t) this.barWrite(t.bar, t.offset, t.length, cfg.peek(at + PCI_CFG_DATA, t.length));
       },
     });
   }
