@@ -23,9 +23,13 @@ export class CliInputError extends Error {
 
   /** The one line printed on stderr. */
   line(): string {
-    // An empty file name given on the command line is shown as '' (not as a line that starts with ': ').
-    return this.where === null ? this.message : `${this.where === '' ? "''" : this.where}: ${this.message}`;
+    return this.where === null ? this.message : `${whereText(this.where)}: ${this.message}`;
   }
+}
+
+/** A file name at the start of an error line: an empty one given on the command line as '' (not a line that starts with ': '). */
+export function whereText(where: string): string {
+  return where === '' ? "''" : where;
 }
 
 /**

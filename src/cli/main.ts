@@ -1,7 +1,7 @@
 // `pcicfg`: the command line. Every failure ends as one line on stderr and an exit code;
 // never a stack trace.
 import { readFileSync } from 'node:fs';
-import { CliInputError, CliOutputError, CliUsageError, EXIT } from './errors.js';
+import { CliInputError, CliOutputError, CliUsageError, EXIT, whereText } from './errors.js';
 import { shown } from './shown.js';
 import { OutputClosed, isPipeError, type CliIo } from './io.js';
 import { makeContext, type Command } from './context.js';
@@ -99,7 +99,7 @@ async function report(e: unknown, command: string | undefined, ctx: ReturnType<t
     line = e.line();
     code = EXIT.input;
   } else if (e instanceof CliOutputError) {
-    line = e.where === null ? `pcicfg${command ? ' ' + command : ''}: ${e.message}` : `${e.where === '' ? "''" : e.where}: ${e.message}`;
+    line = e.where === null ? `pcicfg${command ? ' ' + command : ''}: ${e.message}` : `${whereText(e.where)}: ${e.message}`;
     code = EXIT.output;
   } else {
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

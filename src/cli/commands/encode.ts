@@ -21,6 +21,7 @@ import { shown, shownJson } from '../shown.js';
 import { systemMessage } from '../system-message.js';
 import { valueLike } from '../json-values.js';
 import { rawFromJson } from '../raw.js';
+import { runs } from '../ranges.js';
 
 /** Largest JSON `encode` reads: the document is parsed whole (decode --json of 16000 functions is about 200 MB). */
 export const ENCODE_INPUT_MAX = 256 << 20;
@@ -247,21 +248,19 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
   return 0;
 }
 
-
 /**
  * The raw image of one device. A raw image cannot mark a byte as unknown, so bytes the dump did
  * not give are not made up: without `--fill` they are an error naming the first such range.
  */
 function binaryImage(d: EncodedDevice, fill: number | null, name: string): Uint8Array {
-  const hole = d.known.subarray(0, d.length).indexOf(0);
-  if (hole < 0) return writeBinary(d);
+  const holes = runs(d.length, (i) => d.known[i] !== 1);
+  if (holes.length === 0) return writeBinary(d);
   if (fill === null) {
-    let end = d.known.subarray(0, d.length).indexOf(1, hole);
-    if (end < 0) end = d.length;
-    const range = end - hole === 1 ? `byte 0x${hole.toString(16)} is unknown (the dump did not give it)` : `bytes 0x${hole.toString(16)}-0x${(end - 1).toString(16)} are unknown (the dump did not give them)`;
-    throw new CliInputError(name, `${range}; pass --fill 0xff to write ${end - hole === 1 ? 'it' : 'them'} anyway`);
+    const { offset, length } = holes[0];
+    const range = length === 1 ? `byte 0x${offset.toString(16)} is unknown (the dump did not give it)` : `bytes 0x${offset.toString(16)}-0x${(offset + length - 1).toString(16)} are unknown (the dump did not give them)`;
+    throw new CliInputError(name, `${range}; pass --fill 0xff to write ${length === 1 ? 'it' : 'them'} anyway`);
   }
   const out = writeBinary(d);
-  for (let i = hole; i < d.length; i++) if (d.known[i] !== 1) out[i] = fill;
+  for (const h of holes) out.fill(fill, h.offset, h.offset + h.length);
   return out;
 }
