@@ -12,16 +12,16 @@ import { checkMsixPlacement } from './msix-check.js';
 import { DecodeState } from './place.js';
 import type { Capability, ConfigSpace, DecodeOptions, ExtendedCapability, PciHeaderFields } from './types.js';
 import { copyBytes } from '../bytes/slab.js';
+import { PCI_HEADER_TYPE_MASK, PCI_HEADER_TYPE_MFD, PCI_STATUS_CAP_LIST } from './header-regs.js';
 
-export const PCI_STATUS_CAP_LIST = 0x10;
+// The masks a caller needs with the whole image, from the header tables.
+export { PCI_HEADER_TYPE_MASK, PCI_HEADER_TYPE_MFD, PCI_STATUS_CAP_LIST };
 
 const EXT_CFG_REASON = {
   'no-pcie': 'no PCI Express capability (nor PCI-X 266/533), so Linux sizes its config space at 256 bytes',
   'all-ones': 'the dword at 0x100 reads 0xffffffff, so Linux sizes its config space at 256 bytes',
   aliased: 'the dword at every 0x100 boundary repeats the vendor and device ID (the first 256 bytes aliased), so Linux sizes its config space at 256 bytes',
 } as const;
-export const PCI_HEADER_TYPE_MASK = 0x7f;
-export const PCI_HEADER_TYPE_MFD = 0x80;
 
 /**
  * Decode a configuration space image. `opts.length` says how many leading bytes are real

@@ -2,7 +2,7 @@
 // (header.ts) so the code that drives config space (enumeration, the model, the probe) never
 // spells them again as numbers. Internal: not exported from the package.
 import type { BitSpec } from '../layout/struct.js';
-import { PCI_COMMAND_BITS, PCI_STATUS_BITS, pciCommonHeader, pciHeaderType0, pciHeaderType1 } from './header.js';
+import { PCI_COMMAND_BITS, PCI_HEADER_TYPE_BITS, PCI_STATUS_BITS, pciCommonHeader, pciHeaderType0, pciHeaderType1 } from './header.js';
 
 /** The mask of the bit (or bit group) `name` of a register's bit table. */
 export function bitMask(table: readonly BitSpec[], name: string): number {
@@ -34,3 +34,6 @@ export const PCI_COMMAND_MEMORY = bitMask(PCI_COMMAND_BITS, 'memory');
 export const PCI_COMMAND_MASTER = bitMask(PCI_COMMAND_BITS, 'master');
 export const PCI_COMMAND_INTX_DISABLE = bitMask(PCI_COMMAND_BITS, 'intx_disable');
 export const PCI_STATUS_INTERRUPT = bitMask(PCI_STATUS_BITS, 'interrupt');
+export const PCI_STATUS_CAP_LIST = bitMask(PCI_STATUS_BITS, 'cap_list');
+export const PCI_HEADER_TYPE_MASK = bitMask(PCI_HEADER_TYPE_BITS, 'layout');
+export const PCI_HEADER_TYPE_MFD = bitMask(PCI_HEADER_TYPE_BITS, 'multi_function');

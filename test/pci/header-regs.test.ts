@@ -26,6 +26,9 @@ const PCI_REGS_H: Record<string, number> = {
   PCI_COMMAND_MASTER: 0x4,
   PCI_COMMAND_INTX_DISABLE: 0x400,
   PCI_STATUS_INTERRUPT: 0x08,
+  PCI_STATUS_CAP_LIST: 0x10,
+  PCI_HEADER_TYPE_MASK: 0x7f,
+  PCI_HEADER_TYPE_MFD: 0x80,
 };
 
 it('every offset and mask read from the header tables has its pci_regs.h value', () => {
