@@ -2,9 +2,8 @@
 // a one-line summary (BARs, capability list, facts that matter) and the bytes as hex rows,
 // with repeated rows folded as hexdump does, instead of one long line of every field.
 import fc from 'fast-check';
+import { hex } from '../bytes/hex.js';
 import type { ArbBar } from './place.js';
-
-const hex = (v: number | bigint, width = 0) => `0x${v.toString(16).padStart(width, '0')}`;
 
 /**
  * Give `value` a toString for fast-check's reports (fc.toStringMethod), not enumerable, so
