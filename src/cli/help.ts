@@ -1,6 +1,6 @@
 // Usage text of every command: what `--help` prints (docs/cli.md says the same at length).
 
-export const COMMANDS = ['decode', 'notify', 'lookup', 'vring', 'encode', 'qemu'] as const;
+export const COMMANDS = ['decode', 'notify', 'lookup', 'vring', 'encode', 'qemu', 'trace'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const INPUT = `Input (FILE, '-' for standard input, or --sysfs; without any, the bundled example):
@@ -25,6 +25,8 @@ Commands:
   vring --size N         split or packed virtqueue memory layout
   encode FILE.json       bytes back from \`decode --json\` output
   qemu dump -- ARGS…     start QEMU with a device and dump its config space through qtest
+  trace TRACE --dump FILE
+                         explain each access of a QEMU trace log (field, value, queue kicked)
 
 Options:
   -h, --help             help (also after any command)
@@ -62,13 +64,15 @@ with --notify-off, otherwise queue_notify_off = Q is assumed (what QEMU reports)
 
 ${INPUT}`,
 
-  lookup: `Usage: pcicfg lookup [FILE|-] [-s SLOT] ADDRESS [--io] [--json]
+  lookup: `Usage: pcicfg lookup [FILE|-] [-s SLOT] ADDRESS [--io] [--vmm VMM] [--json]
 
 What a write at ADDRESS hits: which function, BAR, structure (common_cfg, ISR, device config,
-notify, MSI-X table, PBA, …), the field at that offset, and for notify addresses the queues it
-kicks (assuming queue_notify_off = queue index).
+notify, MSI-X table, PBA, …), the field at that offset, and for a doorbell two views, each
+labelled: the queue whose doorbell the spec puts there (assuming queue_notify_off = queue
+index), and the queue the VMM kicks when a write lands there.
 
   --io                 ADDRESS is an I/O port, at most 0xffff (default: memory, at most 64 bits)
+  --vmm VMM            whose doorbell rule: qemu (default), kvmtool, cloud-hypervisor, firecracker
   --json               JSON output
 
 ${INPUT}`,
@@ -95,6 +99,21 @@ Editing a derived value (a name, a computed address) is an error: edit its regis
   -F, --format F       lspci (default: lspci -xxx style text) | binary (one device only)
   --fill BYTE          binary only: write bytes the dump did not give as BYTE (without it,
                        an image with unknown bytes is an error: a raw image cannot mark them)`,
+
+  trace: `Usage: pcicfg trace TRACE (--dump FILE | --sysfs) [--mtree FILE] [--vmm VMM] [--json] [--all]
+
+Explain each access of a QEMU trace log (-trace memory_region_ops_write/_read, the log
+backend; TRACE may be '-') to a function of the dump: slot, BAR, structure, field, the value
+read through the field (device_status = ACKNOWLEDGE|DRIVER), and for a doorbell the queue
+kicked, by the spec's and by the VMM's rule. Ends with a summary per device and queue.
+Accesses to other regions are counted; --all lists them too.
+
+  --dump FILE          the functions (any dump format; with -s, -F, --info-pci, --strict)
+  --sysfs              the functions of this host
+  --mtree FILE         QEMU's \`info mtree -f\`: tells I/O port regions from memory ones
+  --vmm VMM            whose doorbell rule: qemu (default), kvmtool, cloud-hypervisor, firecracker
+  --json               JSON Lines, one access per line, no summary
+  --all                list accesses to regions of no function of the dump too`,
 
   qemu: `Usage: pcicfg qemu dump [--machine pc|q35] [--json] -- DEVICE-ARGS…
 

@@ -87,6 +87,15 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
     meaning:
       'Plain `hexdump` (and `hexdump -x`) prints 16-bit words in the byte order of the machine that ran it; they were read as little-endian. `xxd -e` prints little-endian groups, told from `xxd -g N` by the ASCII column; they were read in memory order.',
   },
+  TRACE_LINE_MALFORMED: {
+    severity: 'warning',
+    meaning:
+      "A line of a QEMU trace log is not a trace event (`[PID@SECONDS:]name args`), or is an event pcicfg reads (`memory_region_ops_read`/`_write`, `virtio_queue_notify`, `virtio_notify`) whose arguments do not have QEMU's shape; the message gives FILE:LINE:COL. The line is skipped; reading goes on.",
+  },
+  TRACE_LINE_TOO_LONG: {
+    severity: 'warning',
+    meaning: 'A line of a QEMU trace log longer than 64 KiB (no trace event is anywhere near that long): skipped without being held whole.',
+  },
   DUMP_GROUP_ORDER_UNKNOWN: {
     severity: 'info',
     meaning:

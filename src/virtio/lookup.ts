@@ -53,12 +53,16 @@ export interface VirtioAddressHit {
   readonly struct: string | null;
   readonly field: string | null;
   readonly byteInField: number | null;
+  /** The field table named by `struct` (what reads a value written there), when there is one. */
+  readonly table?: Struct<any> | null;
   /** Notify: queues whose doorbell covers the address (all known queues when multiplier is 0). */
   readonly queues?: readonly number[];
   /** Notify: the queue_notify_off value the address corresponds to (null when multiplier is 0). */
   readonly queueNotifyOff?: number | null;
   /** Notify: true when every queue shares this doorbell (multiplier 0). */
   readonly allQueues?: boolean;
+  /** Notify: the capability's notify_off_multiplier (null when not in the image). */
+  readonly multiplier?: number | null;
   /** Notify: true when queue numbers come from the assumption off = index. */
   readonly assumedNotifyOff?: boolean;
   /**
@@ -82,10 +86,10 @@ export const msixTableEntry = struct('msix_table_entry', {
 
 const pbaQword = struct('msix_pba_qword', { pending: bytes(0, 8, 'ro') });
 
-function fieldOf(s: Struct<any> | null, rel: bigint): { struct: string | null; field: string | null; byteInField: number | null } {
-  if (!s || rel < 0n || rel >= BigInt(s.size)) return { struct: s?.name ?? null, field: null, byteInField: null };
+function fieldOf(s: Struct<any> | null, rel: bigint): { struct: string | null; field: string | null; byteInField: number | null; table: Struct<any> | null } {
+  if (!s || rel < 0n || rel >= BigInt(s.size)) return { struct: s?.name ?? null, field: null, byteInField: null, table: s };
   const f = s.fieldAt(Number(rel));
-  return { struct: s.name, field: f?.name ?? null, byteInField: f ? Number(rel) - f.offset : null };
+  return { struct: s.name, field: f?.name ?? null, byteInField: f ? Number(rel) - f.offset : null, table: s };
 }
 
 function capRange(cs: ConfigSpace, cap: VirtioCap, opts: ProbeOptions): { bar: VirtioBarRef; start: bigint; end: bigint } | null {
@@ -211,10 +215,10 @@ function notifyQueues(cap: VirtioCap, rel: bigint, d: VirtioLookupDevice, t: Vir
   const q = queueList(d, t);
   if (mult === null) {
     // Not 0 (every queue) and not any other value: the probe reports VIRTIO_NOTIFY_MULTIPLIER_UNAVAILABLE.
-    return { allQueues: false, queueNotifyOff: null, queues: [], assumedNotifyOff: false, multiplierUnknown: true };
+    return { allQueues: false, queueNotifyOff: null, queues: [], assumedNotifyOff: false, multiplierUnknown: true, multiplier: null };
   }
   if (mult === 0) {
-    return { allQueues: true, queueNotifyOff: null, queues: q ? q.offs.map((_, i) => i) : [], assumedNotifyOff: q?.assumed ?? false };
+    return { allQueues: true, queueNotifyOff: null, queues: q ? q.offs.map((_, i) => i) : [], assumedNotifyOff: q?.assumed ?? false, multiplier: 0 };
   }
   const m = BigInt(mult);
   // The doorbell of off k spans [k·m, k·m + width): the address may fall in several when m < width.
@@ -227,6 +231,7 @@ function notifyQueues(cap: VirtioCap, rel: bigint, d: VirtioLookupDevice, t: Vir
     queues,
     // Without any queue information the queue numbers are the offsets themselves: assumed.
     assumedNotifyOff: q ? q.assumed : true,
+    multiplier: mult,
   };
 }
 

@@ -1,0 +1,211 @@
+// `pcicfg trace`: a QEMU trace log explained access by access against the functions of a dump
+// (the host's view of every guest MMIO/PIO access, named field by field), then a per-device,
+// per-queue summary. The trace is streamed: its size does not change what is held.
+import { formatPciAddress } from '../../pci/bus.js';
+import { iterateQemuTraceAsync, type QemuTraceAccess } from '../../dump/qemu-trace.js';
+import { parseQemuMtree, qemuMtreeRegionSpace, type QemuMtree } from '../../dump/qemu-mtree.js';
+import type { VirtioLookupDevice } from '../../virtio/lookup.js';
+import { VirtioAccessExplainer, type VirtioAccessExplanation } from '../../virtio/explain.js';
+import { VIRTIO_VMMS, type VirtioVmm } from '../../virtio/vmm.js';
+import { flag, parseCommandArgs, stringValue } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { decodeDevice } from '../device.js';
+import { CliInputError, CliUsageError } from '../errors.js';
+import { fileChunks, standardInput } from '../file-chunks.js';
+import { hex0x } from '../format.js';
+import { INPUT_OPTIONS, inputSpec, readInputs } from '../input.js';
+import { readAll } from '../io.js';
+import { addr } from '../json-values.js';
+import { shown } from '../shown.js';
+
+const OPTIONS = {
+  ...INPUT_OPTIONS,
+  dump: { type: 'string' },
+  mtree: { type: 'string' },
+  vmm: { type: 'string' },
+  json: { type: 'boolean' },
+  all: { type: 'boolean' },
+} as const;
+
+/** Warnings printed before the rest are only counted. */
+const MAX_WARNINGS = 100;
+/** `info mtree -f` of a large machine is some hundred KiB. */
+const MTREE_MAX = 16 << 20;
+
+interface DeviceTally {
+  accesses: number;
+  writes: number;
+  structures: Map<string, number>;
+  /** Kicks by queue under the VMM's rule. */
+  kicks: Map<number, number>;
+  /** Doorbell writes that kick no queue under the VMM's rule. */
+  noKick: number;
+  /** virtio_queue_notify events paired with this device's doorbell writes, by queue. */
+  qemuNotified: Map<number, number>;
+}
+
+const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+
+function accessJson(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
+  const h = e?.hit ?? null;
+  return JSON.stringify({
+    line,
+    address: addr(a.addr),
+    op: a.op,
+    size: a.size,
+    value: addr(a.value),
+    region: a.name,
+    cpu: a.cpu,
+    time: a.time,
+    space: e?.space ?? null,
+    slot: h?.slot ?? null,
+    bar: h?.bar ?? null,
+    offset_in_bar: h ? addr(h.offsetInBar) : null,
+    structure: h?.structure ?? null,
+    offset: h ? addr(h.offsetInStructure) : null,
+    struct: h?.struct ?? null,
+    field: e?.parts[0]?.field ?? null,
+    byte_in_field: e?.parts[0]?.firstByte ?? null,
+    fields: e ? e.parts.map((p) => ({ field: p.field, first_byte: p.firstByte, last_byte: p.lastByte, value: addr(p.value), text: p.text })) : [],
+    entry: h?.entry ?? null,
+    text: e?.text ?? null,
+    queue: e?.queue ?? null,
+    spec_queues: e?.specQueues ? [...e.specQueues] : null,
+    vmm: e?.vmm ? { name: e.vmm.vmm, queue: e.vmm.queue, by_value: e.vmm.byValue, rule: e.vmm.rule } : null,
+    qemu_queue: qemuQueue,
+  });
+}
+
+function accessText(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
+  const head = `${line}: ${a.op} ${a.size} @ ${hex0x(a.addr)} = ${hex0x(a.value)}`;
+  if (!e) return `${head}  ${a.name === null ? '(no region name)' : shown(a.name)}: no function of the dump`;
+  const h = e.hit;
+  const where = `${h.slot} BAR${h.bar} + ${hex0x(h.offsetInBar)} ${h.structure}${h.offsetInStructure === h.offsetInBar ? '' : ` + ${hex0x(h.offsetInStructure)}`}`;
+  const qemu = qemuQueue === null ? '' : `; QEMU: virtio_queue_notify n ${qemuQueue}`;
+  return `${head}  ${where}: ${e.text}${qemu}`;
+}
+
+export async function traceCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommandArgs('trace', argv, OPTIONS);
+  if (p.positionals.length !== 1) throw new CliUsageError(p.positionals.length ? `expected one TRACE file, got ${p.positionals.length} arguments` : 'TRACE is required', 'trace');
+  const dump = stringValue(p, 'dump') ?? null;
+  if (dump === null && !flag(p, 'sysfs')) throw new CliUsageError('give the functions with --dump FILE or --sysfs', 'trace');
+  const vmmName = stringValue(p, 'vmm') ?? 'qemu';
+  if (!(VIRTIO_VMMS as readonly string[]).includes(vmmName)) throw new CliUsageError(`--vmm must be one of ${VIRTIO_VMMS.join(', ')}, got '${shown(vmmName)}'`, 'trace');
+  const tracePath = p.positionals[0];
+  if (tracePath === '-' && dump === '-') throw new CliUsageError('the trace and the dump cannot both be standard input', 'trace');
+  const json = flag(p, 'json');
+  const all = flag(p, 'all');
+  const spec = inputSpec('trace', p, dump);
+
+  // The dump is small (a machine's functions): held, each decoded once.
+  const devices: VirtioLookupDevice[] = [];
+  for await (const input of readInputs(spec, ctx)) {
+    const dev = decodeDevice(input);
+    devices.push({ slot: input.slot ? formatPciAddress(input.slot) : '(no slot)', config: dev.cs, transport: dev.virtio?.transport, probeOptions: { barSizes: input.barSizes ?? undefined } });
+  }
+  const mtreePath = stringValue(p, 'mtree') ?? null;
+  let mtree: QemuMtree | null = null;
+  if (mtreePath !== null) {
+    const bytes = await readAll(fileChunks(mtreePath), MTREE_MAX);
+    if (!bytes) throw new CliInputError(mtreePath, `longer than ${MTREE_MAX >> 20} MiB: not QEMU \`info mtree\` output`);
+    mtree = parseQemuMtree(new TextDecoder().decode(bytes), { file: mtreePath });
+    if (!mtree.views.some((v) => v.ranges.length)) throw new CliInputError(mtreePath, 'no `info mtree` range lines (START-END (prio N, TYPE): NAME)');
+    for (const d of mtree.diagnostics) await ctx.err.line(`pcicfg trace: warning: ${d.message}`);
+  }
+  const spaceOf = new Map<string, 'io' | 'mem' | undefined>();
+  const regionSpace = (name: string | null): 'io' | 'mem' | undefined => {
+    if (!mtree || name === null) return undefined;
+    if (!spaceOf.has(name)) spaceOf.set(name, qemuMtreeRegionSpace(mtree, name) ?? undefined);
+    return spaceOf.get(name);
+  };
+
+  const explainer = new VirtioAccessExplainer(devices, { vmm: vmmName as VirtioVmm });
+  const tallies = new Map<string, DeviceTally>();
+  const tally = (slot: string) => {
+    let t = tallies.get(slot);
+    if (!t) tallies.set(slot, (t = { accesses: 0, writes: 0, structures: new Map(), kicks: new Map(), noKick: 0, qemuNotified: new Map() }));
+    return t;
+  };
+  let lines = 0;
+  let accesses = 0;
+  let outside = 0;
+  let virtioEvents = 0;
+  let others = 0;
+  let warnings = 0;
+  // A doorbell write is held until the next record: QEMU traces virtio_queue_notify right after
+  // the write that caused it, and the pair is printed as one line.
+  let held: { line: number; a: QemuTraceAccess; e: VirtioAccessExplanation } | null = null;
+  const print = async (line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null) => {
+    await ctx.out.line(json ? accessJson(line, a, e, qemuQueue) : accessText(line, a, e, qemuQueue));
+  };
+  const release = async (qemuQueue: number | null) => {
+    if (!held) return;
+    const h = held;
+    held = null;
+    if (qemuQueue !== null) bump(tally(h.e.hit.slot).qemuNotified, qemuQueue);
+    await print(h.line, h.a, h.e, qemuQueue);
+  };
+
+  const name = tracePath === '-' ? '<stdin>' : tracePath;
+  const source = tracePath === '-' ? standardInput(ctx.io.stdin) : fileChunks(tracePath);
+  for await (const item of iterateQemuTraceAsync(source, { file: name })) {
+    lines = item.line;
+    if ('warning' in item) {
+      if (++warnings <= MAX_WARNINGS) await ctx.err.line(`pcicfg trace: warning: ${item.warning.message}`);
+      else if (warnings === MAX_WARNINGS + 1) await ctx.err.line(`pcicfg trace: warning: more malformed lines from ${name}:${item.line} on are only counted`);
+      continue;
+    }
+    if ('other' in item) {
+      if (item.other !== null) others++;
+      continue;
+    }
+    const r = item.record;
+    if (r.kind !== 'access') {
+      virtioEvents++;
+      await release(r.kind === 'virtio_queue_notify' && held ? r.queue : null);
+      continue;
+    }
+    await release(null);
+    accesses++;
+    const e = explainer.explain({ op: r.op, address: r.addr, size: r.size, value: r.value, space: regionSpace(r.name) });
+    if (!e) {
+      outside++;
+      if (all) await print(item.line, r, null, null);
+      continue;
+    }
+    const t = tally(e.hit.slot);
+    t.accesses++;
+    if (r.op === 'write') t.writes++;
+    bump(t.structures, e.hit.structure);
+    if (e.vmm) {
+      if (e.queue === null) t.noKick++;
+      else bump(t.kicks, e.queue);
+      held = { line: item.line, a: r, e };
+      continue;
+    }
+    await print(item.line, r, e, null);
+  }
+  await release(null);
+
+  if (!json) {
+    await ctx.out.line('');
+    await ctx.out.line(
+      `${shown(name)}: ${lines} lines, ${accesses} accesses: ${accesses - outside} to functions of the dump, ${outside} to other regions` +
+        (all ? '' : ' (counted; --all lists them)') +
+        `; ${virtioEvents} virtio events, ${others} other events, ${warnings} malformed lines`,
+    );
+    for (const [slot, t] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
+      const structures = [...t.structures].map(([s, n]) => `${s} ${n}`).join(', ');
+      await ctx.out.line(`${slot}: ${t.accesses} accesses (${t.writes} writes, ${t.accesses - t.writes} reads): ${structures}`);
+      const queues = [...new Set([...t.kicks.keys(), ...t.qemuNotified.keys()])].sort((a, b) => a - b);
+      for (const q of queues) {
+        const k = t.kicks.get(q) ?? 0;
+        const n = t.qemuNotified.get(q) ?? 0;
+        await ctx.out.line(`  queue ${q}: ${k} kick${k === 1 ? '' : 's'} (${vmmName}'s rule), ${n} virtio_queue_notify from QEMU`);
+      }
+      if (t.noKick) await ctx.out.line(`  ${t.noKick} doorbell write${t.noKick === 1 ? '' : 's'} that kick no queue (${vmmName}'s rule)`);
+    }
+  }
+  return 0;
+}

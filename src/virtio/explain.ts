@@ -1,0 +1,166 @@
+// An access seen by the host (a trap, a trace line) explained against a set of decoded
+// functions: the reverse lookup names the function, BAR, structure and field; the field's table
+// reads the value (named bits, a doorbell's queue, an MSI-X entry); a doorbell gets both the
+// spec's view (which queue's doorbell a driver writes there) and the VMM's (vmm.ts).
+import type { FieldInfo, Struct } from '../layout/struct.js';
+import { lookupAddress, type VirtioAddressHit, type VirtioLookupDevice } from './lookup.js';
+import { decodeSplitNotification, virtioNotificationData } from './notify.js';
+import { vmmDoorbell, type VirtioVmm, type VmmDoorbell } from './vmm.js';
+
+/** One access as the host saw it. */
+export interface VirtioAccess {
+  readonly op: 'read' | 'write';
+  readonly address: bigint;
+  /** Bytes accessed, 1-8. */
+  readonly size: number;
+  readonly value: bigint;
+  /** Memory or I/O port; unset: memory first, then (below 0x10000) an I/O port. */
+  readonly space?: 'mem' | 'io';
+}
+
+/** The bytes of the access that fall in one field. */
+export interface VirtioAccessPart {
+  readonly field: string;
+  /** First and last byte of the field the access covers. */
+  readonly firstByte: number;
+  readonly lastByte: number;
+  /** Whether the access covers the whole field. */
+  readonly whole: boolean;
+  /** Those bytes' value (little-endian, from the field's first covered byte). */
+  readonly value: bigint;
+  /** `queue_select = 2`, `device_status = ACKNOWLEDGE|DRIVER`, `queue_desc[0..3] = 0x1000`. */
+  readonly text: string;
+}
+
+export interface VirtioAccessExplanation {
+  readonly access: VirtioAccess;
+  /** The structure a driver uses there first (lookupAddress's best hit). */
+  readonly hit: VirtioAddressHit;
+  readonly space: 'mem' | 'io';
+  /** Fields the access covers, in order (empty where no table names the bytes). */
+  readonly parts: readonly VirtioAccessPart[];
+  /** A doorbell write: the queues whose doorbell the spec puts there (null for other accesses). */
+  readonly specQueues: readonly number[] | null;
+  /** A doorbell write: what the VMM does with it. */
+  readonly vmm: VmmDoorbell | null;
+  /** A doorbell write: the queue the VMM kicks (vmm.queue), null otherwise or when none. */
+  readonly queue: number | null;
+  /** One line: the fields with their values, or what the doorbell write does. */
+  readonly text: string;
+}
+
+export interface ExplainOptions {
+  /** Whose doorbell rule gives `queue`. Default `qemu`. */
+  readonly vmm?: VirtioVmm;
+}
+
+const num = (v: bigint) => (v < 10n ? v.toString() : '0x' + v.toString(16));
+
+/** A field value read through its table: named bits (`ACKNOWLEDGE|DRIVER`), else the number. */
+export function fieldValueText(f: FieldInfo, value: bigint): string {
+  if (!f.bits?.length) return num(value);
+  const parts: string[] = [];
+  for (const b of f.bits) {
+    const x = Number((value >> BigInt(b.lo)) & ((1n << BigInt(b.width)) - 1n));
+    if (x === 0) continue;
+    const name = b.display?.names?.[x];
+    parts.push(b.width === 1 ? b.name : `${b.display?.label ?? b.name}=${name ?? num(BigInt(x))}`);
+  }
+  return parts.length ? parts.join('|') : '0';
+}
+
+function partsOf(table: Struct<any>, start: bigint, size: number, value: bigint): VirtioAccessPart[] {
+  const out: VirtioAccessPart[] = [];
+  let i = 0;
+  while (i < size) {
+    const rel = start + BigInt(i);
+    const f = rel >= 0n && rel < BigInt(table.size) ? table.fieldAt(Number(rel)) : undefined;
+    if (!f) {
+      i++;
+      continue;
+    }
+    const first = Number(rel) - f.offset;
+    const n = Math.min(size - i, f.size - first);
+    const v = (value >> BigInt(8 * i)) & ((1n << BigInt(8 * n)) - 1n);
+    const whole = first === 0 && n === f.size;
+    const text = whole ? `${f.name} = ${fieldValueText(f, v)}` : `${f.name}[${first}${n > 1 ? `..${first + n - 1}` : ''}] = ${num(v)}`;
+    out.push({ field: f.name, firstByte: first, lastByte: first + n - 1, whole, value: v, text });
+    i += n;
+  }
+  return out;
+}
+
+function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | null): string {
+  const spec = h.multiplierUnknown
+    ? 'spec: which queue is unknown (notify_off_multiplier not in the image)'
+    : h.allQueues
+      ? `spec: shared doorbell, the value selects the queue${a.op === 'write' ? ` (${num(a.value & 0xffffn)})` : ''}`
+      : h.queues?.length
+        ? `spec: doorbell of queue ${h.queues.join(', ')}`
+        : 'spec: between doorbells, no queue';
+  const v = vmm ? `${vmm.vmm}: ${vmm.queue === null ? 'kicks no queue' : `kicks queue ${vmm.queue}`}` : null;
+  const head = vmm?.queue !== null && vmm?.queue !== undefined ? `kick queue ${vmm.queue}` : 'no kick';
+  // With VIRTIO_F_NOTIFICATION_DATA the driver writes 4 bytes: vqn and where the ring stands.
+  let data = '';
+  if (a.size === 4 && h.structure === 'notify') {
+    const n = decodeSplitNotification(Number(a.value & 0xffffffffn));
+    const bits = virtioNotificationData.fields[0].bits!;
+    data = `; as ${virtioNotificationData.name}: ${bits[0].name}=${n.vqn} ${bits[1].name}=${n.next_idx & 0x7fff} ${bits[2].name}=${n.next_idx >> 15}`;
+  }
+  return `${head} [${spec}${v ? '; ' + v : ''}]${data}`;
+}
+
+/**
+ * Explains accesses against `devices`. Lookups are cached by address (traces hit the same few
+ * registers over and over); the cache is bounded.
+ */
+export class VirtioAccessExplainer {
+  private readonly cache = new Map<string, VirtioAddressHit | null>();
+  private readonly vmm: VirtioVmm;
+
+  constructor(
+    private readonly devices: readonly VirtioLookupDevice[],
+    options: ExplainOptions = {},
+  ) {
+    this.vmm = options.vmm ?? 'qemu';
+  }
+
+  private best(address: bigint, space: 'mem' | 'io'): VirtioAddressHit | null {
+    const key = space + address;
+    let h = this.cache.get(key);
+    if (h === undefined) {
+      h = lookupAddress(this.devices, address, space)[0] ?? null;
+      if (this.cache.size >= 65536) this.cache.clear();
+      this.cache.set(key, h);
+    }
+    return h;
+  }
+
+  /** Null when no function of the set holds the address. */
+  explain(a: VirtioAccess): VirtioAccessExplanation | null {
+    let space: 'mem' | 'io' = a.space ?? 'mem';
+    let h = this.best(a.address, space);
+    if (!h && a.space === undefined && a.address <= 0xffffn) {
+      space = 'io';
+      h = this.best(a.address, space);
+    }
+    if (!h) return null;
+    const parts = h.table ? partsOf(h.table, h.offsetInStructure, a.size, a.value) : [];
+    const doorbell = a.op === 'write' && (h.structure === 'notify' || (h.structure === 'legacy' && h.field === 'queue_notify'));
+    if (doorbell) {
+      const vmm = vmmDoorbell(this.vmm, h, a.value);
+      const specQueues = h.allQueues ? [Number(a.value & 0xffffn)] : (h.queues ?? []);
+      return { access: a, hit: h, space, parts, specQueues, vmm, queue: vmm?.queue ?? null, text: doorbellText(h, a, vmm) };
+    }
+    let text = parts.map((p) => p.text).join(', ');
+    if (h.structure === 'msix_table') text = `MSI-X vector ${h.entry} ${text}`;
+    else if (h.structure === 'msix_pba') text = `pending bits of vectors ${h.entry}-${h.entry! + 8 * a.size - 1} = ${num(a.value)}`;
+    else if (!text) text = `${h.structure} + 0x${h.offsetInStructure.toString(16)}`;
+    return { access: a, hit: h, space, parts, specQueues: null, vmm: null, queue: null, text };
+  }
+}
+
+/** One access explained against `devices` (a VirtioAccessExplainer for many). */
+export function explainAccess(devices: readonly VirtioLookupDevice[], access: VirtioAccess, options: ExplainOptions = {}): VirtioAccessExplanation | null {
+  return new VirtioAccessExplainer(devices, options).explain(access);
+}
