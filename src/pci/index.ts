@@ -5,6 +5,8 @@ export * from './header.js';
 export * from './diagnostics.js';
 export * from './cap-ids.js';
 export * from './class-codes.js';
+export { parsePciIds, type PciIdsOptions, type PciIdsProblem, type PciNames } from './ids.js';
+export { pciClassName, pciFunctionTitle, pciSubsystemTitle, type PciFunctionIds, type PciNameStyle } from './ids-text.js';
 export * from './bars.js';
 export * from './capabilities.js';
 export * from './ext-capabilities.js';
