@@ -145,7 +145,9 @@ export class VirtioAccessExplainer {
       h = this.best(a.address, space);
     }
     if (!h) return null;
-    const parts = h.table ? partsOf(h.table, h.offsetInStructure, a.size, a.value) : [];
+    // The MSI-X table and PBA repeat their entry: the offset in the entry names the field.
+    const rel = h.table && (h.structure === 'msix_table' || h.structure === 'msix_pba') ? h.offsetInStructure % BigInt(h.table.size) : h.offsetInStructure;
+    const parts = h.table ? partsOf(h.table, rel, a.size, a.value) : [];
     const doorbell = a.op === 'write' && (h.structure === 'notify' || (h.structure === 'legacy' && h.field === 'queue_notify'));
     if (doorbell) {
       const vmm = vmmDoorbell(this.vmm, h, a.value);

@@ -2,7 +2,7 @@
 // the write traps at an address, the host finds the function, structure, field and queue).
 import { formatPciAddress } from '../../pci/bus.js';
 import { lookupAddress, type VirtioAddressHit } from '../../virtio/lookup.js';
-import { bigintOption, flag, parseCommandArgs } from '../args.js';
+import { bigintOption, flag, parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { decodeDevice } from '../device.js';
 import { CliUsageError } from '../errors.js';
@@ -13,10 +13,12 @@ import { addr } from '../json-values.js';
 import { diagnosticJson } from '../diagnostics.js';
 import { vdiag } from '../../virtio/diag.js';
 import type { Diagnostic } from '../../bytes/diagnostic.js';
+import { VIRTIO_VMMS, vmmDoorbell, type VirtioVmm } from '../../virtio/vmm.js';
 
 const OPTIONS = {
   ...INPUT_OPTIONS,
   io: { type: 'boolean' },
+  vmm: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -26,7 +28,7 @@ function hitDiagnostics(h: VirtioAddressHit): Diagnostic[] {
   return [vdiag('VIRTIO_NOTIFY_OFF_ASSUMED', null, `${h.slot}: queue_notify_off assumed equal to the queue index (read it from common_cfg to be sure)`)];
 }
 
-function hitJson(h: VirtioAddressHit): Record<string, unknown> {
+function hitJson(h: VirtioAddressHit, vmm: VirtioVmm): Record<string, unknown> {
   const o: Record<string, unknown> = {
     slot: h.slot,
     space: h.space,
@@ -48,11 +50,24 @@ function hitJson(h: VirtioAddressHit): Record<string, unknown> {
   if (h.multiplierUnknown) o.multiplier_unknown = true;
   if (h.entry !== undefined) o.entry = h.entry;
   if (h.shmId !== undefined) o.shm_id = h.shmId;
+  const v = vmmDoorbell(vmm, h);
+  if (v) o.vmm = { name: v.vmm, queue: v.queue, by_value: v.byValue, rule: v.rule };
+  else if (isDoorbell(h)) o.vmm = { name: vmm, queue: null, by_value: null, rule: null };
   o.diagnostics = hitDiagnostics(h).map(diagnosticJson);
   return o;
 }
 
-function hitText(h: VirtioAddressHit): string[] {
+const isDoorbell = (h: VirtioAddressHit) => h.structure === 'notify' || (h.structure === 'legacy' && h.field === 'queue_notify');
+
+/** The VMM's view of a doorbell, labelled with its name. */
+function vmmText(h: VirtioAddressHit, vmm: VirtioVmm): string {
+  const v = vmmDoorbell(vmm, h);
+  if (!v) return `${vmm}: its handling of this register is not described here`;
+  if (v.byValue) return `${vmm}: kicks the queue named by the value written (${v.rule})`;
+  return `${vmm}: ${v.queue === null ? 'kicks no queue' : `kicks queue ${v.queue}`} (${v.rule})`;
+}
+
+function hitText(h: VirtioAddressHit, vmm: VirtioVmm): string[] {
   const out: string[] = [];
   const field = h.field ? ` ${h.struct ? h.struct + '.' : ''}${h.field}${h.byteInField ? ` (byte ${h.byteInField})` : ''}` : '';
   out.push(
@@ -65,16 +80,18 @@ function hitText(h: VirtioAddressHit): string[] {
   );
   if (h.entry !== undefined) out.push(`  ${h.structure === 'msix_table' ? 'MSI-X vector' : 'first pending bit'} ${h.entry}`);
   if (h.structure === 'notify' || h.structure === 'legacy') {
-    if (h.multiplierUnknown) out.push('  which queue: unknown (notify_off_multiplier is not in the image)');
-    else if (h.allQueues) out.push('  kicks every queue (the value written selects the queue)');
+    // The spec's view (which doorbell a driver writes here), then the VMM's (what a write here does).
+    if (h.multiplierUnknown) out.push('  spec: which queue: unknown (notify_off_multiplier is not in the image)');
+    else if (h.allQueues) out.push('  spec: kicks every queue (the value written selects the queue)');
     else if (h.queues && h.queues.length) {
       out.push(
-        `  kicks queue${h.queues.length > 1 ? 's' : ''} ${h.queues.join(', ')}` +
+        `  spec: kicks queue${h.queues.length > 1 ? 's' : ''} ${h.queues.join(', ')}` +
           (h.queueNotifyOff !== null && h.queueNotifyOff !== undefined ? ` (queue_notify_off ${h.queueNotifyOff})` : '') +
           (h.assumedNotifyOff ? '; queue_notify_off = queue index assumed' : ''),
       );
-    } else if (h.structure === 'notify') out.push('  between doorbells: kicks no queue');
+    } else if (h.structure === 'notify') out.push("  spec: between doorbells: no queue's doorbell, a driver writes none here");
   }
+  if (isDoorbell(h)) out.push('  ' + vmmText(h, vmm));
   return out;
 }
 
@@ -87,6 +104,9 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
   if (space === 'io' && address > 0xffffn) throw new CliUsageError(`I/O port ${hex0x(address)} is above 0xffff`, 'lookup');
   if (address > 0xffff_ffff_ffff_ffffn) throw new CliUsageError(`ADDRESS ${shown(hex0x(address))} does not fit in 64 bits`, 'lookup');
   const spec = inputSpec('lookup', p, p.positionals.length === 2 ? p.positionals[0] : null);
+  const vmmName = stringValue(p, 'vmm') ?? 'qemu';
+  if (!(VIRTIO_VMMS as readonly string[]).includes(vmmName)) throw new CliUsageError(`--vmm must be one of ${VIRTIO_VMMS.join(', ')}, got '${shown(vmmName)}'`, 'lookup');
+  const vmm = vmmName as VirtioVmm;
 
   // One function at a time: a host-sized dump is searched without holding it.
   const hits: VirtioAddressHit[] = [];
@@ -103,7 +123,7 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
     // Top-level diagnostics cover every hit (each hit also carries its own).
     const diagnostics = hits.flatMap(hitDiagnostics).map(diagnosticJson);
     const j = best
-      ? { address: addr(address), ...hitJson(best), hits: hits.map(hitJson), diagnostics }
+      ? { address: addr(address), ...hitJson(best, vmm), hits: hits.map((h) => hitJson(h, vmm)), diagnostics }
       : { address: addr(address), space, slot: null, bar: null, structure: null, offset: null, field: null, queues: null, hits: [], diagnostics };
     if (best) j.space = space;
     await ctx.out.line(JSON.stringify(j, null, 2));
@@ -114,6 +134,6 @@ export async function lookupCommand(argv: string[], ctx: CommandContext): Promis
     return 0;
   }
   await ctx.out.line(`${hex0x(address)} (${space === 'io' ? 'I/O port' : 'memory'}):`);
-  for (const h of hits) for (const l of hitText(h)) await ctx.out.line('  ' + l);
+  for (const h of hits) for (const l of hitText(h, vmm)) await ctx.out.line('  ' + l);
   return 0;
 }
