@@ -2,14 +2,7 @@
 // bits above its size, so writing all-ones reads back ~(size-1) with the flag bits: BAR
 // sizing falls out of the write mask, as on hardware. A 64-bit BAR's upper dword is
 // writable in full (sizes below 4 GiB) and its size mask continues there for larger ones.
-import {
-  PCI_BASE_ADDRESS_0,
-  PCI_COMMAND_INTX_DISABLE,
-  PCI_COMMAND_IO,
-  PCI_COMMAND_MASTER,
-  PCI_COMMAND_MEMORY,
-  PCI_ROM_ADDRESS,
-} from '../pci/header-regs.js';
+import { PCI_BASE_ADDRESS_0, PCI_ROM_ADDRESS } from '../pci/header-regs.js';
 import type { ConfigSpaceModel } from './config-space.js';
 
 export type ModelBarKind = 'mem32' | 'mem64' | 'io';
@@ -29,10 +22,6 @@ export interface ProgrammedBar extends ModelBar {
   readonly base: bigint;
 }
 
-export const MODEL_PCI_COMMAND_IO = PCI_COMMAND_IO;
-export const MODEL_PCI_COMMAND_MEMORY = PCI_COMMAND_MEMORY;
-export const MODEL_PCI_COMMAND_MASTER = PCI_COMMAND_MASTER;
-export const MODEL_PCI_COMMAND_INTX_DISABLE = PCI_COMMAND_INTX_DISABLE;
 const BAR0 = PCI_BASE_ADDRESS_0;
 
 /** The read-only low bits of a BAR register: space, type, prefetchable. */

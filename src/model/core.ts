@@ -2,13 +2,10 @@
 // configuration generation. Both register files (modern common_cfg and legacy I/O) act on
 // one core, as QEMU's VirtIODevice sits behind both of a transitional device's interfaces.
 import { VIRTIO_CONFIG_S_DRIVER_OK, VIRTIO_CONFIG_S_FEATURES_OK } from '../virtio/common-cfg.js';
+import { VIRTIO_MSI_NO_VECTOR } from '../virtio/legacy.js';
 
-export const VIRTIO_MODEL_NO_VECTOR = 0xffff;
 /** QEMU's VIRTIO_QUEUE_MAX: a queue_select at or above it is ignored. */
-export const VIRTIO_MODEL_QUEUE_MAX = 1024;
-
-export const VIRTIO_MODEL_ISR_QUEUE = 0x1;
-export const VIRTIO_MODEL_ISR_CONFIG = 0x2;
+const VIRTIO_QUEUE_MAX = 1024;
 
 export interface ModelQueueState {
   readonly index: number;
@@ -47,7 +44,7 @@ export class VirtioModelCore {
   driverFeatureSelect = 0;
   status = 0;
   configGeneration = 0;
-  msixConfig = VIRTIO_MODEL_NO_VECTOR;
+  msixConfig = VIRTIO_MSI_NO_VECTOR;
   queueSelect = 0;
   isr = 0;
   events: VirtioModelCoreEvents = {};
@@ -59,7 +56,7 @@ export class VirtioModelCore {
       index,
       maxSize: q.size,
       size: q.size,
-      msixVector: VIRTIO_MODEL_NO_VECTOR,
+      msixVector: VIRTIO_MSI_NO_VECTOR,
       enabled: false,
       notifyOff: q.notifyOff ?? index,
       notifConfigData: index,
@@ -95,12 +92,12 @@ export class VirtioModelCore {
   }
 
   selectQueue(v: number): void {
-    if (v < VIRTIO_MODEL_QUEUE_MAX) this.queueSelect = v;
+    if (v < VIRTIO_QUEUE_MAX) this.queueSelect = v;
   }
 
   /** A vector the device accepts, or NO_VECTOR (the driver reads the failure back). */
   checkedVector(v: number): number {
-    return v < this.msixVectors ? v : VIRTIO_MODEL_NO_VECTOR;
+    return v < this.msixVectors ? v : VIRTIO_MSI_NO_VECTOR;
   }
 
   setStatus(v: number): void {
@@ -139,7 +136,7 @@ export class VirtioModelCore {
     this.driverFeatures = 0n;
     this.deviceFeatureSelect = 0;
     this.driverFeatureSelect = 0;
-    this.msixConfig = VIRTIO_MODEL_NO_VECTOR;
+    this.msixConfig = VIRTIO_MSI_NO_VECTOR;
     this.queueSelect = 0;
     this.isr = 0;
     for (const q of this.queues) clearQueue(q);
@@ -156,7 +153,7 @@ export class VirtioModelCore {
 
 function clearQueue(q: ModelQueueState): void {
   q.size = q.maxSize;
-  q.msixVector = VIRTIO_MODEL_NO_VECTOR;
+  q.msixVector = VIRTIO_MSI_NO_VECTOR;
   q.enabled = false;
   q.desc = 0n;
   q.driver = 0n;

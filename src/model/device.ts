@@ -3,18 +3,19 @@
 // transitional device) the legacy registers. Everything is synchronous; ModelBus wraps it in
 // the async Bus interface.
 import { pciMsixCap, pciMsixTableEntry, PCI_MSIX_FLAGS_ENABLE, PCI_MSIX_FLAGS_MASKALL } from '../pci/caps/msix.js';
-import { bitMask, PCI_BASE_ADDRESS_0, PCI_BIST, PCI_COMMAND, PCI_STATUS, PCI_STATUS_INTERRUPT } from '../pci/header-regs.js';
+import { bitMask, PCI_BASE_ADDRESS_0, PCI_BIST, PCI_COMMAND, PCI_COMMAND_IO, PCI_COMMAND_MASTER, PCI_COMMAND_MEMORY, PCI_STATUS, PCI_STATUS_INTERRUPT } from '../pci/header-regs.js';
 import { virtioPciCfgCap } from '../virtio/caps.js';
-import { legacyDeviceConfigOffset, legacyHeaderStruct } from '../virtio/legacy.js';
+import { legacyDeviceConfigOffset, legacyHeaderStruct, VIRTIO_MSI_NO_VECTOR } from '../virtio/legacy.js';
+import { VIRTIO_PCI_ISR_CONFIG, VIRTIO_PCI_ISR_QUEUE } from '../virtio/isr.js';
 import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
 import { legacySplitVringLayout } from '../vring/split-layout.js';
 import { splitVringAddrs } from '../vring/split-ring.js';
 import type { VringGuestMemory } from '../vring/memory.js';
 import type { VirtioModelBackend, ModelBackendHost } from './backend.js';
-import { installModelBars, programmedModelBars, MODEL_PCI_COMMAND_IO, MODEL_PCI_COMMAND_MASTER, MODEL_PCI_COMMAND_MEMORY, type ProgrammedBar } from './bars.js';
+import { installModelBars, programmedModelBars, type ProgrammedBar } from './bars.js';
 import { commonCfgRegisters } from './common-regs.js';
 import { ConfigSpaceModel, type ModelAccessWidth } from './config-space.js';
-import { VirtioModelCore, VIRTIO_MODEL_ISR_CONFIG, VIRTIO_MODEL_ISR_QUEUE, VIRTIO_MODEL_NO_VECTOR } from './core.js';
+import { VirtioModelCore } from './core.js';
 import { MODEL_DEFAULT_COMMAND_WRITABLE, type ModelBarRegion, type VirtioModelDescription } from './description.js';
 import { buildModelConfigImage } from './image.js';
 import { SparseGuestMemory } from './memory.js';
@@ -133,7 +134,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   }
 
   get busMaster(): boolean {
-    return (this.command & MODEL_PCI_COMMAND_MASTER) !== 0;
+    return (this.command & PCI_COMMAND_MASTER) !== 0;
   }
 
   programmedBars(): ProgrammedBar[] {
@@ -146,8 +147,8 @@ export class VirtioPciDevice implements ModelBackendHost {
    */
   decode(space: 'mem' | 'io', address: bigint): { index: number; offset: number; base: bigint } | null {
     const cmd = this.command;
-    if (space === 'mem' && !(cmd & MODEL_PCI_COMMAND_MEMORY)) return null;
-    if (space === 'io' && !(cmd & MODEL_PCI_COMMAND_IO)) return null;
+    if (space === 'mem' && !(cmd & PCI_COMMAND_MEMORY)) return null;
+    if (space === 'io' && !(cmd & PCI_COMMAND_IO)) return null;
     for (const b of this.programmedBars()) {
       if ((b.kind === 'io') !== (space === 'io') || b.base === 0n) continue;
       if (address >= b.base && address < b.base + b.size) return { index: b.index, offset: Number(address - b.base), base: b.base };
@@ -179,15 +180,15 @@ export class VirtioPciDevice implements ModelBackendHost {
   }
 
   signalQueue(q: number): void {
-    this.core.isr |= VIRTIO_MODEL_ISR_QUEUE;
-    if (this.msixEnabled()) this.deliverMsix(this.core.queues[q]?.msixVector ?? VIRTIO_MODEL_NO_VECTOR);
+    this.core.isr |= VIRTIO_PCI_ISR_QUEUE;
+    if (this.msixEnabled()) this.deliverMsix(this.core.queues[q]?.msixVector ?? VIRTIO_MSI_NO_VECTOR);
     else this.assertIntx('queue');
   }
 
   setDeviceConfig(bytes: Uint8Array): void {
     this.deviceConfig.bytes.set(bytes.subarray(0, this.deviceConfig.size));
     this.core.configGeneration = (this.core.configGeneration + 1) & 0xff;
-    this.core.isr |= VIRTIO_MODEL_ISR_CONFIG;
+    this.core.isr |= VIRTIO_PCI_ISR_CONFIG;
     if (this.msixEnabled()) this.deliverMsix(this.core.msixConfig);
     else this.assertIntx('config');
   }
@@ -198,7 +199,7 @@ export class VirtioPciDevice implements ModelBackendHost {
   }
 
   private deliverMsix(vector: number): void {
-    if (vector === VIRTIO_MODEL_NO_VECTOR || !this.msixTable || vector >= this.core.msixVectors) return;
+    if (vector === VIRTIO_MSI_NO_VECTOR || !this.msixTable || vector >= this.core.msixVectors) return;
     const t = this.msixTable;
     const at = MSIX_ENTRY * vector;
     const masked =
@@ -343,7 +344,7 @@ export class VirtioPciDevice implements ModelBackendHost {
           case 'msi_config_vector':
             return core.msixConfig;
           case 'msi_queue_vector':
-            return q?.msixVector ?? VIRTIO_MODEL_NO_VECTOR;
+            return q?.msixVector ?? VIRTIO_MSI_NO_VECTOR;
           default:
             throw new Error(`legacy register ${field} has no model behaviour`);
         }

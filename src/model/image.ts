@@ -5,7 +5,7 @@
 import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { PCI_STATUS_CAP_LIST } from '../pci/config-space.js';
 import { pciHeaderType0 } from '../pci/header.js';
-import { pciMsixCap } from '../pci/caps/msix.js';
+import { msixRegisters, pciMsixCap } from '../pci/caps/msix.js';
 import { pciExpCap } from '../pci/caps/pcie.js';
 import { pciPmCap } from '../pci/caps/pm.js';
 import {
@@ -82,9 +82,7 @@ export function buildModelConfigImage(d: VirtioModelDescription): ModelConfigIma
         {
           cap_id: PCI_CAP_ID.MSIX,
           cap_next: next,
-          message_control: (m.vectors - 1) & 0x7ff,
-          table: (m.table.offset & ~7) | m.table.bar,
-          pba: (m.pba.offset & ~7) | m.pba.bar,
+          ...msixRegisters({ table_size: m.vectors, table_bir: m.table.bar, table_offset: m.table.offset, pba_bir: m.pba.bar, pba_offset: m.pba.offset }),
         },
         bytes,
         c.at,

@@ -4,11 +4,11 @@
 import { readU16, readU32, readU64, writeU16, writeU32, writeU64 } from '../bytes/window.js';
 import type { VringGuestMemory } from '../vring/memory.js';
 
-export const MODEL_GUEST_PAGE_SIZE = 4096;
+const PAGE_SIZE = 4096;
 const PAGE_SHIFT = 12n;
 const PAGE_MASK = 0xfffn;
 const ADDRESS_LIMIT = 1n << 64n;
-const ZERO_PAGE = new Uint8Array(MODEL_GUEST_PAGE_SIZE);
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
 /** Sparse guest physical memory addressed by bigint (the whole 64-bit space). */
 export class SparseGuestMemory implements VringGuestMemory {
@@ -34,7 +34,7 @@ export class SparseGuestMemory implements VringGuestMemory {
 
   readU64(address: bigint): bigint {
     const [page, off] = this.locate(address, 8);
-    if (off + 8 <= MODEL_GUEST_PAGE_SIZE) return readU64(page, off);
+    if (off + 8 <= PAGE_SIZE) return readU64(page, off);
     return readU64(this.readBytes(address, 8), 0);
   }
 
@@ -53,7 +53,7 @@ export class SparseGuestMemory implements VringGuestMemory {
 
   writeU64(address: bigint, value: bigint): void {
     const [page, off] = this.locate(address, 8, true);
-    if (off + 8 <= MODEL_GUEST_PAGE_SIZE) writeU64(page, off, value);
+    if (off + 8 <= PAGE_SIZE) writeU64(page, off, value);
     else {
       const tmp = new Uint8Array(8);
       writeU64(tmp, 0, value);
@@ -89,7 +89,7 @@ export class SparseGuestMemory implements VringGuestMemory {
     while (done < length) {
       const a = address + BigInt(done);
       const off = Number(a & PAGE_MASK);
-      const n = Math.min(MODEL_GUEST_PAGE_SIZE - off, length - done);
+      const n = Math.min(PAGE_SIZE - off, length - done);
       const page = this.pages.get(a >> PAGE_SHIFT);
       if (page) out.set(page.subarray(off, off + n), done);
       done += n;
@@ -103,7 +103,7 @@ export class SparseGuestMemory implements VringGuestMemory {
     while (done < data.length) {
       const a = address + BigInt(done);
       const off = Number(a & PAGE_MASK);
-      const n = Math.min(MODEL_GUEST_PAGE_SIZE - off, data.length - done);
+      const n = Math.min(PAGE_SIZE - off, data.length - done);
       this.page(a >> PAGE_SHIFT).set(data.subarray(done, done + n), off);
       done += n;
     }
@@ -116,14 +116,14 @@ export class SparseGuestMemory implements VringGuestMemory {
 
   private readNumber(address: bigint, width: 2 | 4): number {
     const [page, off] = this.locate(address, width);
-    if (off + width <= MODEL_GUEST_PAGE_SIZE) return width === 2 ? readU16(page, off) : readU32(page, off);
+    if (off + width <= PAGE_SIZE) return width === 2 ? readU16(page, off) : readU32(page, off);
     const b = this.readBytes(address, width);
     return width === 2 ? readU16(b, 0) : readU32(b, 0);
   }
 
   private writeNumber(address: bigint, width: 2 | 4, value: number): void {
     const [page, off] = this.locate(address, width, true);
-    if (off + width <= MODEL_GUEST_PAGE_SIZE) {
+    if (off + width <= PAGE_SIZE) {
       if (width === 2) writeU16(page, off, value);
       else writeU32(page, off, value);
       return;
@@ -146,7 +146,7 @@ export class SparseGuestMemory implements VringGuestMemory {
   private page(key: bigint): Uint8Array {
     let p = this.pages.get(key);
     if (!p) {
-      p = new Uint8Array(MODEL_GUEST_PAGE_SIZE);
+      p = new Uint8Array(PAGE_SIZE);
       this.pages.set(key, p);
     }
     return p;

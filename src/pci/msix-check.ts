@@ -2,8 +2,8 @@
 // (PCI spec, MSI-X capability: Table/PBA BIR and offset; table entries are 16 bytes, the PBA
 // holds one bit per entry in QWORDs). Reported as PCI diagnostics at the register's offset.
 import { hex } from '../bytes/hex.js';
-import { readU16, readU32 } from '../bytes/window.js';
 import { PCI_CAP_ID } from './cap-ids.js';
+import { msixInfo, pciMsixCap, pciMsixTableEntry } from './caps/msix.js';
 import type { DecodeState } from './place.js';
 import type { Bar, Capability } from './types.js';
 
@@ -32,19 +32,21 @@ export interface MsixLayout {
  * entry in 8-byte units); null when the capability is cut before its Table register.
  */
 export function msixLayout(bytes: Uint8Array, pos: number, capLength: number, known: number): MsixLayout | null {
-  if (capLength < 8 || pos + 8 > known) return null;
-  const control = readU16(bytes, pos + 2);
-  const entries = (control & 0x7ff) + 1;
-  const place = (what: 'table' | 'PBA', reg: number, length: number): MsixPlacement => {
-    const v = readU32(bytes, reg);
-    return { what, reg, bir: v & 7, offset: (v & ~7) >>> 0, length };
-  };
+  const { value } = pciMsixCap.decodePartial(bytes, pos, Math.min(pos + capLength, known));
+  const info = msixInfo(value);
+  if (info.table_size === undefined || info.table_bir === undefined || info.table_offset === undefined) return null;
+  const entries = info.table_size;
+  const reg = (name: 'table' | 'pba') => pos + pciMsixCap.field(name).offset;
   return {
     entries,
-    enabled: (control & 0x8000) !== 0,
-    functionMask: (control & 0x4000) !== 0,
-    table: place('table', pos + 4, entries * 16),
-    pba: capLength >= 12 && pos + 12 <= known ? place('PBA', pos + 8, Math.ceil(entries / 64) * 8) : null,
+    enabled: info.enable!,
+    functionMask: info.function_mask!,
+    table: { what: 'table', reg: reg('table'), bir: info.table_bir, offset: info.table_offset, length: entries * pciMsixTableEntry.size },
+    // One pending bit per entry, in whole QWORDs.
+    pba:
+      info.pba_bir === undefined || info.pba_offset === undefined
+        ? null
+        : { what: 'PBA', reg: reg('pba'), bir: info.pba_bir, offset: info.pba_offset, length: Math.ceil(entries / 64) * 8 },
   };
 }
 

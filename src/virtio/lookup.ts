@@ -1,14 +1,14 @@
 // Reverse lookup: which function, BAR, structure and field an address belongs to, and which
 // queue(s) a write to a doorbell kicks. Built from the same field tables as the decoders.
 import type { ConfigSpace } from '../pci/types.js';
-import { bytes, struct, u32, type Struct } from '../layout/struct.js';
+import { bytes, struct, type Struct } from '../layout/struct.js';
+import { pciMsixTableEntry } from '../pci/caps/msix.js';
 import { virtioCapStruct, type VirtioCap } from './caps.js';
 import { commonCfgStruct, commonCfgLayoutFor, virtioPciModernCommonCfg } from './common-cfg.js';
 import { deviceConfigLayoutFor } from './devices/index.js';
 import { virtioPciIsr } from './isr.js';
 import { legacyHeaderStruct } from './legacy.js';
 import { probeVirtio, type ProbeOptions, type VirtioBarRef, type VirtioTransport, resolveVirtioBar } from './probe.js';
-import * as gen from './lookup.gen.js';
 
 /** One function to search: its slot label, its config space and what is known about queues. */
 export interface VirtioLookupDevice {
@@ -75,14 +75,6 @@ export interface VirtioAddressHit {
   /** Shared memory: the region id. */
   readonly shmId?: number;
 }
-
-/** struct msix_table_entry (PCI spec): 16 bytes per vector. */
-export const msixTableEntry = struct('msix_table_entry', {
-  msg_addr_lo: u32(0, 'rw'),
-  msg_addr_hi: u32(4, 'rw'),
-  msg_data: u32(8, 'rw'),
-  vector_control: u32(12, 'rw'),
-}, gen.msix_table_entry);
 
 const pbaQword = struct('msix_pba_qword', { pending: bytes(0, 8, 'ro') });
 
@@ -168,7 +160,7 @@ export function lookupAddress(devices: readonly VirtioLookupDevice[], address: b
         const rel = address - r.address;
         if (rel < 0n || rel >= BigInt(r.length)) continue;
         const b = { ...base(r.bar, r.address), capOffset: null, preferred: true, structure: kind };
-        if (kind === 'msix_table') hits.push({ ...b, ...fieldOf(msixTableEntry, rel % 16n), entry: Number(rel / 16n) });
+        if (kind === 'msix_table') hits.push({ ...b, ...fieldOf(pciMsixTableEntry, rel % BigInt(pciMsixTableEntry.size)), entry: Number(rel / BigInt(pciMsixTableEntry.size)) });
         else hits.push({ ...b, ...fieldOf(pbaQword, rel % 8n), entry: Number(rel) * 8 });
       }
     }

@@ -336,7 +336,7 @@ describe('generated transports', () => {
       const tb = g.bars.find((b) => b.index === g.msix!.tableBar)!;
       const addr = tb.address + BigInt(g.msix.tableOffset) + 16n * BigInt(g.msix.size - 1) + 8n;
       expect(lookupAddress(devices, addr, tb.kind === 'io' ? 'io' : 'mem')).toContainEqual(
-        expect.objectContaining({ structure: 'msix_table', entry: g.msix.size - 1, field: 'msg_data' }),
+        expect.objectContaining({ structure: 'msix_table', entry: g.msix.size - 1, field: 'message_data' }),
       );
     }
     const c = t.common!;
