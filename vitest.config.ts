@@ -30,7 +30,7 @@ const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 't
 
 export default defineConfig({
   test: {
-    setupFiles: ['test/setup/byte-equality.ts', 'test/setup/quick-runs.ts'],
+    setupFiles: ['test/setup/byte-equality.ts', 'test/setup/quick-runs.ts', 'test/setup/pci-ids.ts'],
     // Vitest's default keeps a core for its own process (one worker on a 2-core machine); that
     // process is nearly idle once the files are transformed, so every core runs tests.
     maxWorkers: availableParallelism(),

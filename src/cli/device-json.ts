@@ -8,6 +8,7 @@ import { addr, addrOrNull, jsonValue } from './json-values.js';
 import { knownParts } from './ranges.js';
 import { rawToJson } from './raw.js';
 import { virtioJson } from './virtio-view.js';
+import { namesJson, type CliNames } from './names.js';
 
 /** Header JSON: every register by spec name (editable) plus the derived class_code and multi_function. */
 function headerJson(cs: ConfigSpace, b: JsonBinder, known: Uint8Array | null): Record<string, unknown> {
@@ -27,7 +28,7 @@ function headerJson(cs: ConfigSpace, b: JsonBinder, known: Uint8Array | null): R
   return out;
 }
 
-export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(false)): Record<string, unknown> {
+export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(false), names: CliNames = null): Record<string, unknown> {
   const { cs, input } = dev;
   const capabilities = cs.capabilities.map((c, i) => {
     const path = `capabilities[${i}]`;
@@ -49,11 +50,16 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(fa
     if (Object.keys(c.info).length) o.info = jsonValue(c.info);
     return o;
   });
+  const header = headerJson(cs, b, input.known);
+  const reg = (n: string) => (typeof header[n] === 'number' ? (header[n] as number) : null);
+  // Names only where pci.ids gives some (docs/cli.md).
+  const named = namesJson(names, reg, cs.classCode, subsystemIds(reg));
   return {
     slot: input.slot ? formatPciAddress(input.slot) : null,
     description: input.description || null,
+    ...(named ? { names: named } : {}),
     length: input.length,
-    header: headerJson(cs, b, input.known),
+    header,
     bars: cs.bars.map((bar) => ({
       index: bar.index,
       kind: bar.kind,
@@ -70,4 +76,11 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(fa
     unclaimed: knownParts(cs.unclaimed, input.known),
     raw: rawToJson(input.bytes, input.known, input.length),
   };
+}
+
+/** The subsystem ids of a type 0 or CardBus header, when the dump gives both. */
+function subsystemIds(reg: (n: string) => number | null): [number, number] | null {
+  const sv = reg('subsystem_vendor_id');
+  const sd = reg('subsystem_id');
+  return sv !== null && sd !== null ? [sv, sd] : null;
 }

@@ -6,6 +6,7 @@ import { deviceJson } from './device-json.js';
 import type { DeviceInput } from './input.js';
 import { DESCRIPTION_MAX, shown } from './shown.js';
 import { deviceText } from './text.js';
+import type { CliNames } from './names.js';
 
 export type DecodeMode = 'text' | 'json' | 'annotate';
 
@@ -21,10 +22,10 @@ function annotateText(dev: DecodedDevice): string[] {
  * A function's output without the separator between functions: text and annotate end with a
  * newline, JSON is one line.
  */
-export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number, forceExtendedCapabilities = false): string {
+export function renderDevice(input: DeviceInput, mode: DecodeMode, queuesShown: number, forceExtendedCapabilities = false, names: CliNames = null): string {
   const dev = decodeDevice(input, queuesShown, forceExtendedCapabilities);
-  if (mode === 'json') return JSON.stringify(deviceJson(dev));
-  const lines = mode === 'text' ? deviceText(dev) : annotateText(dev);
+  if (mode === 'json') return JSON.stringify(deviceJson(dev, undefined, names));
+  const lines = mode === 'text' ? deviceText(dev, names) : annotateText(dev);
   lines.push(''); // the final newline, from join itself (one flat string)
   return lines.join('\n');
 }

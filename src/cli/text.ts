@@ -16,6 +16,7 @@ import { bitsText, bytesKnown, regionLines, shownBitNames } from './fields-text.
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';
+import { namesSubsystem, namesTitle, type CliNames } from './names.js';
 
 const h = (v: number, n: number) => hexDigits(v, n);
 
@@ -246,12 +247,13 @@ function classText(code: number): string {
 }
 
 /** The text of one decoded function. */
-export function deviceText(dev: DecodedDevice): string[] {
+export function deviceText(dev: DecodedDevice, names: CliNames = null): string[] {
   const { cs, input } = dev;
   KNOWN = input.known;
   const out: string[] = [];
   const slot = input.slot ? formatPciAddress(input.slot) : '(no slot)';
-  out.push(`${slot} ${input.description ? shown(input.description, DESCRIPTION_MAX) : cs.classCode !== null ? pciClassDescription(cs.classCode) : ''}`.trimEnd());
+  const title = namesTitle(names, (n) => num(cs, n), cs.classCode);
+  out.push(`${slot} ${title ?? (input.description ? shown(input.description, DESCRIPTION_MAX) : cs.classCode !== null ? pciClassDescription(cs.classCode) : '')}`.trimEnd());
   const T = '\t';
   const vendor = num(cs, 'vendor_id');
   const device = num(cs, 'device_id');
@@ -265,7 +267,7 @@ export function deviceText(dev: DecodedDevice): string[] {
   }
   const sv = num(cs, 'subsystem_vendor_id');
   const sd = num(cs, 'subsystem_id');
-  if (sv !== null && sd !== null) out.push(`${T}Subsystem: ${h(sv, 4)}:${h(sd, 4)}`);
+  if (sv !== null && sd !== null) out.push(`${T}Subsystem: ${namesSubsystem(names, (n) => num(cs, n), sv, sd)}`);
   if (input.known) {
     const k = input.known;
     const holes = runs(input.length, (i) => k[i] !== 1);

@@ -86,8 +86,11 @@ export function pciFunctionTitle(names: PciNames | undefined, ids: PciFunctionId
   return `${pciClassName(names, ids.classCode, style)}: ${pair}${rev}${progIfText(names, ids.classCode)}`;
 }
 
-/** The subsystem's name: its entry under the device, a generic entry, or the device's own name when the ids are the same. */
-function subsystemName(names: PciNames, v: number, d: number, sv: number, sd: number): string | undefined {
+/**
+ * A subsystem's name as lspci finds it: its entry under the device, else a generic (`S`)
+ * entry, else the device's own name when the subsystem ids are the device's ids.
+ */
+export function pciSubsystemName(names: PciNames, v: number, d: number, sv: number, sd: number): string | undefined {
   return (
     (v > 0 && d > 0 ? names.subsystem(v, d, sv, sd) : undefined) ??
     names.genericSubsystem?.(sv, sd) ??
@@ -102,7 +105,7 @@ export function pciSubsystemTitle(names: PciNames | undefined, ids: PciFunctionI
   const named = style !== 'numbers' && names !== undefined;
   return both(
     named ? names.vendor(sv) : undefined,
-    named ? subsystemName(names, ids.vendorId, ids.deviceId, sv, sd) : undefined,
+    named ? pciSubsystemName(names, ids.vendorId, ids.deviceId, sv, sd) : undefined,
     `${h(sv, 4)}:${h(sd, 4)}`,
     style,
   );

@@ -7,6 +7,8 @@ import { CliUsageError } from '../errors.js';
 import { shown } from '../shown.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs, type DeviceInput, type InputSpec } from '../input.js';
 import type { DecodeMode } from '../render.js';
+import type { CliNames } from '../names.js';
+import { cliNames } from '../pci-ids-file.js';
 import { DEFAULT_QUEUES_SHOWN } from '../virtio-view.js';
 
 const OPTIONS = {
@@ -15,6 +17,7 @@ const OPTIONS = {
   annotate: { type: 'boolean' },
   queues: { type: 'string' },
   'force-ext-caps': { type: 'boolean' },
+  numeric: { type: 'boolean', short: 'n', multiple: true },
 } as const;
 
 export type { DecodeMode } from '../render.js';
@@ -26,6 +29,7 @@ export async function printDevices(
   ctx: CommandContext,
   queuesShown = DEFAULT_QUEUES_SHOWN,
   forceExtendedCapabilities = false,
+  names: CliNames = null,
 ): Promise<number> {
   // Asking for the first function before loading the decoders lets the input be opened and
   // its first chunk read while they load.
@@ -39,7 +43,7 @@ export async function printDevices(
     if (mode === 'json') await ctx.out.write('{"devices":[');
     for (let r = await next; !r.done; r = await next) {
       // One write per function (not per line): thousands of functions, tens of lines each.
-      const text = renderDevice(r.value, mode, queuesShown, forceExtendedCapabilities);
+      const text = renderDevice(r.value, mode, queuesShown, forceExtendedCapabilities, names);
       // The separator apart: prefixing it would make a second copy of the function's text.
       if (mode === 'json') await ctx.out.write(count ? ',\n' : '\n');
       else if (count) await ctx.out.write('\n');
@@ -64,7 +68,12 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const q = stringValue(p, 'queues');
   const queuesShown = q === undefined ? DEFAULT_QUEUES_SHOWN : intOption('decode', '--queues', q, 0, 65536);
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
-  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown, flag(p, 'force-ext-caps'));
+  // -n, -nn as lspci's; a pci.ids problem is one warning line, after the output.
+  const warnings: string[] = [];
+  const numeric = p.values.numeric;
+  const names = cliNames(Array.isArray(numeric) ? numeric.length : 0, (w) => warnings.push(w));
+  const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown, flag(p, 'force-ext-caps'), names);
+  for (const w of warnings) await ctx.err.line(w);
   if (count === 0 && spec.slotText !== null) {
     await ctx.err.line(`pcicfg decode: no function in ${shown(inputName(spec), 1000)} matches -s ${shown(spec.slotText)}`);
   }

@@ -152,7 +152,8 @@ export function encodeDeviceJson(d: unknown, path: string): EncodedDevice {
   const gen = deviceJson(dev, binder);
   const edits: Edit[] = [];
   for (const k of Object.keys(d)) {
-    if (k === 'raw' || k === 'slot' || k === 'description') continue;
+    // names come from pci.ids, not from the bytes
+    if (k === 'raw' || k === 'slot' || k === 'description' || k === 'names') continue;
     if (!(k in gen)) throw new JsonProblem(`${path}.${shown(k)}: unknown field`);
     // `bars` sizes come from elsewhere (info pci, sysfs): not part of the image.
     if (k === 'bars' && Array.isArray(d.bars) && Array.isArray(gen.bars)) {

@@ -1,0 +1,60 @@
+// The system's pci.ids for the CLI (Node only): `PCICFG_PCI_IDS=FILE`, else the first of the
+// places distributions install it (pciutils' default and Debian's, hwdata's, the old one).
+// Only its existence is checked up front; it is read at the first name looked up.
+import { existsSync, readFileSync } from 'node:fs';
+import { parsePciIds, type PciNames } from '../pci/ids.js';
+import type { PciNameStyle } from '../pci/ids-text.js';
+import type { CliNames } from './names.js';
+import { shown } from './shown.js';
+import { systemMessage } from './system-message.js';
+
+export const PCI_IDS_PATHS = ['/usr/share/misc/pci.ids', '/usr/share/hwdata/pci.ids', '/usr/share/pci.ids'] as const;
+
+/** The pci.ids to read: PCICFG_PCI_IDS when set (empty: none), else the first installed one. */
+export function pciIdsPath(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
+  const own = env.PCICFG_PCI_IDS;
+  if (own !== undefined) return own === '' ? null : own;
+  return PCI_IDS_PATHS.find((p) => existsSync(p)) ?? null;
+}
+
+/** Names read from `path` at the first lookup; `warn` gets at most one line (unreadable file, or its first malformed line). */
+function lazyNames(path: string, warn: (line: string) => void): PciNames {
+  let names: PciNames | null = null;
+  let warned = false;
+  const once = (line: string) => {
+    if (!warned) warn(line);
+    warned = true;
+  };
+  const load = (): PciNames => {
+    if (names) return names;
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      once(`pcicfg: warning: cannot read ${shown(path, 1000)}: ${systemMessage(e)}; no names shown`);
+    }
+    return (names = parsePciIds(text, {
+      onProblem: (p) => once(`pcicfg: warning: ${shown(path, 1000)}:${p.line}:1: ${p.message}; line skipped (pciutils stops here)`),
+    }));
+  };
+  return {
+    vendor: (v) => load().vendor(v),
+    device: (v, d) => load().device(v, d),
+    subsystem: (v, d, sv, sd) => load().subsystem(v, d, sv, sd),
+    genericSubsystem: (sv, sd) => load().genericSubsystem?.(sv, sd),
+    baseClass: (c) => load().baseClass(c),
+    subclass: (c, s) => load().subclass(c, s),
+    progIf: (c, s, p) => load().progIf(c, s, p),
+  };
+}
+
+/**
+ * How decode names functions for `-n` given `numeric` times (0, 1, 2+ as lspci): without -n
+ * and without a pci.ids, null (output as without names support).
+ */
+export function cliNames(numeric: number, warn: (line: string) => void, env?: Readonly<Record<string, string | undefined>>): CliNames {
+  const path = pciIdsPath(env);
+  const style: PciNameStyle = numeric === 0 ? 'names' : numeric === 1 ? 'numbers' : 'both';
+  if (path === null && style === 'names') return null;
+  return { names: path === null ? undefined : lazyNames(path, warn), style };
+}
