@@ -67,7 +67,7 @@ async function qemuGroups() {
             commandLine: `qemu-system-x86_64 -machine ${machine} -accel tcg -S -qtest stdio -display none -nodefaults -m 256M (+ every device of the ${machine} matrix)`,
             deviceArgs: r.deviceArgs,
             read: r.config.length === 4096 ? 'ECAM (MMCONFIG), 4096 bytes' : 'CF8/CFC, 256 bytes',
-            assigned: 'BARs sized and assigned by enumeratePci (src/driver/enumerate.ts), decoding enabled',
+            assigned: 'BARs sized and assigned by enumeratePci (src/pci/enumerate.ts), decoding enabled',
           },
         },
         device,
