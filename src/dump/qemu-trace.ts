@@ -47,12 +47,18 @@ export type QemuTraceLine =
   | { readonly kind: 'other'; readonly event: string | null }
   | { readonly kind: 'malformed'; readonly column: number; readonly message: string };
 
-// `PID@SECONDS.MICROS:` then the event name.
-const PREFIX = /^(\d+)@(\d+\.\d+):/;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
-const ACCESS_ARGS = /^cpu (-?\d+) mr (0x[0-9a-f]+|\(nil\)) addr 0x([0-9a-f]+) value 0x([0-9a-f]+) size (\d+)(?: name '(.*)')?$/;
-const QUEUE_NOTIFY_ARGS = /^vdev (0x[0-9a-f]+|\(nil\)) n (\d+) vq (0x[0-9a-f]+|\(nil\))$/;
-const NOTIFY_ARGS = /^vdev (0x[0-9a-f]+|\(nil\)) vq (0x[0-9a-f]+|\(nil\))$/;
+// `PID@SECONDS.MICROS:` then the event name. Sticky: each matches where the last one ended,
+// without slicing the line (a trace has millions of them).
+const PREFIX = /(\d+)@(\d+\.\d+):/y;
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const ACCESS_ARGS = /cpu (-?\d+) mr (0x[0-9a-f]+|\(nil\)) addr 0x([0-9a-f]+) value 0x([0-9a-f]+) size (\d+)(?: name '(.*)')?$/y;
+const QUEUE_NOTIFY_ARGS = /vdev (0x[0-9a-f]+|\(nil\)) n (\d+) vq (0x[0-9a-f]+|\(nil\))$/y;
+const NOTIFY_ARGS = /vdev (0x[0-9a-f]+|\(nil\)) vq (0x[0-9a-f]+|\(nil\))$/y;
+
+function stickyAt(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
 
 const SHAPES: Record<string, string> = {
   memory_region_ops_read: "cpu N mr PTR addr 0xHEX value 0xHEX size N [name 'NAME']",
@@ -68,33 +74,32 @@ export function parseQemuTraceLine(line: string): QemuTraceLine {
   let at = 0;
   let pid: number | null = null;
   let time: string | null = null;
-  const p = PREFIX.exec(text);
+  const p = stickyAt(PREFIX, text, 0);
   if (p) {
     pid = Number(p[1]);
     time = p[2];
     at = p[0].length;
   }
-  const n = NAME.exec(text.slice(at));
-  if (!n || (text.length > at + n[0].length && text[at + n[0].length] !== ' ')) {
+  const n = stickyAt(NAME, text, at);
+  if (!n || (text.length > at + n[0].length && text.charCodeAt(at + n[0].length) !== 32)) {
     return { kind: 'malformed', column: at + 1, message: 'not a trace event ([PID@SECONDS:]name args)' };
   }
   const event = n[0];
   const shape = SHAPES[event];
   if (shape === undefined) return { kind: 'other', event };
   const argsAt = at + event.length + 1;
-  const args = text.slice(argsAt);
   const bad = (): QemuTraceLine => ({ kind: 'malformed', column: argsAt + 1, message: `${event}: expected '${shape}'` });
   if (event === 'virtio_queue_notify') {
-    const m = QUEUE_NOTIFY_ARGS.exec(args);
+    const m = stickyAt(QUEUE_NOTIFY_ARGS, text, argsAt);
     if (!m) return bad();
     return { kind: 'virtio_queue_notify', vdev: m[1], queue: Number(m[2]), vq: m[3], pid, time };
   }
   if (event === 'virtio_notify') {
-    const m = NOTIFY_ARGS.exec(args);
+    const m = stickyAt(NOTIFY_ARGS, text, argsAt);
     if (!m) return bad();
     return { kind: 'virtio_notify', vdev: m[1], queue: null, vq: m[2], pid, time };
   }
-  const m = ACCESS_ARGS.exec(args);
+  const m = stickyAt(ACCESS_ARGS, text, argsAt);
   // A hex number wider than 64 bits or a size that is not 1-8 is no access QEMU makes.
   if (!m || m[3].length > 16 || m[4].length > 16 || m[5].length > 2) return bad();
   const size = Number(m[5]);

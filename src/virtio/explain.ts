@@ -115,7 +115,7 @@ function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | n
  * registers over and over); the cache is bounded.
  */
 export class VirtioAccessExplainer {
-  private readonly cache = new Map<string, VirtioAddressHit | null>();
+  private readonly cache = { mem: new Map<bigint, VirtioAddressHit | null>(), io: new Map<bigint, VirtioAddressHit | null>() };
   private readonly vmm: VirtioVmm;
 
   constructor(
@@ -126,12 +126,12 @@ export class VirtioAccessExplainer {
   }
 
   private best(address: bigint, space: 'mem' | 'io'): VirtioAddressHit | null {
-    const key = space + address;
-    let h = this.cache.get(key);
+    const cache = this.cache[space];
+    let h = cache.get(address);
     if (h === undefined) {
       h = lookupAddress(this.devices, address, space)[0] ?? null;
-      if (this.cache.size >= 65536) this.cache.clear();
-      this.cache.set(key, h);
+      if (cache.size >= 65536) cache.clear();
+      cache.set(address, h);
     }
     return h;
   }

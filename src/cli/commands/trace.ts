@@ -2,7 +2,7 @@
 // (the host's view of every guest MMIO/PIO access, named field by field), then a per-device,
 // per-queue summary. The trace is streamed: its size does not change what is held.
 import { formatPciAddress } from '../../pci/bus.js';
-import { iterateQemuTraceAsync, type QemuTraceAccess } from '../../dump/qemu-trace.js';
+import { QemuTraceReader, type QemuTraceAccess, type QemuTraceItem } from '../../dump/qemu-trace.js';
 import { parseQemuMtree, qemuMtreeRegionSpace, type QemuMtree } from '../../dump/qemu-mtree.js';
 import type { VirtioLookupDevice } from '../../virtio/lookup.js';
 import { VirtioAccessExplainer, type VirtioAccessExplanation } from '../../virtio/explain.js';
@@ -149,30 +149,36 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
 
   const name = tracePath === '-' ? '<stdin>' : tracePath;
   const source = tracePath === '-' ? standardInput(ctx.io.stdin) : fileChunks(tracePath);
-  for await (const item of iterateQemuTraceAsync(source, { file: name })) {
+  const reader = new QemuTraceReader({ file: name });
+  // The items of a chunk are handled in a plain loop: an async generator per item costs more
+  // than parsing the line.
+  const handle = async (items: readonly QemuTraceItem[]) => {
+    for (const item of items) await handleItem(item);
+  };
+  const handleItem = async (item: QemuTraceItem) => {
     lines = item.line;
     if ('warning' in item) {
       if (++warnings <= MAX_WARNINGS) await ctx.err.line(`pcicfg trace: warning: ${item.warning.message}`);
       else if (warnings === MAX_WARNINGS + 1) await ctx.err.line(`pcicfg trace: warning: more malformed lines from ${name}:${item.line} on are only counted`);
-      continue;
+      return;
     }
     if ('other' in item) {
       if (item.other !== null) others++;
-      continue;
+      return;
     }
     const r = item.record;
     if (r.kind !== 'access') {
       virtioEvents++;
       await release(r.kind === 'virtio_queue_notify' && held ? r.queue : null);
-      continue;
+      return;
     }
-    await release(null);
+    if (held) await release(null);
     accesses++;
     const e = explainer.explain({ op: r.op, address: r.addr, size: r.size, value: r.value, space: regionSpace(r.name) });
     if (!e) {
       outside++;
       if (all) await print(item.line, r, null, null);
-      continue;
+      return;
     }
     const t = tally(e.hit.slot);
     t.accesses++;
@@ -182,10 +188,12 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       if (e.queue === null) t.noKick++;
       else bump(t.kicks, e.queue);
       held = { line: item.line, a: r, e };
-      continue;
+      return;
     }
     await print(item.line, r, e, null);
-  }
+  };
+  for await (const chunk of source) await handle(reader.push(chunk));
+  await handle(reader.end());
   await release(null);
 
   if (!json) {
