@@ -210,7 +210,8 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       for (const q of queues) {
         const k = t.kicks.get(q) ?? 0;
         const n = t.qemuNotified.get(q) ?? 0;
-        await ctx.out.line(`  queue ${q}: ${k} kick${k === 1 ? '' : 's'} (${vmmName}'s rule), ${n} virtio_queue_notify from QEMU`);
+        // QEMU's own count only when the trace has its virtio events to count.
+        await ctx.out.line(`  queue ${q}: ${k} kick${k === 1 ? '' : 's'} (${vmmName}'s rule)` + (virtioEvents ? `, ${n} virtio_queue_notify from QEMU` : ''));
       }
       if (t.noKick) await ctx.out.line(`  ${t.noKick} doorbell write${t.noKick === 1 ? '' : 's'} that kick no queue (${vmmName}'s rule)`);
     }
