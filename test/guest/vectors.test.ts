@@ -1,0 +1,53 @@
+// The stored Linux guest records (spec-vectors/linux-guest/): pcicfg agrees with the guest's
+// kernel and with QEMU on every machine. Needs no QEMU: live.test.ts boots the guest again.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { GUEST_MACHINES } from '../../scripts/guest/machines.mjs';
+import { GUEST_SCHEMA, readGuestVector } from '../../scripts/guest/record.mjs';
+import { checkGuest } from './check.js';
+import { guestFunctions } from './guest.js';
+
+const DIR = fileURLToPath(new URL('../../spec-vectors/linux-guest/', import.meta.url));
+const stored = (name: string) => readGuestVector(DIR + name);
+
+describe('spec-vectors/linux-guest', () => {
+  it('has a record of every machine, with its provenance', () => {
+    for (const m of GUEST_MACHINES) {
+      expect(existsSync(DIR + m.name), m.name).toBe(true);
+      const files = stored(m.name);
+      const r = JSON.parse(files['guest.json']);
+      expect(r.schema).toBe(GUEST_SCHEMA);
+      expect(r.machine).toBe(m.name);
+      expect(r.provenance.qemu).toMatch(/^QEMU emulator version /);
+      expect(r.provenance.kernelPackage).toContain(r.kernel);
+      expect(r.provenance.commandLine).toContain(`-machine ${m.machine} `);
+      for (const d of m.devices) expect(r.provenance.commandLine).toContain(`-device ${d}`);
+      expect(r.disks).toEqual([{ name: 'vda', readback: 'readback ok' }]);
+      expect(r.net).toEqual(['eth0']);
+      expect(r.functions.map((f: { slot: string }) => f.slot)).toEqual(guestFunctions(files).map((f) => f.slot));
+    }
+  });
+});
+
+describe.each(GUEST_MACHINES.map((m) => [m.name, m] as const))('linux-guest/%s', (name) => {
+  const files = stored(name);
+
+  it("decodes without errors, its BARs are the guest's resources, and every doorbell is pcicfg's", () => {
+    const { fns, bells, bars } = checkGuest(files);
+    expect(bars).toBeGreaterThanOrEqual(4);
+    // the guest kicked both devices: the disk's request queue, the net's rx, tx and control queues
+    const kicked = (type: number) => new Set(bells.filter((b) => b.fn.transport!.identity.deviceType === type).map((b) => b.queue));
+    expect([...kicked(2)]).toEqual([0]);
+    expect([...kicked(1)].sort()).toEqual([0, 1, 2]);
+    const virtio = fns.filter((f) => f.transport);
+    expect(virtio.length).toBe(2);
+    if (name === 'pc-legacy') expect(virtio.map((f) => f.transport!.kind)).toEqual(['legacy-only', 'legacy-only']);
+    else expect(bells.every((b) => !b.legacy)).toBe(true);
+    if (name === 'q35-root-ports') {
+      expect(virtio.map((f) => [f.transport!.kind, f.length])).toEqual([['modern', 4096], ['modern', 4096]]);
+      expect(fns.filter((f) => (f.bytes[0x0e] & 0x7f) === 1).map((f) => f.length)).toEqual([4096, 4096]);
+    }
+    if (name === 'pc-page-per-vq') expect(virtio.map((f) => f.transport!.notify!.multiplier)).toEqual([4096, 4096]);
+  });
+});
