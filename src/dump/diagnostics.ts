@@ -90,7 +90,7 @@ export const DUMP_DIAGNOSTICS = defineDiagnostics({
   TRACE_LINE_MALFORMED: {
     severity: 'warning',
     meaning:
-      "A line of a QEMU trace log is not a trace event (`[PID@SECONDS:]name args`), or is an event pcicfg reads (`memory_region_ops_read`/`_write`, `virtio_queue_notify`, `virtio_notify`) whose arguments do not have QEMU's shape; the message gives FILE:LINE:COL. The line is skipped; reading goes on.",
+      "A line of a QEMU trace log is not a trace event (`[PID@SECONDS:]name args`), or is an event pcicfg reads (`memory_region_ops_read`/`_write`, `virtio_queue_notify`, `virtio_notify`) whose arguments do not have QEMU's shape; also a range line of `info mtree` text that does not have its shape. The message gives FILE:LINE:COL; the line is skipped and reading goes on.",
   },
   TRACE_LINE_TOO_LONG: {
     severity: 'warning',

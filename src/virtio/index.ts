@@ -12,3 +12,5 @@ export * from './vendor-hook.js';
 export * from './probe.js';
 export * from './notify.js';
 export * from './lookup.js';
+export * from './vmm.js';
+export * from './explain.js';
