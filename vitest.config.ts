@@ -24,8 +24,10 @@ const TOOLS = [
   'test/cli/memory.test.ts',
   'test/trace/trace-memory.test.ts',
   'test/cli/stdin-directory.test.ts',
+  'test/cli/names*.test.ts',
   'test/dump/hexdump-xxd.test.ts',
   'test/guest/live.test.ts',
+  'test/guest/cpio.test.ts',
 ];
 
 const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts', 'test/types/types.test.ts'];

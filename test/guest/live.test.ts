@@ -55,6 +55,9 @@ describe.skipIf(missing !== null)('Linux guest booted live', () => {
     it('boots, writes its disk, reproduces the stored record, and pcicfg agrees with every doorbell of the full trace', () => {
       const boot = boots.get(name)!;
       if (boot instanceof Error) throw boot;
+      // every module loaded (insmod printed nothing), the guest read back what it wrote, and so does the host
+      for (const b of boot.blocks.filter((x) => x.kind === 'insmod')) expect(b.lines.join('\n'), `insmod ${b.name}`).toBe('');
+      expect(boot.blocks.find((x) => x.kind === 'disk' && x.name === 'vda')?.lines.at(-1)).toBe('readback ok');
       const pattern = DISK_PATTERN('vda');
       expect(Buffer.from(boot.disk.subarray(512, 512 + pattern.length)).toString('latin1')).toBe(pattern);
 

@@ -23,6 +23,7 @@ describe('spec-vectors/linux-guest', () => {
       expect(r.provenance.kernelPackage).toContain(r.kernel);
       expect(r.provenance.commandLine).toContain(`-machine ${m.machine} `);
       for (const d of m.devices) expect(r.provenance.commandLine).toContain(`-device ${d}`);
+      expect(r.modules.map((p: string) => p.replace(/^.*\//, ''))).toEqual(expect.arrayContaining(['virtio.ko', 'virtio_ring.ko', 'virtio_pci.ko', 'virtio_blk.ko', 'virtio_net.ko']));
       expect(r.disks).toEqual([{ name: 'vda', readback: 'readback ok' }]);
       expect(r.net).toEqual(['eth0']);
       expect(r.functions.map((f: { slot: string }) => f.slot)).toEqual(guestFunctions(files).map((f) => f.slot));
