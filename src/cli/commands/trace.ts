@@ -136,7 +136,9 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   // A doorbell write is held until the next record: QEMU traces virtio_queue_notify right after
   // the write that caused it, and the pair is printed as one line.
   let held: { line: number; a: QemuTraceAccess; e: VirtioAccessExplanation } | null = null;
+  let printed = 0;
   const print = async (line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null) => {
+    printed++;
     await ctx.out.line(json ? accessJson(line, a, e, qemuQueue) : accessText(line, a, e, qemuQueue));
   };
   const release = async (qemuQueue: number | null) => {
@@ -197,7 +199,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   await release(null);
 
   if (!json) {
-    await ctx.out.line('');
+    if (printed) await ctx.out.line('');
     await ctx.out.line(
       `${shown(name)}: ${lines} lines, ${accesses} accesses: ${accesses - outside} to functions of the dump, ${outside} to other regions` +
         (all ? '' : ' (counted; --all lists them)') +
