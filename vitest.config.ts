@@ -25,6 +25,7 @@ const TOOLS = [
   'test/trace/trace-memory.test.ts',
   'test/cli/stdin-directory.test.ts',
   'test/cli/names*.test.ts',
+  'test/cli/names*.test.ts',
   'test/dump/hexdump-xxd.test.ts',
   'test/guest/live.test.ts',
   'test/guest/cpio.test.ts',

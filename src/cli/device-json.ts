@@ -8,7 +8,7 @@ import { addr, addrOrNull, jsonValue } from './json-values.js';
 import { knownParts } from './ranges.js';
 import { rawToJson } from './raw.js';
 import { virtioJson } from './virtio-view.js';
-import { namesJson, type CliNames } from './names.js';
+import { namesJson, subsystemIds, type CliNames } from './names.js';
 
 /** Header JSON: every register by spec name (editable) plus the derived class_code and multi_function. */
 function headerJson(cs: ConfigSpace, b: JsonBinder, known: Uint8Array | null): Record<string, unknown> {
@@ -53,7 +53,7 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(fa
   const header = headerJson(cs, b, input.known);
   const reg = (n: string) => (typeof header[n] === 'number' ? (header[n] as number) : null);
   // Names only where pci.ids gives some (docs/cli.md).
-  const named = namesJson(names, reg, cs.classCode, subsystemIds(reg));
+  const named = namesJson(names, reg, cs.classCode, subsystemIds(names, cs, reg, input.known));
   return {
     slot: input.slot ? formatPciAddress(input.slot) : null,
     description: input.description || null,
@@ -78,9 +78,3 @@ export function deviceJson(dev: DecodedDevice, b: JsonBinder = new JsonBinder(fa
   };
 }
 
-/** The subsystem ids of a type 0 or CardBus header, when the dump gives both. */
-function subsystemIds(reg: (n: string) => number | null): [number, number] | null {
-  const sv = reg('subsystem_vendor_id');
-  const sd = reg('subsystem_id');
-  return sv !== null && sd !== null ? [sv, sd] : null;
-}

@@ -3,7 +3,12 @@
 import { hexDigits } from '../bytes/hex.js';
 import type { PciNames } from '../pci/ids.js';
 import { pciFunctionTitle, pciSubsystemName, pciSubsystemTitle, type PciFunctionIds, type PciNameStyle } from '../pci/ids-text.js';
-import { DESCRIPTION_MAX, shown } from './shown.js';
+import { PCI_CAP_ID } from '../pci/cap-ids.js';
+import type { ConfigSpace } from '../pci/types.js';
+import { shown } from './shown.js';
+
+// Names are pci.ids text: shown with control characters escaped, cut where a hostile file makes them long.
+const NAMES_MAX = 1000;
 
 /** How `decode` names functions; null: as without a pci.ids file (the dump's own description, numbers). */
 export type CliNames = { readonly names: PciNames | undefined; readonly style: PciNameStyle } | null;
@@ -22,16 +27,39 @@ function ids(reg: Reg, classCode: number | null): PciFunctionIds | null {
 /** The first line after the slot, as lspci -v prints it; null when the dump lacks an id (the caller prints as without names). */
 export function namesTitle(n: CliNames, reg: Reg, classCode: number | null): string | null {
   const f = n && ids(reg, classCode);
-  return f ? shown(pciFunctionTitle(n!.names, f, n!.style), DESCRIPTION_MAX) : null;
+  return f ? shown(pciFunctionTitle(n!.names, f, n!.style), NAMES_MAX) : null;
 }
 
-/** The Subsystem line's text (`Red Hat, Inc. Device 0002`); numbers without names. */
-export function namesSubsystem(n: CliNames, reg: Reg, sv: number, sd: number): string {
+/**
+ * The subsystem ids: a type 0 or CardBus header's registers; with names (as lspci), a
+ * bridge's Subsystem ID capability. Null when the dump does not give them.
+ */
+export function subsystemIds(n: CliNames, cs: ConfigSpace, reg: Reg, known: Uint8Array | null): [number, number] | null {
+  const sv = reg('subsystem_vendor_id');
+  const sd = reg('subsystem_id');
+  if (sv !== null && sd !== null) return [sv, sd];
+  const cap = n && cs.headerType === 1 ? cs.capabilities.find((c) => c.id === PCI_CAP_ID.SSVID) : undefined;
+  if (!cap) return null;
+  const at = cap.pos + 4; // subsystem vendor ID, then subsystem ID (PCI-to-PCI Bridge Architecture, SSVID capability)
+  for (let i = at; i < at + 4; i++) if (i >= cs.length || (known && known[i] !== 1)) return null;
+  const u16 = (o: number) => cs.bytes[o]! | (cs.bytes[o + 1]! << 8);
+  return [u16(at), u16(at + 2)];
+}
+
+/**
+ * The Subsystem line's text (`Red Hat, Inc. Device 0002`), numbers without names; null when
+ * the function has none. A subsystem vendor 0000 or ffff means none (lspci prints no line):
+ * shown as numbers.
+ */
+export function namesSubsystem(n: CliNames, cs: ConfigSpace, reg: Reg, known: Uint8Array | null): string | null {
+  const ids = subsystemIds(n, cs, reg, known);
+  if (!ids) return null;
+  const [sv, sd] = ids;
   const v = reg('vendor_id');
   const d = reg('device_id');
-  if (!n || v === null || d === null) return `${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`;
+  if (!n || v === null || d === null || sv === 0 || sv === 0xffff) return `${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`;
   const t = pciSubsystemTitle(n.names, { vendorId: v, deviceId: d, classCode: 0, revisionId: 0, subsystemVendorId: sv, subsystemId: sd }, n.style);
-  return shown(t ?? '', DESCRIPTION_MAX);
+  return shown(t ?? '', NAMES_MAX);
 }
 
 /**

@@ -265,9 +265,8 @@ export function deviceText(dev: DecodedDevice, names: CliNames = null): string[]
         `, header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`,
     );
   }
-  const sv = num(cs, 'subsystem_vendor_id');
-  const sd = num(cs, 'subsystem_id');
-  if (sv !== null && sd !== null) out.push(`${T}Subsystem: ${namesSubsystem(names, (n) => num(cs, n), sv, sd)}`);
+  const sub = namesSubsystem(names, cs, (n) => num(cs, n), input.known);
+  if (sub !== null) out.push(`${T}Subsystem: ${sub}`);
   if (input.known) {
     const k = input.known;
     const holes = runs(input.length, (i) => k[i] !== 1);
