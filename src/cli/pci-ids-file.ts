@@ -34,7 +34,7 @@ function lazyNames(path: string, warn: (line: string) => void): PciNames {
       once(`pcicfg: warning: cannot read ${shown(path, 1000)}: ${systemMessage(e)}; no names shown`);
     }
     return (names = parsePciIds(text, {
-      onProblem: (p) => once(`pcicfg: warning: ${shown(path, 1000)}:${p.line}:1: ${p.message}; line skipped (pciutils stops here)`),
+      onProblem: (p) => once(`pcicfg: warning: ${shown(path, 1000)}:${p.line}:1: ${p.message}; line skipped (lspci refuses such a file)`),
     }));
   };
   return {

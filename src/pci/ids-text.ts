@@ -46,8 +46,8 @@ export function pciClassName(names: PciNames | undefined, classCode: number, sty
   return one(b, num, 'Class', b !== undefined ? 'both' : style);
 }
 
-/** lspci's `[Master SecP PriP]` for an IDE interface's prog-if that pci.ids does not name. */
-function ideProgIf(p: number): string | undefined {
+/** lspci's `[Master SecP PriP]` for an IDE interface's prog-if that pci.ids does not name (`[]` for none of them). */
+function ideProgIf(p: number): string {
   const bits = [
     [0x80, 'Master'],
     [0x08, 'SecP'],
@@ -56,7 +56,7 @@ function ideProgIf(p: number): string | undefined {
     [0x01, 'PriO'],
   ] as const;
   const s = bits.filter(([b]) => p & b).map(([, n]) => n);
-  return s.length ? s.join(' ') : undefined;
+  return s.join(' ');
 }
 
 /** ` (prog-if 01 [AHCI 1.0])`, or '' when the prog-if is 0 and has no name (lspci -v). */
