@@ -149,19 +149,6 @@ function writer(f: FieldInfo, structName: string): Writer {
   }
 }
 
-function boundsChecked<V>(name: string, size: number, decode: StructDecoder<V>): (b: Uint8Array, at?: number) => V {
-  return (b, at = 0) => {
-    if (at < 0 || at + size > b.length) throw new RangeError(`${name}: ${size} bytes at ${at} do not fit in ${b.length}`);
-    return decode(b, at);
-  };
-}
-
-/** The table loop, made on first use: structures sized at run time are many, and most are never decoded whole. */
-function lazyTableDecoder(fields: readonly FieldInfo[]): StructDecoder {
-  let d: StructDecoder | null = null;
-  return (b, at) => (d ??= tableStructDecoder(fields))(b, at);
-}
-
 /** A declared structure: its fields and everything derived from them. */
 export class Struct<F extends AnyFields> {
   readonly name: string;
@@ -169,21 +156,22 @@ export class Struct<F extends AnyFields> {
   /** Fields in offset order. */
   readonly fields: readonly FieldInfo[];
   readonly table: F;
-  private readonly byName: ReadonlyMap<string, FieldInfo>;
-  /** Field covering each byte offset (dense, `size` entries). */
-  private readonly byByte: readonly FieldInfo[];
+  private byNameMap: ReadonlyMap<string, FieldInfo> | null = null;
+  /** Field covering each byte offset (dense, `size` entries), made on first use. */
+  private byByte: readonly FieldInfo[] | null = null;
   /** The table loop's per-field readers and writers, made on first use: structures with a codec never need them. */
   private tableReaders: readonly Reader[] | null = null;
   private tableWriters: readonly Writer[] | null = null;
-  /** The generated codec when it was written from this very table, else null (the table loops). */
-  private readonly codec: GeneratedCodec<Value<F>> | null;
+  /** The codec `npm run gen` wrote from this table, until `codec` has checked it. */
+  private readonly generated: GeneratedCodec<Value<F>> | undefined;
+  private checkedCodec: GeneratedCodec<Value<F>> | null | undefined = undefined;
   /**
    * Decode the whole structure at `at`. The caller guarantees the bytes exist (RangeError if
    * not). A function of each structure's own, so that a caller decoding one structure (a ring
    * walker reading descriptors) calls one function that calls one generated decoder.
    */
   readonly decode: (b: Uint8Array, at?: number) => Value<F>;
-  /** Bit decoders of the register fields, by field name: the codec's, or table loops made on first use. */
+  /** Bit decoders of the register fields, by field name: the codec's, or table loops, taken on first use. */
   private readonly bitsDecoders = new Map<string, BitsDecoder>();
 
   constructor(name: string, table: F, size?: number, codec?: GeneratedCodec<Value<F>>) {
@@ -199,29 +187,43 @@ export class Struct<F extends AnyFields> {
     // it starts below the furthest end so far) rather than byte by byte: a loop over each byte
     // of the 4 KiB structures that dumps create at run time made V8 optimize this constructor,
     // tens of milliseconds of compiling while the decoders waited for theirs.
-    const byByte: FieldInfo[] = new Array(this.size);
     let claimed = 0;
     let gap = -1;
     for (const f of fields) {
       if (f.size === 0) continue;
       if (f.offset < 0) throw new Error(`${name}.${f.name} starts before the structure (offset ${f.offset})`);
       if (f.offset >= this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
-      if (f.offset < claimed) throw new Error(`${name}.${f.name} overlaps ${name}.${byByte[f.offset].name} at byte ${f.offset}`);
+      if (f.offset < claimed) throw new Error(`${name}.${f.name} overlaps ${name}.${fields.find((e) => e !== f && e.offset <= f.offset && f.offset < e.offset + e.size)!.name} at byte ${f.offset}`);
       if (f.offset + f.size > this.size) throw new Error(`${name}.${f.name} extends past the structure size ${this.size}`);
       if (gap < 0 && f.offset > claimed) gap = claimed;
-      byByte.fill(f, f.offset, f.offset + f.size);
       claimed = f.offset + f.size;
     }
     if (gap < 0 && claimed < this.size) gap = claimed;
     if (gap >= 0) throw new Error(`${name}: byte ${gap} is claimed by no field (declare it reserved)`);
     this.fields = fields;
-    this.byByte = byByte;
-    this.byName = new Map(fields.map((f) => [f.name, f]));
-    // A codec from before the table changed is ignored: right values until `npm run gen` runs
-    // again (the freshness test says so), and a new structure works before its code exists.
-    this.codec = codec !== undefined && codec.layout === layoutHash(name, this.size, fields) ? codec : null;
-    this.decode = this.codec ? boundsChecked(name, this.size, this.codec.decode) : boundsChecked(name, this.size, lazyTableDecoder(fields) as StructDecoder<Value<F>>);
-    for (const [field, d] of Object.entries(this.codec?.bits ?? {})) this.bitsDecoders.set(field, d);
+    this.generated = codec;
+    // Which decoder serves is settled on the first decode: declaring a structure (dozens at
+    // import) does no more than the checks above.
+    let decoder: StructDecoder<Value<F>> | null = null;
+    const bytes = this.size;
+    this.decode = (b, at = 0) => {
+      if (at < 0 || at + bytes > b.length) throw new RangeError(`${name}: ${bytes} bytes at ${at} do not fit in ${b.length}`);
+      return (decoder ??= this.codec?.decode ?? (tableStructDecoder(fields) as StructDecoder<Value<F>>))(b, at);
+    };
+  }
+
+  /**
+   * The generated codec when it was written from this very table, else null (the table loops).
+   * A codec from before the table changed is ignored: right values until `npm run gen` runs
+   * again (the freshness test says so), and a new structure works before its code exists.
+   * Checked once, when first needed.
+   */
+  private get codec(): GeneratedCodec<Value<F>> | null {
+    if (this.checkedCodec === undefined) {
+      const g = this.generated;
+      this.checkedCodec = g !== undefined && g.layout === layoutHash(this.name, this.size, this.fields) ? g : null;
+    }
+    return this.checkedCodec;
   }
 
   /**
@@ -299,11 +301,17 @@ export class Struct<F extends AnyFields> {
 
   /** The field covering byte `offset` of the structure (relative), if any. */
   fieldAt(offset: number): FieldInfo | undefined {
-    return offset >= 0 && offset < this.size ? this.byByte[offset] : undefined;
+    if (offset < 0 || offset >= this.size) return undefined;
+    if (!this.byByte) {
+      const byByte: FieldInfo[] = new Array(this.size);
+      for (const f of this.fields) byByte.fill(f, f.offset, f.offset + f.size);
+      this.byByte = byByte;
+    }
+    return this.byByte[offset];
   }
 
   field(name: keyof F & string): FieldInfo {
-    const f = this.byName.get(name);
+    const f = (this.byNameMap ??= new Map(this.fields.map((e) => [e.name, e]))).get(name);
     if (!f) throw new Error(`${this.name} has no field ${name}`);
     return f;
   }
@@ -311,7 +319,7 @@ export class Struct<F extends AnyFields> {
   /** Named bits of a register field's value. */
   bits(name: keyof F & string, register: number): Record<string, number | boolean> {
     let d = this.bitsDecoders.get(name);
-    if (!d) this.bitsDecoders.set(name, (d = tableBitsDecoder(this.field(name).bits ?? [])));
+    if (!d) this.bitsDecoders.set(name, (d = this.codec?.bits?.[name] ?? tableBitsDecoder(this.field(name).bits ?? [])));
     return d(register);
   }
 
