@@ -1,6 +1,6 @@
 // One function of `decode` output as one string (text, JSON or the annotated hex dump).
 import { formatPciAddress } from '../pci/bus.js';
-import { annotateLines } from './annotate-text.js';
+import { annotateLines } from '../layout/annotate-text.js';
 import { decodeDevice, type DecodedDevice } from './device.js';
 import { deviceJson } from './device-json.js';
 import type { DeviceInput } from './input.js';

@@ -12,7 +12,7 @@ import type { Bar, ConfigSpace } from '../pci/types.js';
 import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
 import { DESCRIPTION_MAX, shown } from './shown.js';
-import { bitsText, bytesKnown, regionLines, shownBitNames } from './fields-text.js';
+import { bitsText, bytesKnown, regionLines, shownBitNames } from '../layout/fields-text.js';
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';

@@ -1,11 +1,9 @@
 // The virtio transport of a decoded function, as the CLI shows it (text and JSON): each
 // virtio capability, the structures the probe chose, and where each queue's kick lands.
 import type { Diagnostic } from '../bytes/diagnostic.js';
-import type { ConfigSpace } from '../pci/types.js';
 import { virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
-import { isVirtioPciId } from '../virtio/ids.js';
 import { notifyAddressForQueue, type NotifyAddress } from '../virtio/notify.js';
-import { probeVirtio, type VirtioStructureLocation, type VirtioTransport } from '../virtio/probe.js';
+import type { VirtioStructureLocation, VirtioTransport } from '../virtio/probe.js';
 import type { JsonBinder } from './binder.js';
 import type { DecodedDevice } from './device.js';
 import { hex0x } from './format.js';
@@ -19,18 +17,6 @@ export interface VirtioView {
 }
 
 export const DEFAULT_QUEUES_SHOWN = 4;
-
-/** Probe a decoded function; null when it is not a virtio function. */
-export function probeDevice(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigint> | null, queuesShown = DEFAULT_QUEUES_SHOWN): VirtioView | null {
-  if (cs.length < 4) return null;
-  const vendor = cs.bytes[0] | (cs.bytes[1] << 8);
-  const device = cs.bytes[2] | (cs.bytes[3] << 8);
-  if (!isVirtioPciId(vendor, device)) return null;
-  // num_queues is in common_cfg, not in config space: the probe is not told a count, so no
-  // bound check is reported against queues the device may not have (the text marks them).
-  const transport = probeVirtio(cs, { barSizes: barSizes ?? undefined });
-  return { transport, diagnostics: transport.diagnostics, queuesShown };
-}
 
 /**
  * A transitional function's device type comes from its subsystem ID (0x2e): when the dump did

@@ -3,9 +3,9 @@
 // described twice.
 import { hexDigits } from '../bytes/hex.js';
 import { readU16, readU32, readU64 } from '../bytes/window.js';
-import type { Region } from '../layout/annotate.js';
-import { displayedAddress, displayedCount, type BitDisplay } from '../layout/display.js';
-import type { BitSpec, FieldInfo } from '../layout/struct.js';
+import type { Region } from './annotate.js';
+import { displayedAddress, displayedCount, type BitDisplay } from './display.js';
+import type { BitSpec, FieldInfo } from './struct.js';
 
 /** `00` … `ff`. */
 const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
