@@ -45,6 +45,8 @@ interface DeviceTally {
 }
 
 const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
+/** `1 line`, `2 lines`. */
+const count = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 function accessJson(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
   const h = e?.hit ?? null;
@@ -201,21 +203,21 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   if (!json) {
     if (printed) await ctx.out.line('');
     await ctx.out.line(
-      `${shown(name)}: ${lines} lines, ${accesses} accesses: ${accesses - outside} to functions of the dump, ${outside} to other regions` +
+      `${shown(name)}: ${count(lines, 'line')}, ${count(accesses, 'access', 'accesses')}: ${accesses - outside} to functions of the dump, ${outside} to other regions` +
         (all ? '' : ' (counted; --all lists them)') +
-        `; ${virtioEvents} virtio events, ${others} other events, ${warnings} malformed lines`,
+        `; ${count(virtioEvents, 'virtio event')}, ${count(others, 'other event')}, ${count(warnings, 'malformed line')}`,
     );
     for (const [slot, t] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
       const structures = [...t.structures].map(([s, n]) => `${s} ${n}`).join(', ');
-      await ctx.out.line(`${slot}: ${t.accesses} accesses (${t.writes} writes, ${t.accesses - t.writes} reads): ${structures}`);
+      await ctx.out.line(`${slot}: ${count(t.accesses, 'access', 'accesses')} (${count(t.writes, 'write')}, ${count(t.accesses - t.writes, 'read')}): ${structures}`);
       const queues = [...new Set([...t.kicks.keys(), ...t.qemuNotified.keys()])].sort((a, b) => a - b);
       for (const q of queues) {
         const k = t.kicks.get(q) ?? 0;
         const n = t.qemuNotified.get(q) ?? 0;
         // QEMU's own count only when the trace has its virtio events to count.
-        await ctx.out.line(`  queue ${q}: ${k} kick${k === 1 ? '' : 's'} (${vmmName}'s rule)` + (virtioEvents ? `, ${n} virtio_queue_notify from QEMU` : ''));
+        await ctx.out.line(`  queue ${q}: ${count(k, 'kick')} (${vmmName}'s rule)` + (virtioEvents ? `, ${n} virtio_queue_notify from QEMU` : ''));
       }
-      if (t.noKick) await ctx.out.line(`  ${t.noKick} doorbell write${t.noKick === 1 ? '' : 's'} that kick no queue (${vmmName}'s rule)`);
+      if (t.noKick) await ctx.out.line(`  ${count(t.noKick, 'doorbell write')} that kick no queue (${vmmName}'s rule)`);
     }
   }
   return 0;
