@@ -8,9 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dumpQtestFunctions, formatQemuDump, startQtestBus } from '../dist/qtest/index.js';
-import { openVirtioPci, readConfigImage } from '../dist/driver/virtio-pci.js';
-import { virtioBlkRead } from '../dist/driver/blk.js';
+import { dumpQtestFunctions, formatQemuDump, startQtestBus } from '../dist/node.js';
+import { openVirtioPci, readConfigImage, virtioBlkRead } from '../dist/entries/driver.js';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'qemu-trace');
 const tmp = mkdtempSync(join(tmpdir(), 'pcicfg-trace-example-'));

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { checkCorpus, describeInput, loadExtra, makeContext, makeInput, runInput } from './fuzz/engine.mjs';
+import { checkCorpus, describeInput, loadApi, loadExtra, makeContext, makeInput, runInput } from './fuzz/engine.mjs';
 import { runShapes } from './fuzz/shapes.mjs';
 
 
@@ -99,7 +99,7 @@ function report(f) {
 
 if (values.replay !== undefined) {
   const index = int('replay', values.replay);
-  const api = await import(DIST);
+  const api = await loadApi(DIST);
   const ctx = makeContext(api, 1, await loadExtra(DIST));
   const input = makeInput(ctx, seed, index);
   const t0 = performance.now();
@@ -114,7 +114,7 @@ if (values.replay !== undefined) {
 }
 
 {
-  const problems = checkCorpus(makeContext(await import(DIST), 1, await loadExtra(DIST)));
+  const problems = checkCorpus(makeContext(await loadApi(DIST), 1, await loadExtra(DIST)));
   if (problems.length) {
     console.log('fuzz: the seed corpus is not what it should be:\n  ' + problems.join('\n  '));
     process.exit(1);
@@ -208,7 +208,7 @@ if (totals.maxMs > budgetMs) {
 }
 // Rebuild the saved input of hangs and slow inputs (cheap: made from seed and index).
 if (failures.some((f) => f.input === null)) {
-  const ctx = makeContext(await import(DIST), 1, await loadExtra(DIST));
+  const ctx = makeContext(await loadApi(DIST), 1, await loadExtra(DIST));
   for (const f of failures) if (f.input === null && f.index >= 0) f.input = describeInput(makeInput(ctx, seed, f.index));
 }
 for (const f of failures) report(f);

@@ -1,9 +1,68 @@
-// pcicfg: the browser-safe core. No Node-only APIs are reachable from here.
-export * from './bytes/index.js';
-export * from './layout/index.js';
-export * from './pci/index.js';
-export * from './virtio/index.js';
-export * from './vring/index.js';
-export * from './dump/index.js';
-export * from './model/index.js';
-export * from './driver/index.js';
+// pcicfg: decode and encode configuration space, probe the virtio transport, find doorbells and
+// the structure behind an address, read and write dumps; the structure tables and the DSL that
+// declares them; the diagnostics; the Bus a driver runs over. Browser-safe: no Node-only API is
+// reachable from here. Every name is listed in docs/api.md (test/api-exports.test.ts).
+
+export type { Diagnostic, DiagnosticSpec, DiagnosticTable, Severity } from './bytes/diagnostic.js';
+export { hex, hexBytes, parseBigInt } from './bytes/hex.js';
+export { ByteWindow, readU16, readU32, readU64, readU8, writeU16, writeU32, writeU64, writeU8 } from './bytes/window.js';
+export { DUMP_DIAGNOSTICS, type DumpDiagnosticCode } from './dump/diagnostics.js';
+export { findQemuPciFunction, parseQemuInfoPci, qemuBarAddresses, qemuBarSizes, type QemuPciBar, type QemuPciBridgeInfo, type QemuPciFunction } from './dump/qemu-info-pci.js';
+export { parseQemuMtree, type QemuMtree, type QemuMtreeRange, type QemuMtreeView, qemuMtreeRegionSpace } from './dump/qemu-mtree.js';
+export { formatQemuTraceLine, iterateQemuTrace, iterateQemuTraceAsync, parseQemuTraceLine, QEMU_TRACE_MAX_LINE, type QemuTraceAccess, type QemuTraceItem, type QemuTraceLine, type QemuTraceReadOptions, QemuTraceReader, type QemuTraceRecord, type QemuTraceVirtioEvent } from './dump/qemu-trace.js';
+export { DumpReader, type DumpReadResult, iterateDump, iterateDumpAsync, readDump, type ReadDumpOptions } from './dump/read.js';
+export { type DumpFormat, type DumpFunction, DumpParseError, type DumpSource } from './dump/types.js';
+export { type LspciWriteOptions, writeBinary, writeHexdumpC, writeLspci, writeLspciFunction, writeXxd } from './dump/write.js';
+export { type ByteLabel, labelAt, type Region, region, unclaimed } from './layout/annotate.js';
+export type { BitDisplay } from './layout/display.js';
+export { type Access, bit, bits, type BitSpec, bytes, type FieldInfo, type FieldOptions, type FieldSpec, type Kind, type PartialDecode, reserved, Struct, struct, u16, u32, u64, u8, type Value, type ValueOf } from './layout/struct.js';
+export { type AccessWidth, type Bus, formatPciAddress, type PciAddress } from './pci/bus.js';
+export { PCI_CAP_ID, PCI_EXT_CAP_ID, pciCapName, pciExtCapName } from './pci/cap-ids.js';
+export type { RegisterBits as PciRegisterBits } from './pci/caps/common.js';
+export { pciCapHeader } from './pci/caps/header.js';
+export { type PciMsiCap32, pciMsiCap32, type PciMsiCap32Mask, pciMsiCap32Mask, type PciMsiCap64, pciMsiCap64, type PciMsiCap64Mask, pciMsiCap64Mask, type PciMsiFields, type PciMsiInfo } from './pci/caps/msi.js';
+export { type PciMsixCap, pciMsixCap, type PciMsixInfo, type PciMsixTableEntry, pciMsixTableEntry } from './pci/caps/msix.js';
+export { type PciExpCap, pciExpCap, type PciExpInfo, type PciExpInfoRegister } from './pci/caps/pcie.js';
+export { type PciPmCap, pciPmCap, type PciPmInfo } from './pci/caps/pm.js';
+export { type PciVendorCapFields, pciVendorCapHeader } from './pci/caps/vendor.js';
+export { decodeConfigSpace, encodeConfigSpace } from './pci/config-space.js';
+export { PCI_DIAGNOSTICS, type PciDiagnosticCode } from './pci/diagnostics.js';
+export { type PciAcsCap, pciAcsCap, type PciAcsFields, type PciAcsInfo } from './pci/ecaps/acs.js';
+export { type PciAerCap, pciAerCap, type PciAerInfo } from './pci/ecaps/aer.js';
+export { type PciAriCap, pciAriCap, type PciAriInfo } from './pci/ecaps/ari.js';
+export { type PciAtsCap, pciAtsCap, type PciAtsInfo } from './pci/ecaps/ats.js';
+export { pciExtCapHeader } from './pci/ecaps/common.js';
+export { type PciDsnCap, pciDsnCap, type PciDsnInfo } from './pci/ecaps/dsn.js';
+export { type PciL1ssCap, pciL1ssCap, type PciL1ssInfo } from './pci/ecaps/l1ss.js';
+export { type PciLtrCap, pciLtrCap, type PciLtrInfo } from './pci/ecaps/ltr.js';
+export { type PciRebarEntry, pciRebarEntry, type PciRebarFields, type PciRebarInfo, type PciRebarInfoEntry } from './pci/ecaps/rebar.js';
+export { type PciSriovCap, pciSriovCap, type PciSriovInfo } from './pci/ecaps/sriov.js';
+export { type PciDvsecCap, pciDvsecCap, type PciDvsecFields, type PciDvsecInfo, type PciVsecCap, pciVsecCap, type PciVsecFields, type PciVsecInfo } from './pci/ecaps/vsec.js';
+export { type BridgeWindow, type EnumeratedBar, type EnumeratedBridge, type EnumeratedFunction, type EnumeratedRom, type EnumerateOptions, enumeratePci, findCapabilityOnBus, PciResourceError } from './pci/enumerate.js';
+export { type PciCommonHeader, pciCommonHeader, type PciHeaderCardbus, pciHeaderCardbus, type PciHeaderType0, pciHeaderType0, type PciHeaderType1, pciHeaderType1 } from './pci/header.js';
+export { pciClassName, type PciFunctionIds, pciFunctionTitle, type PciNameStyle, pciSubsystemName, pciSubsystemTitle } from './pci/ids-text.js';
+export { parsePciIds, type PciIdsOptions, type PciIdsProblem, type PciNames } from './pci/ids.js';
+export type { Bar, BarKind, Capability, CapabilityWithId, ConfigSpace, ConfigSpaceCardbus, ConfigSpaceOtherLayout, ConfigSpaceType0, ConfigSpaceType1, DecodeOptions, ExpansionRom, ExtendedCapability, ExtendedCapabilityWithId, NothingMore, PciAcsExtCapability, PciAerExtCapability, PciAriExtCapability, PciAtsExtCapability, PciCapabilityOf, PciDsnExtCapability, PciDvsecExtCapability, PciExpCapability, PciExtCapabilityOf, PciHeaderFields, PciL1ssExtCapability, PciLtrExtCapability, PciMsiCapability, PciMsixCapability, PciOtherCapability, PciOtherExtCapability, PciPlacedStruct, PciPmCapability, PciRebarExtCapability, PciSriovExtCapability, PciVendorCapability, PciVsecExtCapability, VendorCapability, VendorCapContext, VendorCapDecoder } from './pci/types.js';
+export { type VirtioCap, virtioPciCap, virtioPciCap64, virtioPciCapHeader, virtioPciCfgCap, virtioPciNotifyCap, virtioPciVndrData } from './virtio/caps.js';
+export { type VirtioPciCommonCfg, virtioPciCommonCfg, virtioPciCommonCfg12, virtioPciModernCommonCfg } from './virtio/common-cfg.js';
+export { type VirtioBalloonConfig, virtioBalloonConfig } from './virtio/devices/balloon.js';
+export { type VirtioBlkConfig, virtioBlkConfig, type VirtioBlkDiscardWriteZeroes, virtioBlkDiscardWriteZeroes, type VirtioBlkOutHdr, virtioBlkOutHdr } from './virtio/devices/blk.js';
+export { type VirtioConsoleConfig, virtioConsoleConfig } from './virtio/devices/console.js';
+export { type VirtioCryptoConfig, virtioCryptoConfig } from './virtio/devices/crypto.js';
+export { type VirtioFsConfig, virtioFsConfig } from './virtio/devices/fs.js';
+export { type VirtioGpuConfig, virtioGpuConfig } from './virtio/devices/gpu.js';
+export { virtioInputAbsinfo, type VirtioInputConfig, virtioInputConfig, virtioInputDevids, type VirtioInputUnion } from './virtio/devices/input.js';
+export { type VirtioNetConfig, virtioNetConfig } from './virtio/devices/net.js';
+export { type VirtioScsiConfig, virtioScsiConfig } from './virtio/devices/scsi.js';
+export { type VirtioVsockConfig, virtioVsockConfig } from './virtio/devices/vsock.js';
+export { VIRTIO_DIAGNOSTICS, type VirtioDiagnosticCode } from './virtio/diagnostics.js';
+export type { VirtioIdentity, VirtioPciKind } from './virtio/ids.js';
+export { explainAccess, type ExplainOptions, fieldValueText, type VirtioAccess, VirtioAccessExplainer, type VirtioAccessExplanation, type VirtioAccessPart } from './virtio/explain.js';
+export { type VirtioPciIsr, virtioPciIsr } from './virtio/isr.js';
+export { type VirtioLegacyHeader, virtioLegacyHeader, virtioLegacyHeaderMsix } from './virtio/legacy.js';
+export { lookupAddress, type VirtioAddressHit, type VirtioLookupDevice, type VirtioStructureKind } from './virtio/lookup.js';
+export { type NotifyAddress, notifyAddress, notifyAddressForQueue, type NotifyOptions } from './virtio/notify.js';
+export { type ProbeOptions, probeVirtio, type VirtioBarRef, type VirtioLegacyLocation, type VirtioLegacyOnlyTransport, type VirtioModernIncompleteTransport, type VirtioModernTransport, type VirtioMsix, type VirtioMsixRegion, type VirtioNotifyLocation, type VirtioStructureLocation, type VirtioTransitionalTransport, type VirtioTransport, type VirtioTransportNone } from './virtio/probe.js';
+export { virtioVendorCapDecoder } from './virtio/vendor-hook.js';
+export { QEMU_VIRTIO_QUEUE_MAX, VIRTIO_VMMS, type VirtioVmm, type VmmDoorbell, vmmDoorbell } from './virtio/vmm.js';
+export { VRING_DIAGNOSTICS, type VringDiagnosticCode } from './vring/diagnostics.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as api from '../src/index.js';
+import { publicApi as api } from './support/public-api.js';
 
 const tables = Object.entries(api).filter(([name]) => name.endsWith('_DIAGNOSTICS')) as Array<
   [string, Record<string, { severity: string; meaning: string }>]

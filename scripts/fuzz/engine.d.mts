@@ -42,6 +42,7 @@ export class FuzzFailure extends Error {
   constructor(check: string, message: string);
 }
 
+export function loadApi(distUrl: string): Promise<FuzzApi>;
 export function makeContext(api: FuzzApi, corpusSeed?: number, extra?: { arbitraries?: FuzzApi; fc?: FuzzApi }): FuzzContext;
 export function loadExtra(distUrl: string): Promise<{ arbitraries?: FuzzApi; fc?: FuzzApi }>;
 export function checkCorpus(ctx: FuzzContext): string[];

@@ -38,10 +38,15 @@ export function makeContext(api, corpusSeed = 1, extra = {}) {
   return { api, codes, corpus, vendorCaps: [api.virtioVendorCapDecoder] };
 }
 
+/** What the fuzzer drives: the root entry at `distUrl` (a dist/index.js) with the model's subpath beside it. */
+export async function loadApi(distUrl) {
+  return { ...(await import(distUrl)), ...(await import(new URL('./entries/model.js', distUrl).href)) };
+}
+
 /** The arbitraries subpath next to a dist/index.js and fast-check, when both load; else {}. */
 export async function loadExtra(distUrl) {
   try {
-    const arbitraries = await import(new URL('./arbitraries/index.js', distUrl).href);
+    const arbitraries = await import(new URL('./entries/arbitraries.js', distUrl).href);
     const fcModule = await import('fast-check');
     return { arbitraries, fc: fcModule.default ?? fcModule };
   } catch {

@@ -1,10 +1,10 @@
 // A fuzz worker: runs inputs from..to of one seed against dist/, publishing the index it is
 // on in a shared Int32Array so the parent can tell a hang from slow progress.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadExtra, makeContext, runRange } from './engine.mjs';
+import { loadApi, loadExtra, makeContext, runRange } from './engine.mjs';
 
 const { seed, from, to, beat, distUrl, stopAfter } = workerData;
-const api = await import(distUrl);
+const api = await loadApi(distUrl);
 const ctx = makeContext(api, 1, await loadExtra(distUrl));
 const heartbeat = new Int32Array(beat);
 let last = performance.now();

@@ -10,15 +10,13 @@ import { PCI_ROM_BITS } from './header.js';
 import { PCI_DIAGNOSTICS } from './diagnostics.js';
 import type { Bar, BarKind, DecodeOptions, ExpansionRom } from './types.js';
 
-export const PCI_BAR_SPACE_IO = 0x1;
-export const PCI_BAR_MEM_TYPE_MASK = 0x6;
-export const PCI_BAR_MEM_TYPE_32 = 0x0;
-export const PCI_BAR_MEM_TYPE_1M = 0x2;
-export const PCI_BAR_MEM_TYPE_64 = 0x4;
-export const PCI_BAR_MEM_PREFETCH = 0x8;
-export const PCI_BAR_IO_MASK = 0xfffffffc;
-export const PCI_BAR_MEM_MASK = 0xfffffff0;
-export const PCI_ROM_ADDRESS_MASK = 0xfffff800;
+const PCI_BAR_SPACE_IO = 0x1;
+const PCI_BAR_MEM_TYPE_MASK = 0x6;
+const PCI_BAR_MEM_TYPE_1M = 0x2;
+const PCI_BAR_MEM_TYPE_64 = 0x4;
+const PCI_BAR_MEM_PREFETCH = 0x8;
+const PCI_BAR_IO_MASK = 0xfffffffc;
+const PCI_BAR_MEM_MASK = 0xfffffff0;
 
 /** Look up a supplied BAR size by index in a Map or a plain record. */
 export function barSizeFrom(sizes: DecodeOptions['barSizes'], index: number): bigint | null {

@@ -6,8 +6,9 @@ import { expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 5_000 });
 import { readFileSync } from 'node:fs';
 import { test } from '@fast-check/vitest';
-import { decodeConfigSpace, notifyAddress, probeVirtio, SplitVringDevice, virtioVendorCapDecoder } from '../../src/index.js';
-import { qemuModernPreset } from '../../src/index.js';
+import { decodeConfigSpace, notifyAddress, probeVirtio, virtioVendorCapDecoder } from '../../src/index.js';
+import { qemuModernPreset } from '../../src/entries/model.js';
+import { SplitVringDevice } from '../../src/entries/vring.js';
 import {
   arbInvalidConfigImage,
   arbInvalidTransport,
@@ -18,7 +19,7 @@ import {
   modelMachine,
   openVirtioTarget,
   runVirtioModel,
-} from '../../src/arbitraries/index.js';
+} from '../../src/entries/arbitraries.js';
 
 // --- Example 1: doorbell addresses -------------------------------------------------------
 
@@ -81,7 +82,7 @@ it('docs/property-testing.md shows these examples, with package imports', () => 
   const imports = self
     .slice(self.indexOf("import { test }"), self.indexOf('// --- Example 1'))
     .replaceAll("'../../src/index.js'", "'pcicfg'")
-    .replaceAll("'../../src/arbitraries/index.js'", "'pcicfg/arbitraries'")
+    .replaceAll(/'\.\.\/\.\.\/src\/entries\/(\w+)\.js'/g, "'pcicfg/$1'")
     .trim();
   expect(block).toContain(imports);
 });

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { test } from '@fast-check/vitest';
-import { qemuModernPreset } from '../../src/index.js';
-import { arbVirtioCommands, modelMachine, openVirtioTarget, runVirtioModel } from '../../src/arbitraries/index.js';
+import { qemuModernPreset } from '../../src/entries/model.js';
+import { arbVirtioCommands, modelMachine, openVirtioTarget, runVirtioModel } from '../../src/entries/arbitraries.js';
 import { MyBlkBackend } from './support/my-blk-backend.js';
 
 // --- Testing your backend
@@ -20,7 +20,7 @@ test.prop([arbVirtioCommands()], { numRuns: 200 })('my virtio-blk backend follow
 
 const doc = readFileSync(new URL('../../docs/property-testing.md', import.meta.url), 'utf8');
 const block = /### Your own device backend[\s\S]*?```ts\n([\s\S]*?)```/.exec(doc)![1]!;
-const asPackage = (s: string) => s.replaceAll(/'(\.\.\/)+src\/index\.js'/g, "'pcicfg'").replaceAll(/'(\.\.\/)+src\/arbitraries\/index\.js'/g, "'pcicfg/arbitraries'");
+const asPackage = (s: string) => s.replaceAll(/'(\.\.\/)+src\/index\.js'/g, "'pcicfg'").replaceAll(/'(\.\.\/)+src\/entries\/(\w+)\.js'/g, "'pcicfg/$2'");
 
 describe('docs/property-testing.md: your own device backend', () => {
   it('shows this backend and this test, with package imports', () => {

@@ -2,8 +2,8 @@
 // `console.log(…)` line ending in `// X`, or followed by comment lines `// X`, must print X
 // (Node's console formatting, runs of white space taken as one) exactly once; a console.log
 // without one is run, not compared (a remark belongs on the line above, not after the call).
-// Each block is written to a temporary module with 'pcicfg', 'pcicfg/node' and
-// 'pcicfg/arbitraries' pointing at the sources, and imported (vitest compiles it), from the
+// Each block is written to a temporary module with 'pcicfg' and its subpaths (package.json's
+// "exports") pointing at the sources, and imported (vitest compiles it), from the
 // repository root as the docs say. Blocks that print nothing are left to the type test.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,14 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { formatWithOptions } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENTRY_POINTS } from '../support/entry-points.js';
 
 const root = new URL('../../', import.meta.url);
 const DOCS = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const ENTRY: Record<string, string> = {
-  pcicfg: 'src/index.ts',
-  'pcicfg/node': 'src/node.ts',
-  'pcicfg/arbitraries': 'src/arbitraries/index.ts',
-};
+const ENTRY: Record<string, string> = Object.fromEntries(ENTRY_POINTS.map((e) => [e.spec, e.source]));
 
 interface Check {
   readonly line: number;

@@ -7,7 +7,8 @@
 // test/cli/memory.test.ts's).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as arbitraries from '../../src/arbitraries/index.js';
+import * as arbitraries from '../../src/entries/arbitraries.js';
+import * as model from '../../src/entries/model.js';
 import * as pcicfg from '../../src/index.js';
 import { checkCorpus, makeContext, runRange, type FuzzApi, type FuzzFailureReport } from '../../scripts/fuzz/engine.mjs';
 import { runShapes } from '../../scripts/fuzz/shapes.mjs';
@@ -17,6 +18,8 @@ const SEED = 20261125;
 // Seeds from the public generators too, as `npm run fuzz` uses them.
 const EXTRA = { arbitraries, fc };
 const SLICE = 5000;
+// What the fuzzer drives, as scripts/fuzz/engine.mjs's loadApi gathers it from dist/.
+const lib: FuzzApi = { ...pcicfg, ...model };
 
 function run(api: FuzzApi, from: number, to: number, seed = SEED): FuzzFailureReport[] {
   const ctx = makeContext(api, 1, EXTRA);
@@ -31,12 +34,12 @@ const brief = (fs: FuzzFailureReport[]) => fs.map((f) => `input ${f.index} [${f.
 describe('fuzz budget (seed ' + SEED + ')', () => {
   for (let from = 0; from < 20000; from += SLICE) {
     it(`inputs ${from}..${from + SLICE - 1}: no exception, exact round trip, declared diagnostics`, () => {
-      expect(brief(run(pcicfg, from, from + SLICE))).toEqual([]);
+      expect(brief(run(lib, from, from + SLICE))).toEqual([]);
     });
   }
 
   it('covers every kind of input', () => {
-    const ctx = makeContext(pcicfg, 1, EXTRA);
+    const ctx = makeContext(lib, 1, EXTRA);
     const stats = runRange(ctx, SEED, 0, 2000);
     for (const k of ['mutant', 'seed', 'random', 'text', 'dump-bytes']) expect(stats.kinds[k] ?? 0).toBeGreaterThan(0);
     expect(ctx.corpus.filter((s) => s.virtio).length).toBeGreaterThanOrEqual(48);
@@ -47,7 +50,7 @@ describe('fuzz budget (seed ' + SEED + ')', () => {
 });
 
 describe('the fuzzer catches planted bugs', () => {
-  const planted = (over: Partial<FuzzApi>): FuzzApi => ({ ...pcicfg, ...over });
+  const planted = (over: Partial<FuzzApi>): FuzzApi => ({ ...lib, ...over });
 
   it('a decoder that throws on one byte value', () => {
     const api = planted({

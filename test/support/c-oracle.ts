@@ -7,7 +7,7 @@ import { Parser } from 'binary-parser';
 import * as r from 'restructure';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/index.js';
+import { publicApi as api } from './public-api.js';
 import { Struct } from '../../src/layout/struct.js';
 
 export interface CField {

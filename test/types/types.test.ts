@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRY_POINTS } from '../support/entry-points.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DIRECTIVE = /\/\/ @ts-expect-error TS(\d+): /;
@@ -39,7 +40,7 @@ function emitDeclarations(outDir: string): void {
 
 const consumerConfig = (dts: string) =>
   parseConfig(join(root, 'test/types/tsconfig.json'), {
-    paths: { pcicfg: [join(dts, 'index.d.ts')], 'pcicfg/node': [join(dts, 'node.d.ts')], 'pcicfg/arbitraries': [join(dts, 'arbitraries/index.d.ts')] },
+    paths: Object.fromEntries(ENTRY_POINTS.map((e) => [e.spec, [join(dts, e.dts.replace(/^dist\//, ''))]])),
   });
 
 /** Compile the fixtures; with `directivesOff`, each `@ts-expect-error` is read as a plain comment. */

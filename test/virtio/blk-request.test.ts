@@ -2,7 +2,7 @@
 // spec's names, used by the driver and the model alike. The values are typed from the virtio
 // spec 1.3 section 5.2.6 and Linux include/uapi/linux/virtio_blk.h, not from our sources.
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/index.js';
+import { publicApi as api } from '../support/public-api.js';
 import { virtioBlkDiscardWriteZeroes, virtioBlkOutHdr } from '../../src/virtio/devices/blk.js';
 
 const SPEC: Record<string, number> = {

@@ -4,7 +4,7 @@
 // from the spec text, not from our sources.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/index.js';
+import { publicApi as api } from '../support/public-api.js';
 import { hasFeature, VIRTIO_F, virtioFeatureBit, virtioFeatureName } from '../../src/virtio/features.js';
 
 const SPEC: Record<string, number> = {

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/index.js';
+import { publicApi as api } from '../support/public-api.js';
 
 const STATUS: Record<string, number> = {
   VIRTIO_CONFIG_S_ACKNOWLEDGE: 1,

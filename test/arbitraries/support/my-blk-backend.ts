@@ -1,5 +1,6 @@
-import type { ModelBackendHost, ModelQueueState, VirtioModelBackend, VringBuffer } from '../../../src/index.js';
-import { SplitVringDevice } from '../../../src/index.js';
+import type { ModelBackendHost, ModelQueueState, VirtioModelBackend } from '../../../src/entries/model.js';
+import type { VringBuffer } from '../../../src/entries/vring.js';
+import { SplitVringDevice } from '../../../src/entries/vring.js';
 
 const SECTOR = 512;
 
