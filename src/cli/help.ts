@@ -1,6 +1,6 @@
 // Usage text of every command: what `--help` prints (docs/cli.md says the same at length).
 
-export const COMMANDS = ['decode', 'notify', 'lookup', 'vring', 'encode', 'qemu', 'trace'] as const;
+export const COMMANDS = ['decode', 'notify', 'lookup', 'vring', 'encode', 'qemu', 'trace', 'view'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const INPUT = `Input (FILE, '-' for standard input, or --sysfs; without any, the bundled example):
@@ -27,6 +27,7 @@ Commands:
   qemu dump -- ARGS…     start QEMU with a device and dump its config space through qtest
   trace TRACE --dump FILE
                          explain each access of a QEMU trace log (field, value, queue kicked)
+  view [FILE|-] [-o OUT] one HTML file: the dump with the page that shows its bytes (docs/web.md)
 
 Options:
   -h, --help             help (also after any command)
@@ -124,4 +125,15 @@ space as lspci -xxxx text (or decoded with --json / --decode).
   --machine M          pc (default) or q35
   --decode             decode the dump instead of printing hex
   --json               decode as JSON`,
+
+  view: `Usage: pcicfg view [FILE|-] [-o OUT] [-s SLOT] [--format F] [--info-pci FILE]
+
+Write one self-contained HTML file: the dump embedded in the page that shows it (the bytes
+coloured by structure, each byte's field on hover or focus, the capability chain, the decoded
+registers, a virtio function's BAR regions, notify calculator and address lookup). It opens
+from disk in any browser, with no server and nothing fetched. Without FILE, the bundled example.
+
+  -o, --output OUT     write to OUT (default: standard output)
+
+${INPUT}`,
 };

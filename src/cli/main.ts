@@ -19,6 +19,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   vring: async () => (await import('./commands/vring.js')).vringCommand,
   encode: async () => (await import('./commands/encode.js')).encodeCommand,
   qemu: async () => (await import('./commands/qemu.js')).qemuCommand,
+  view: async () => (await import('./commands/view.js')).viewCommand,
   trace: async () => (await import('./commands/trace.js')).traceCommand,
 };
 

@@ -1,0 +1,60 @@
+// `pcicfg view`: one self-contained HTML file, the page (dist/web/page.js inline) with the
+// dump embedded, to open in a browser or attach to a bug report. The functions are read as
+// `decode` reads them (so -s, --info-pci, --sysfs and the errors are the same) and embedded as
+// lspci text, with the BAR sizes known for each.
+import { open, readFile } from 'node:fs/promises';
+import { formatPciAddress } from '../../pci/bus.js';
+import { writeLspciFunction } from '../../dump/write.js';
+import { pageHtml } from '../../web/html.js';
+import { parseCommandArgs, stringValue } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { CliInputError, CliUsageError, outputError } from '../errors.js';
+import { INPUT_OPTIONS, inputName, inputSpec, readInputs } from '../input.js';
+import { PAGE_BUNDLE } from '../page-bundle.js';
+import { systemMessage } from '../system-message.js';
+
+const OPTIONS = {
+  ...INPUT_OPTIONS,
+  output: { type: 'string', short: 'o' },
+} as const;
+
+async function pageBundle(): Promise<string> {
+  try {
+    return await readFile(PAGE_BUNDLE, 'utf8');
+  } catch (e) {
+    throw new CliInputError(PAGE_BUNDLE, `cannot read the page's bundle: ${systemMessage(e)} (npm run build makes it)`);
+  }
+}
+
+export async function viewCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const p = parseCommandArgs('view', argv, OPTIONS);
+  if (p.positionals.length > 1) throw new CliUsageError(`expected at most one FILE, got ${p.positionals.length}`, 'view');
+  const spec = inputSpec('view', p, p.positionals[0] ?? null);
+  const script = await pageBundle();
+  let dump = '';
+  const barSizes: Record<string, Record<string, string>> = {};
+  for await (const input of readInputs(spec, ctx)) {
+    dump += writeLspciFunction({ slot: input.slot, description: input.description, bytes: input.bytes, length: input.length, known: input.known ?? undefined });
+    if (input.slot && input.barSizes) {
+      barSizes[formatPciAddress(input.slot)] = Object.fromEntries([...input.barSizes].map(([i, s]) => [String(i), '0x' + s.toString(16)]));
+    }
+  }
+  // The bundled example by its name in the package, not this machine's path to it.
+  const name = spec.file === null && !spec.sysfs ? 'examples/qemu-virtio-blk.lspci' : inputName(spec);
+  const html = pageHtml({ script: { inline: script }, embedded: { name, dump, barSizes }, title: `pcicfg: ${name}` });
+  const outPath = stringValue(p, 'output');
+  if (outPath === undefined) {
+    await ctx.out.write(html);
+    return 0;
+  }
+  let handle;
+  try {
+    handle = await open(outPath, 'w');
+    await handle.writeFile(html);
+  } catch (e) {
+    throw outputError(e, outPath);
+  } finally {
+    await handle?.close();
+  }
+  return 0;
+}

@@ -1,0 +1,34 @@
+// The dump `pcicfg view` puts in the page: what was read, as lspci text, and the BAR sizes
+// known from elsewhere (QEMU `info pci`, sysfs), by slot. Carried in a
+// `<script type="application/json">` element, whose text must never close it.
+
+export const EMBED_ID = 'pcicfg-dump';
+
+export interface EmbeddedDump {
+  /** Where the dump came from (a file name, `<stdin>`, the host's sysfs). */
+  readonly name: string;
+  /** The functions as `lspci -xxxx` text. */
+  readonly dump: string;
+  /** BAR sizes by slot (`0000:00:04.0`), then by BAR index, as hex (`0x4000`). */
+  readonly barSizes: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/**
+ * JSON for a script element: `<`, `>` and `&` as \u escapes, so no `</script>` or `<!--` can
+ * end or change the element, and U+2028/U+2029 escaped as older parsers need.
+ */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** The embedded dump of a page, or null when it has none or it is not one. */
+export function readEmbedded(text: string | null): EmbeddedDump | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text) as Partial<EmbeddedDump>;
+    if (typeof v.name !== 'string' || typeof v.dump !== 'string' || typeof v.barSizes !== 'object' || v.barSizes === null) return null;
+    return v as EmbeddedDump;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,74 @@
+// The decoded tree: the facts `pcicfg decode` prints, laid out as sections: identity, BARs,
+// the header's registers, each capability's and extended capability's registers (the same
+// lines, from the same field tables and display metadata, as the CLI's text), unclaimed bytes
+// and the diagnostics.
+import { hex } from '../bytes/hex.js';
+import type { Diagnostic } from '../bytes/diagnostic.js';
+import { regionLines } from '../layout/fields-text.js';
+import { pciClassDescription } from '../pci/class-codes.js';
+import type { Bar } from '../pci/types.js';
+import type { FunctionView, StructureGroup } from './analyse.js';
+import { groupClass } from './render-bytes.js';
+import { h } from './dom.js';
+
+export function diagnosticText(d: Diagnostic): string {
+  return `${d.severity} ${d.code}${d.offset === null ? '' : ` at ${hex(d.offset, 2)}`}: ${d.message}`;
+}
+
+function barText(b: Bar): string {
+  const size = b.size === null ? 'size unknown' : `size ${hex(b.size)}`;
+  if (b.kind === 'io') return `Region ${b.index}: I/O ports at ${hex(b.address)} [${size}]`;
+  const width = b.kind === 'mem64' ? '64-bit' : b.kind === 'mem1m' ? 'low-1M' : '32-bit';
+  return `Region ${b.index}: Memory at ${hex(b.address)} (${width}, ${b.prefetchable ? 'prefetchable' : 'non-prefetchable'}) [${size}]`;
+}
+
+function section(id: string, title: string, cls: string, ...body: HTMLElement[]): HTMLElement {
+  return h('details', { open: true, id, class: 'sec' }, h('summary', {}, h('span', { class: `sw ${cls}`, 'aria-hidden': 'true' }), title), ...body);
+}
+
+function groupSection(view: FunctionView, id: string, g: StructureGroup): HTMLElement {
+  const cs = view.decoded.cs;
+  const lines: string[] = [];
+  const regions = cs.regions.filter((r) => view.regionGroup.get(r) === g);
+  regions.forEach((r, i) => {
+    if (regions.length > 1 || i > 0) lines.push(`${r.label}:`);
+    regionLines(cs.bytes, cs.length, r, regions.length > 1 ? '  ' : '', view.fn.known, undefined, lines);
+  });
+  return section(`${id}-${g.key}`, g.title, groupClass(view, g), h('pre', {}, lines.join('\n')));
+}
+
+export function renderTree(view: FunctionView, id: string): HTMLElement {
+  const { cs, diagnostics } = view.decoded;
+  const hd = cs.header as Record<string, unknown>;
+  const n = (k: string) => (typeof hd[k] === 'number' ? (hd[k] as number) : null);
+  const facts: string[] = [];
+  const v = n('vendor_id');
+  const d = n('device_id');
+  if (v !== null && d !== null) facts.push(`Vendor ${hex(v, 4)} Device ${hex(d, 4)}${n('revision_id') !== null ? ` Rev ${hex(n('revision_id')!, 2)}` : ''}`);
+  if (cs.classCode !== null) facts.push(pciClassDescription(cs.classCode));
+  facts.push(`header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`);
+  const sv = n('subsystem_vendor_id');
+  const sd = n('subsystem_id');
+  if (sv !== null && sd !== null) facts.push(`Subsystem ${hex(sv, 4)}:${hex(sd, 4)}`);
+  const unknown = view.runs.filter((r) => r.kind === 'unknown').reduce((a, r) => a + r.to - r.from, 0);
+  facts.push(`Known bytes: ${view.fn.length - unknown}${unknown ? ` of the first ${view.fn.length}` : ''}`);
+  const out = h('div', { class: 'tree' }, h('ul', { class: 'facts' }, ...facts.map((f) => h('li', {}, f))));
+  if (cs.bars.length || (cs.rom && cs.rom.raw !== 0)) {
+    const bars = cs.bars.map(barText);
+    if (cs.rom && cs.rom.raw !== 0) bars.push(`Expansion ROM at ${hex(cs.rom.address)} [${cs.rom.enabled ? 'enabled' : 'disabled'}]`);
+    out.append(section(`${id}-bars`, 'BARs', 'gh', h('pre', {}, bars.join('\n'))));
+  }
+  for (const g of view.groups) out.append(groupSection(view, id, g));
+  const unclaimed = view.runs.filter((r) => r.kind === 'unclaimed');
+  if (unclaimed.length) {
+    const total = unclaimed.reduce((a, r) => a + r.to - r.from, 0);
+    const text = unclaimed.map((r) => (r.to - r.from === 1 ? hex(r.from, 2) : `${hex(r.from, 2)}-${hex(r.to - 1, 2)}`)).join(', ');
+    out.append(section(`${id}-unclaimed`, `Unclaimed bytes (${total})`, 'dim', h('pre', {}, text)));
+  }
+  if (diagnostics.length) {
+    out.append(
+      section(`${id}-diagnostics`, `Diagnostics (${diagnostics.length})`, 'diagsw', h('ul', { class: 'diags' }, ...diagnostics.map((x) => h('li', { class: x.severity }, diagnosticText(x))))),
+    );
+  }
+  return out;
+}
