@@ -6,6 +6,8 @@
 
 const blk = (extra = '') => `virtio-blk-pci,drive=disk0,ioeventfd=off${extra}`;
 const net = (extra = '') => `virtio-net-pci,netdev=net0,ioeventfd=off,romfile=,mac=52:54:00:12:34:56${extra}`;
+/** The disk at 00:04.0 and the NIC at 00:05.0, both with `extra` properties. */
+const onBus0 = (extra = '') => [blk(`,addr=0x4${extra}`), net(`,addr=0x5${extra}`)];
 
 /**
  * @typedef {{ name: string, machine: 'pc' | 'q35', description: string, devices: string[] }} GuestMachine
@@ -18,13 +20,13 @@ export const GUEST_MACHINES = [
     name: 'pc',
     machine: 'pc',
     description: 'i440FX: transitional virtio-blk and virtio-net on bus 0, driven through the modern interface (256-byte config space)',
-    devices: [blk(',addr=0x4'), net(',addr=0x5')],
+    devices: onBus0(),
   },
   {
     name: 'q35',
     machine: 'q35',
     description: 'Q35 with the devices directly on pcie.0: conventional, transitional, modern interface (256-byte config space)',
-    devices: [blk(',addr=0x4'), net(',addr=0x5')],
+    devices: onBus0(),
   },
   {
     name: 'q35-root-ports',
@@ -41,12 +43,12 @@ export const GUEST_MACHINES = [
     name: 'pc-legacy',
     machine: 'pc',
     description: 'i440FX with disable-modern=on: legacy-only devices that virtio_pci drives through the I/O port BAR0 (notify at +16)',
-    devices: [blk(',addr=0x4,disable-modern=on'), net(',addr=0x5,disable-modern=on')],
+    devices: onBus0(',disable-modern=on'),
   },
   {
     name: 'pc-page-per-vq',
     machine: 'pc',
     description: 'i440FX with page-per-vq=on: notify_off_multiplier 4096, one page per queue',
-    devices: [blk(',addr=0x4,page-per-vq=on'), net(',addr=0x5,page-per-vq=on')],
+    devices: onBus0(',page-per-vq=on'),
   },
 ];

@@ -22,9 +22,14 @@ export function normalizeMtree(text) {
     .join('\n\n');
 }
 
-/** Whether two versions of a reproducible file say the same. */
+/** A trace without QEMU's host pointers (`mr 0x…`), which differ on every run. */
+const withoutPointers = (trace) => trace.replace(/ mr 0x[0-9a-f]+ /g, ' mr - ');
+
+/** Whether two versions of a file say the same (so the generator leaves the stored one). */
 export function sameContent(file, a, b) {
-  return file === 'mtree.txt' ? normalizeMtree(a) === normalizeMtree(b) : a === b;
+  if (file === 'mtree.txt') return normalizeMtree(a) === normalizeMtree(b);
+  if (file === TRACE_FILE) return withoutPointers(a) === withoutPointers(b);
+  return a === b;
 }
 export const TRACE_FILE = 'trace.log';
 export const RECORD_FILE = 'guest.json';
@@ -32,17 +37,6 @@ export const RECORD_FILE = 'guest.json';
 const VIRTIO_VENDOR = 0x1af4;
 const IORESOURCE_MEM = 0x200n; // include/linux/ioport.h
 const lf = (s) => s.replace(/\r\n/g, '\n');
-
-/**
- * One `memory_region_ops_read|write` line of QEMU's log backend, or null:
- * `memory_region_ops_write cpu 0 mr 0x55… addr 0xfebf7000 value 0x0 size 2 name 'virtio-pci-notify-virtio-blk'`.
- * `addr` is absolute in the region's address space (memory or I/O), as `info mtree -f` shows it.
- */
-export function parseTraceLine(line) {
-  const m = /^memory_region_ops_(read|write) cpu (-?\d+) mr (0x[0-9a-f]+) addr (0x[0-9a-f]+) value (0x[0-9a-f]+) size (\d+) name '([^']*)'$/.exec(line);
-  if (!m) return null;
-  return { op: m[1], cpu: Number(m[2]), address: BigInt(m[4]), value: BigInt(m[5]), size: Number(m[6]), name: m[7] };
-}
 
 /** The report blocks of one kind, by name. */
 const blocksOf = (blocks, kind) => blocks.filter((b) => b.kind === kind);
@@ -70,16 +64,16 @@ export function filterTrace(lib, trace, blocks) {
   const ranges = virtioMemoryRanges(lib, blocks);
   const kept = [];
   for (const line of trace.split('\n')) {
-    const t = parseTraceLine(line);
-    if (!t) continue;
-    if (t.name.startsWith('virtio-pci') || (/^msix-(table|pba)$/.test(t.name) && ranges.some(([s, e]) => t.address >= s && t.address <= e))) kept.push(line);
+    const t = lib.parseQemuTraceLine(line);
+    if (t.kind !== 'access' || t.name === null) continue;
+    if (t.name.startsWith('virtio-pci') || (/^msix-(table|pba)$/.test(t.name) && ranges.some(([s, e]) => t.addr >= s && t.addr <= e))) kept.push(line);
   }
   return kept.length ? kept.join('\n') + '\n' : '';
 }
 
 /**
  * The vector's files ({name: text}) for one boot.
- * @param {{ writeLspci: Function, parseSysfsSlot: Function, parseSysfsResource: Function }} lib
+ * @param {{ writeLspci: Function, parseSysfsSlot: Function, parseSysfsResource: Function, parseQemuTraceLine: Function }} lib
  */
 export function guestFiles(lib, boot, provenance) {
   const { blocks } = boot;

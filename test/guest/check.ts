@@ -69,8 +69,8 @@ export function expectDoorbellsMatch(files: Record<string, string>, fns: readonl
     if (!b.legacy) expect(b.queueNotifyOff, `${where}: the guest read queue_notify_off`).not.toBeNull();
     const n = notifyAddress(t!, b.queueNotifyOff ?? 0);
     expect(n, where).not.toBeNull();
-    expect({ space: n!.space, address: n!.address, width: n!.width }, where).toEqual({ space: b.space, address: b.access.address, width: b.access.size });
-    const hits = lookupAddress(devices, b.access.address, b.space);
+    expect({ space: n!.space, address: n!.address, width: n!.width }, where).toEqual({ space: b.space, address: b.access.addr, width: b.access.size });
+    const hits = lookupAddress(devices, b.access.addr, b.space);
     expect(hits.length, where).toBeGreaterThan(0);
     const h = hits[0];
     expect({ slot: h.slot, structure: h.structure }, where).toEqual({ slot: b.fn.slot, structure: b.legacy ? 'legacy' : 'notify' });

@@ -3,13 +3,13 @@
 // of the trace, each found from what QEMU and Linux say (the region QEMU names a notify
 // structure, or the legacy register at Linux's VIRTIO_PCI_QUEUE_NOTIFY; the value Linux's
 // vp_notify writes is the queue index), never from pcicfg.
-import { readDump } from '../../src/dump/index.js';
+import { parseQemuTraceLine, readDump, type QemuTraceAccess } from '../../src/dump/index.js';
 import { parseQemuInfoPci, qemuBarSizes, findQemuPciFunction } from '../../src/dump/qemu-info-pci.js';
 import { parseSysfsResource, parseSysfsSlot, type SysfsResource } from '../../src/dump/sysfs.node.js';
 import { decodeConfigSpace } from '../../src/pci/index.js';
 import type { ConfigSpace } from '../../src/pci/types.js';
 import { probeVirtio, virtioVendorCapDecoder, type VirtioTransport } from '../../src/virtio/index.js';
-import { parseTraceLine, splitResourceText, type TraceAccess } from '../../scripts/guest/record.mjs';
+import { splitResourceText } from '../../scripts/guest/record.mjs';
 
 // include/uapi/linux/virtio_pci.h (legacy header) and the modern common_cfg offsets
 // (VIRTIO_PCI_COMMON_Q_SELECT, VIRTIO_PCI_COMMON_Q_NOFF): Linux's numbers, not pcicfg's tables.
@@ -44,7 +44,7 @@ export interface MtreeRegion {
 export interface Doorbell {
   /** 1-based line in the trace. */
   readonly line: number;
-  readonly access: TraceAccess;
+  readonly access: QemuTraceAccess;
   readonly space: 'mem' | 'io';
   readonly fn: GuestFunction;
   readonly legacy: boolean;
@@ -99,17 +99,17 @@ export function resourceBar(r: SysfsResource) {
   return { index: r.index, kind: r.flags & IORESOURCE_MEM_64 ? 'mem64' : 'mem32', prefetchable: (r.flags & IORESOURCE_PREFETCH) !== 0n, address: r.start, size };
 }
 
-export function traceAccesses(trace: string): { line: number; access: TraceAccess }[] {
+export function traceAccesses(trace: string): { line: number; access: QemuTraceAccess }[] {
   return trace.split('\n').flatMap((l, i) => {
-    const access = parseTraceLine(l);
-    return access ? [{ line: i + 1, access }] : [];
+    const access = parseQemuTraceLine(l);
+    return access.kind === 'access' ? [{ line: i + 1, access }] : [];
   });
 }
 
 /** Every doorbell write of the trace, with its function, queue and queue_notify_off. */
 export function doorbellWrites(files: Record<string, string>, fns: readonly GuestFunction[]): Doorbell[] {
   const regions = mtreeRegions(files['mtree.txt']);
-  const regionOf = (a: TraceAccess) => regions.find((r) => r.name === a.name && a.address >= r.start && a.address <= r.end);
+  const regionOf = (a: QemuTraceAccess) => regions.find((r) => r.name === a.name && a.addr >= r.start && a.addr <= r.end);
   const fnAt = (space: 'mem' | 'io', address: bigint) => fns.find((f) => resourceAt(f, space, address));
   // queue_select as last written, and each queue's queue_notify_off as read, per function
   const selected = new Map<GuestFunction, number>();
@@ -118,9 +118,9 @@ export function doorbellWrites(files: Record<string, string>, fns: readonly Gues
   for (const { line, access } of traceAccesses(files['trace.log'])) {
     const r = regionOf(access);
     if (!r) continue;
-    const fn = fnAt(r.space, access.address);
+    const fn = fnAt(r.space, access.addr);
     if (!fn) continue;
-    const rel = Number(access.address - r.start);
+    const rel = Number(access.addr - r.start);
     if (r.name.startsWith('virtio-pci-common')) {
       if (access.op === 'write' && rel === VIRTIO_PCI_COMMON_Q_SELECT) selected.set(fn, Number(access.value));
       if (access.op === 'read' && rel === VIRTIO_PCI_COMMON_Q_NOFF && selected.has(fn)) {
@@ -145,7 +145,7 @@ export function legacyQueuesSelected(files: Record<string, string>, fn: GuestFun
   const bar0 = fn.resources.find((r) => r.index === 0 && r.flags & IORESOURCE_IO);
   if (!bar0) return [];
   for (const { access } of traceAccesses(files['trace.log'])) {
-    if (access.op === 'write' && access.name === 'virtio-pci' && access.address === bar0.start + BigInt(VIRTIO_PCI_QUEUE_SEL)) qs.add(Number(access.value));
+    if (access.op === 'write' && access.name === 'virtio-pci' && access.addr === bar0.start + BigInt(VIRTIO_PCI_QUEUE_SEL)) qs.add(Number(access.value));
   }
   return [...qs].sort((a, b) => a - b);
 }

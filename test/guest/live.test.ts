@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeLspci } from '../../src/dump/index.js';
+import { parseQemuTraceLine, writeLspci } from '../../src/dump/index.js';
 import { parseSysfsResource, parseSysfsSlot } from '../../src/dump/sysfs.node.js';
 import { findQemuBinary } from '../../src/qtest/process.js';
 import { QmpClient } from '../../src/qtest/qmp.js';
@@ -23,7 +23,7 @@ const missing = QEMU ? guestMissing() : 'qemu-system-x86_64 is not on PATH';
 if (missing && !REQUIRE) console.warn(`skipping the Linux guest boots: ${missing} (PCICFG_REQUIRE_QEMU=1 makes this a failure)`);
 
 const DIR = fileURLToPath(new URL('../../spec-vectors/linux-guest/', import.meta.url));
-const lib = { writeLspci, parseSysfsSlot, parseSysfsResource };
+const lib = { writeLspci, parseSysfsSlot, parseSysfsResource, parseQemuTraceLine };
 // A boot is one TCG thread; more at once than cores only slows each down.
 const PARALLEL = Math.max(1, Math.min(2, availableParallelism()));
 
@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)('Linux guest booted live', () => {
 
       const full = checkGuest({ ...live, [TRACE_FILE]: boot.trace });
       const kept = checkGuest(live);
-      const key = (b: (typeof full.bells)[number]) => `${b.fn.slot} queue ${b.queue} at 0x${b.access.address.toString(16)}`;
+      const key = (b: (typeof full.bells)[number]) => `${b.fn.slot} queue ${b.queue} at 0x${b.access.addr.toString(16)}`;
       expect(kept.bells.map(key)).toEqual(full.bells.map(key));
       expect(new Set(full.bells.map(key))).toEqual(new Set(checkGuest(stored).bells.map(key)));
       console.log(`${name}: ${boot.wallSeconds.toFixed(1)} s wall, ${boot.cpuSeconds ?? '?'} s CPU, trace ${boot.trace.length} bytes (${live[TRACE_FILE].length} kept), ${full.bells.length} doorbell writes checked`);
