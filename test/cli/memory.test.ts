@@ -7,20 +7,13 @@
 // the functions complete so far on the output before it goes on. The CLI is bundled from the
 // sources for the run (PCICFG_TEST_BIN runs another build instead: a copy with a planted bug).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CAN_MEASURE_RSS, runCliChild, type CliChildRun } from '../../scripts/fuzz/cli-child.mjs';
 import { tinyFunction, tinyFunctionsDump } from '../../scripts/fuzz/shapes-input.mjs';
-import { cliFromSources, type CliFromSources } from '../support/cli-from-sources.js';
+import { cliBinForTests } from '../support/cli-from-sources.js';
 import { scratch } from './run.js';
 
-let BIN = process.env.PCICFG_TEST_BIN ?? '';
-let cli: CliFromSources | null = null;
-beforeAll(async () => {
-  if (BIN) return;
-  cli = await cliFromSources();
-  BIN = cli.bin;
-});
-afterAll(() => cli?.remove());
+const cli = cliBinForTests();
 
 const FUNCTIONS = 500_000;
 // A 1 MiB young generation beside the 16 MiB old one: with the default 16 MiB of semi-space,
@@ -44,11 +37,11 @@ describe.skipIf(!CAN_MEASURE_RSS)(`decode of ${FUNCTIONS} header-only functions 
     const fd = openSync(path, 'w');
     for (const chunk of tinyFunctionsDump(FUNCTIONS, 1 << 20)) writeSync(fd, chunk);
     closeSync(fd);
-    expectFlat(await runCliChild(BIN, [...args, path], { nodeArgs: HEAP }));
+    expectFlat(await runCliChild(cli.bin, [...args, path], { nodeArgs: HEAP }));
   });
 
   it('from standard input', async () => {
-    expectFlat(await runCliChild(BIN, [...args, '-'], { nodeArgs: HEAP, stdin: tinyFunctionsDump(FUNCTIONS) }));
+    expectFlat(await runCliChild(cli.bin, [...args, '-'], { nodeArgs: HEAP, stdin: tinyFunctionsDump(FUNCTIONS) }));
   });
 });
 
@@ -64,7 +57,7 @@ describe('decode - from a pipe whose producer pauses', () => {
         printedBeforeSecond = out.includes('00:00.0');
         yield tinyFunction(1);
       }
-      const r = await runCliChild(BIN, ['decode', '-', ...mode], { stdin: producer(), onStdout: (d) => (out += d) });
+      const r = await runCliChild(cli.bin, ['decode', '-', ...mode], { stdin: producer(), onStdout: (d) => (out += d) });
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
       expect(printedBeforeSecond).toBe(true);
       expect(out).toContain('00:00.1');

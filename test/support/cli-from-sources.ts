@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -29,4 +30,20 @@ export async function cliFromSources(): Promise<CliFromSources> {
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'examples'), join(dir, 'examples'));
   return { bin: join(dir, 'bin/pcicfg.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * In a test file: the CLI bundled from the sources before its tests and removed after them;
+ * `bin` is PCICFG_TEST_BIN instead when set (another build: a copy with a planted bug).
+ */
+export function cliBinForTests(): { readonly bin: string } {
+  const state = { bin: process.env.PCICFG_TEST_BIN ?? '' };
+  let cli: CliFromSources | null = null;
+  beforeAll(async () => {
+    if (state.bin) return;
+    cli = await cliFromSources();
+    state.bin = cli.bin;
+  });
+  afterAll(() => cli?.remove());
+  return state;
 }

@@ -14,7 +14,7 @@ import { virtioBlkRead } from '../../src/driver/blk.js';
 import { openVirtioPci, readConfigImage, type VirtioPciDriver } from '../../src/driver/virtio-pci.js';
 import { iterateQemuTrace, type QemuTraceRecord } from '../../src/dump/qemu-trace.js';
 import { parseQemuMtree, qemuMtreeRegionSpace } from '../../src/dump/qemu-mtree.js';
-import { findQemuBinary, formatQemuDump, startQtestBus, type QtestSession } from '../../src/qtest/index.js';
+import { findQemuBinary, formatQemuDump, startQtestBus, type QemuDumpFunction, type QtestSession } from '../../src/qtest/index.js';
 import type { EnumeratedFunction } from '../../src/pci/enumerate.js';
 import { enumeratePci } from '../../src/pci/enumerate.js';
 import { VirtioAccessExplainer } from '../../src/virtio/explain.js';
@@ -69,7 +69,7 @@ describe.skipIf(!runQemu)('trace of QEMU virtio-blk devices driven through qtest
     }
     s = await startQtestBus({ machine: 'pc', args });
     const fns: EnumeratedFunction[] = await enumeratePci(s.bus);
-    const configs: EnumeratedFunction[] = [];
+    const configs: QemuDumpFunction[] = [];
     for (const d of DEVICES) {
       const slot = { domain: 0, bus: 0, device: d.slot, function: 0 };
       const drv: VirtioPciDriver = await openVirtioPci(s.bus, { pause: () => new Promise((r) => setTimeout(r, 2)), enumerate: fns, slot, transport: d.path, queues: d.queues });
@@ -77,10 +77,10 @@ describe.skipIf(!runQemu)('trace of QEMU virtio-blk devices driven through qtest
       const n0 = drv.queue(0).notify;
       for (const [off] of d.stray) await drv.writeDoorbell({ space: n0.space, address: n0.address + off }, 2, 0);
       const f = fns.find((x) => x.address.device === d.slot)!;
-      configs.push({ ...f, config: await readConfigImage(s.bus, slot) } as EnumeratedFunction);
+      configs.push({ ...f, config: await readConfigImage(s.bus, slot), pcie: false });
       await drv.reset();
     }
-    writeFileSync(files.dump, formatQemuDump(configs as Parameters<typeof formatQemuDump>[0]));
+    writeFileSync(files.dump, formatQemuDump(configs));
     writeFileSync(files.info, await s.qemu.hmp('info pci'));
     writeFileSync(files.mtree, await s.qemu.hmp('info mtree -f'));
     await s.qemu.close();

@@ -4,19 +4,12 @@
 // bounded (the first 100 warnings, then one line), and the summary counting every line. The
 // CLI is bundled from the sources for the run (PCICFG_TEST_BIN runs another build instead).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAN_MEASURE_RSS, runCliChild } from '../../scripts/fuzz/cli-child.mjs';
-import { cliFromSources, type CliFromSources } from '../support/cli-from-sources.js';
+import { cliBinForTests } from '../support/cli-from-sources.js';
 import { EXAMPLE_TRACE_DIR } from './support.js';
 
-let BIN = process.env.PCICFG_TEST_BIN ?? '';
-let cli: CliFromSources | null = null;
-beforeAll(async () => {
-  if (BIN) return;
-  cli = await cliFromSources();
-  BIN = cli.bin;
-});
-afterAll(() => cli?.remove());
+const cli = cliBinForTests();
 
 const HEAP = ['--max-old-space-size=16', '--max-semi-space-size=1'];
 const RSS_LIMIT_KIB = 160 * 1024;
@@ -43,7 +36,7 @@ describe.skipIf(!CAN_MEASURE_RSS)(`trace of ${LINES} lines from standard input`,
   it('runs in flat memory under a 16 MiB heap and counts every line', async () => {
     const args = ['trace', '-', '--dump', EXAMPLE_TRACE_DIR + 'virtio-blk.lspci', '--info-pci', EXAMPLE_TRACE_DIR + 'info-pci.txt'];
     let tail = '';
-    const r = await runCliChild(BIN, args, { nodeArgs: HEAP, stdin: bigTrace(), timeoutMs: 300_000, onStdout: (d) => (tail = (tail + d.toString()).slice(-65536)) });
+    const r = await runCliChild(cli.bin, args, { nodeArgs: HEAP, stdin: bigTrace(), timeoutMs: 300_000, onStdout: (d) => (tail = (tail + d.toString()).slice(-65536)) });
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
     const err = r.stderr.trimEnd().split('\n');
     expect(err.length).toBe(101);
