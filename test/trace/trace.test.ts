@@ -266,3 +266,38 @@ describe('pcicfg trace', () => {
     expect((await runCli(['trace', TRACE, '--dump', DUMP, '--mtree', TRACE])).code).toBe(2);
   });
 });
+
+describe('pcicfg lookup: the spec\'s view and the VMM\'s, each labelled', () => {
+  const PPV = new URL('../../spec-vectors/qemu/pc/00_06_0-virtio-blk-page-per-vq.lspci', import.meta.url).pathname;
+  const ppvNotify = findNotifyBase(devicesFromDump(readFileSync(PPV, 'utf8')));
+  const hex = (v: bigint) => '0x' + v.toString(16);
+
+  it('between doorbells: no queue for the spec, offset / multiplier for QEMU, none for cloud-hypervisor', async () => {
+    const r = await runCli(['lookup', PPV, hex(ppvNotify + 0x2002n)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(2, 4)).toEqual([
+      "    spec: between doorbells: no queue's doorbell, a driver writes none here",
+      '    qemu: kicks queue 2 (virtio_pci_notify_write: queue = offset 0x2002 / 4096)',
+    ]);
+    const ch = await runCli(['lookup', PPV, hex(ppvNotify + 0x2002n), '--vmm', 'firecracker']);
+    expect(ch.stdout).toContain('    firecracker: kicks no queue (no ioeventfd at notify base + 0x2002 (one per queue at + queue × 4096): write_bar logs an unexpected write)\n');
+    const j = JSON.parse((await runCli(['lookup', PPV, hex(ppvNotify + 0x2002n), '--json'])).stdout);
+    expect(j).toMatchObject({ structure: 'notify', queues: [], vmm: { name: 'qemu', queue: 2, by_value: false } });
+    expect(j.hits[0].vmm).toEqual(j.vmm);
+  });
+
+  it('the legacy register: the value names the queue; other structures have no VMM line', async () => {
+    const r = await runCli(['lookup', '--io', '0xc010']);
+    expect(r.stdout).toContain('    spec: kicks every queue (the value written selects the queue)\n    qemu: kicks the queue named by the value written (virtio_ioport_write VIRTIO_PCI_QUEUE_NOTIFY: queue = value written)\n');
+    expect(JSON.parse((await runCli(['lookup', '--io', '0xc010', '--json'])).stdout).vmm).toEqual({ name: 'qemu', queue: null, by_value: true, rule: 'virtio_ioport_write VIRTIO_PCI_QUEUE_NOTIFY: queue = value written' });
+    const k = await runCli(['lookup', '--io', '0xc010', '--vmm', 'kvmtool']);
+    expect(k.stdout).toContain('    kvmtool: its handling of this register is not described here\n');
+    const c = await runCli(['lookup', '0xfe008016']);
+    expect(c.stdout).not.toMatch(/spec:|qemu:/);
+    expect(JSON.parse((await runCli(['lookup', '0xfe008016', '--json'])).stdout).vmm).toBeUndefined();
+  });
+
+  it('--vmm takes only the VMMs whose rule is described', async () => {
+    expect(await runCli(['lookup', '0xfe00b002', '--vmm', 'xen'])).toMatchObject({ code: 1, stderr: "pcicfg lookup: --vmm must be one of qemu, kvmtool, cloud-hypervisor, firecracker, got 'xen' (see 'pcicfg lookup --help')\n" });
+  });
+});
