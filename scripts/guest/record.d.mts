@@ -5,6 +5,7 @@ import type { parseSysfsResource, parseSysfsSlot } from '../../src/dump/sysfs.no
 
 export declare const GUEST_SCHEMA: 'pcicfg-linux-guest/1';
 export declare const DETERMINISTIC_FILES: readonly string[];
+export declare const KERNEL_BUILD_FILES: readonly string[];
 export declare const TRACE_FILE: 'trace.log';
 export declare const RECORD_FILE: 'guest.json';
 

@@ -11,6 +11,8 @@ export const GUEST_SCHEMA = 'pcicfg-linux-guest/1';
  * whose flat views QEMU numbers in an order that varies from run to run (see sameContent).
  */
 export const DETERMINISTIC_FILES = ['config.lspci', 'resource.txt', 'iomem.txt', 'ioports.txt', 'mtree.txt', 'info-pci.txt'];
+/** Of those, the ones another kernel build changes (where its code and data sit in RAM). */
+export const KERNEL_BUILD_FILES = ['iomem.txt', 'ioports.txt'];
 
 /** `info mtree -f` with its flat views in a fixed order and unnumbered. */
 export function normalizeMtree(text) {
