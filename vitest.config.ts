@@ -31,7 +31,7 @@ const TOOLS = [
   'test/guest/cpio.test.ts',
 ];
 
-const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts', 'test/types/types.test.ts'];
+const SLOW = ['test/fuzz/**/*.test.ts', 'test/arbitraries/shrinking.test.ts', 'test/cli/streaming.test.ts', 'test/types/types.test.ts', 'test/types/package.test.ts'];
 
 export default defineConfig({
   test: {
