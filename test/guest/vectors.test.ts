@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GUEST_MACHINES } from '../../scripts/guest/machines.mjs';
 import { GUEST_SCHEMA, readGuestVector } from '../../scripts/guest/record.mjs';
+import { runCli } from '../cli/run.js';
 import { checkGuest } from './check.js';
-import { guestFunctions } from './guest.js';
+import { doorbellWrites, guestFunctions } from './guest.js';
 
 const DIR = fileURLToPath(new URL('../../spec-vectors/linux-guest/', import.meta.url));
 const stored = (name: string) => readGuestVector(DIR + name);
@@ -50,5 +51,28 @@ describe.each(GUEST_MACHINES.map((m) => [m.name, m] as const))('linux-guest/%s',
       expect(fns.filter((f) => (f.bytes[0x0e] & 0x7f) === 1).map((f) => f.length)).toEqual([4096, 4096]);
     }
     if (name === 'pc-page-per-vq') expect(virtio.map((f) => f.transport!.notify!.multiplier)).toEqual([4096, 4096]);
+  });
+  it("pcicfg notify and lookup, run on the guest's dump, give every doorbell the guest rang", async () => {
+    const dump = DIR + name + '/config.lspci';
+    const info = ['--info-pci', DIR + name + '/info-pci.txt'];
+    const fns = guestFunctions(files);
+    const seen = new Set<string>();
+    for (const b of doorbellWrites(files, fns)) {
+      const address = '0x' + b.access.addr.toString(16);
+      const key = `${b.fn.slot} ${b.queue} ${address}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const off = b.queueNotifyOff === null ? [] : ['--notify-off', String(b.queueNotifyOff)];
+      const n = await runCli(['notify', dump, '-s', b.fn.slot, '--queue', String(b.queue), ...off, ...info, '--json']);
+      expect(n.code, n.stderr).toBe(0);
+      expect(JSON.parse(n.stdout)).toMatchObject({ slot: b.fn.slot, queue: b.queue, address, space: b.space, width: b.access.size, legacy: b.legacy });
+      const l = await runCli(['lookup', dump, ...info, address, ...(b.space === 'io' ? ['--io'] : []), '--json']);
+      expect(l.code, l.stderr).toBe(0);
+      const hit = JSON.parse(l.stdout);
+      expect({ slot: hit.slot, structure: hit.structure }, key).toEqual({ slot: b.fn.slot, structure: b.legacy ? 'legacy' : 'notify' });
+      if (b.legacy) expect({ field: hit.field, all_queues: hit.all_queues }, key).toEqual({ field: 'queue_notify', all_queues: true });
+      else expect(hit.queues, key).toEqual([b.queue]);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(name === 'pc-legacy' ? 2 : 4);
   });
 });
