@@ -82,7 +82,7 @@ export function guestFiles(lib, boot, provenance) {
   const functions = blocksOf(blocks, 'config').map((c) => {
     const bytes = odBytes(c.lines);
     const driver = blocks.find((b) => b.kind === 'driver' && b.name === c.name)?.lines[0] ?? 'none';
-    return { bytes, length: bytes.length, slot: lib.parseSysfsSlot(c.name), description: `driver ${driver}` };
+    return { name: c.name, driver, image: { bytes, length: bytes.length, slot: lib.parseSysfsSlot(c.name), description: `driver ${driver}` } };
   });
   const resource = blocksOf(blocks, 'resource').map((b) => `${b.name}\n${b.lines.filter((l) => l !== '').join('\n')}\n`).join('\n');
   const one = (kind) => blocksOf(blocks, kind).map((b) => b.lines.join('\n') + '\n')[0] ?? '';
@@ -92,13 +92,13 @@ export function guestFiles(lib, boot, provenance) {
     ...provenance,
     kernel: one('uname').trim(),
     modules: blocksOf(blocks, 'insmod').map((b) => b.name),
-    functions: functions.map((f, i) => ({ slot: blocksOf(blocks, 'config')[i].name, length: f.length, driver: f.description.slice('driver '.length) })),
+    functions: functions.map((f) => ({ slot: f.name, length: f.image.length, driver: f.driver })),
     disks: blocksOf(blocks, 'disk').map((b) => ({ name: b.name, readback: b.lines.at(-1) })),
     net: blocksOf(blocks, 'net').map((b) => b.name),
     trace: { file: TRACE_FILE, lines: trace ? trace.split('\n').length - 1 : 0 },
   };
   return {
-    'config.lspci': lib.writeLspci(functions),
+    'config.lspci': lib.writeLspci(functions.map((f) => f.image)),
     'resource.txt': resource,
     'iomem.txt': one('iomem'),
     'ioports.txt': one('ioports'),
