@@ -29,7 +29,9 @@ function lazyNames(path: string, warn: (line: string) => void): PciNames {
     if (names) return names;
     let text = '';
     try {
-      text = readFileSync(path, 'utf8');
+      // As latin1 (a byte a character, faster than decoding UTF-8), and each name decoded as
+      // UTF-8 when it is returned: the format itself is ASCII.
+      text = readFileSync(path, 'latin1');
     } catch (e) {
       once(`pcicfg: warning: cannot read ${shown(path, 1000)}: ${systemMessage(e)}; no names shown`);
     }
@@ -37,14 +39,15 @@ function lazyNames(path: string, warn: (line: string) => void): PciNames {
       onProblem: (p) => once(`pcicfg: warning: ${shown(path, 1000)}:${p.line}:1: ${p.message}; line skipped (lspci refuses such a file)`),
     }));
   };
+  const utf8 = (name: string | undefined) => (name === undefined ? undefined : Buffer.from(name, 'latin1').toString('utf8'));
   return {
-    vendor: (v) => load().vendor(v),
-    device: (v, d) => load().device(v, d),
-    subsystem: (v, d, sv, sd) => load().subsystem(v, d, sv, sd),
-    genericSubsystem: (sv, sd) => load().genericSubsystem?.(sv, sd),
-    baseClass: (c) => load().baseClass(c),
-    subclass: (c, s) => load().subclass(c, s),
-    progIf: (c, s, p) => load().progIf(c, s, p),
+    vendor: (v) => utf8(load().vendor(v)),
+    device: (v, d) => utf8(load().device(v, d)),
+    subsystem: (v, d, sv, sd) => utf8(load().subsystem(v, d, sv, sd)),
+    genericSubsystem: (sv, sd) => utf8(load().genericSubsystem?.(sv, sd)),
+    baseClass: (c) => utf8(load().baseClass(c)),
+    subclass: (c, s) => utf8(load().subclass(c, s)),
+    progIf: (c, s, p) => utf8(load().progIf(c, s, p)),
   };
 }
 

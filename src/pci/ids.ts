@@ -119,14 +119,20 @@ type Ranges = number[];
 
 /**
  * The lines at one depth of a stretch of the text: `entries`, the start of every line there
- * that is not blank or a comment (each ends the lines nested under the one before it), and
- * `byId`, the lines that start with an id of `width` hex digits and a blank, by id, in order:
- * candidates, checked when asked for. `others`: entries that do not start so.
+ * that is not blank or a comment (each ends the lines nested under the one before it), and in
+ * `ids` beside each, the id of `width` hex digits it starts with (followed by a blank), or -1:
+ * candidates, checked when asked for. Flat arrays: a vendor such as Intel has 4000 devices.
  */
 interface Level {
   readonly entries: number[];
-  readonly byId: Map<number, number[]>;
-  readonly others: number[];
+  readonly ids: number[];
+}
+
+/** The entries of a level whose id is `id`, in order. */
+function withId(level: Level, id: number): number[] {
+  const out: number[] = [];
+  for (let i = level.ids.indexOf(id); i >= 0; i = level.ids.indexOf(id, i + 1)) out.push(level.entries[i]!);
+  return out;
 }
 
 // Lines starting with exactly 0 or 1 tab: found by the regular expression engine, so the many
@@ -193,27 +199,28 @@ class PciIdsNames implements PciNames {
   /** The lines with `nest` leading tabs in [from, to), `from` being a line start. */
   private level(from: number, to: number, nest: 0 | 1, width: number): Level {
     const t = this.text;
-    const level: Level = { entries: [], byId: new Map(), others: [] };
+    const entries: number[] = [];
+    const ids: number[] = [];
     const re = LINE_AT[nest];
-    const visit = (s: number) => {
-      const p = s + nest;
-      const c = t.charCodeAt(p);
-      const id = isHex(c) ? hexAt(t, p, width) : -1;
-      if (id >= 0 && white(t[p + width])) {
-        level.entries.push(s);
-        const l = level.byId.get(id);
-        if (l) l.push(s);
-        else level.byId.set(id, [s]);
-      } else if (this.line(s) !== null) {
-        level.entries.push(s);
-        level.others.push(s);
-      }
-    };
     const tabs = t.charCodeAt(from) === TAB ? (t.charCodeAt(from + 1) === TAB ? 2 : 1) : 0;
-    if (from < to && from < t.length && tabs === nest) visit(from);
     re.lastIndex = from;
-    for (let m = re.exec(t); m !== null && m.index + 1 < to && m.index + 1 < t.length; m = re.exec(t)) visit(m.index + 1);
-    return level;
+    for (let s = tabs === nest && from < to && from < t.length ? from : -1; ; ) {
+      if (s >= 0) {
+        const p = s + nest;
+        const id = isHex(t.charCodeAt(p)) ? hexAt(t, p, width) : -1;
+        if (id >= 0 && white(t[p + width])) {
+          entries.push(s);
+          ids.push(id);
+        } else if (this.line(s) !== null) {
+          entries.push(s);
+          ids.push(-1);
+        }
+      }
+      const m = re.exec(t);
+      if (m === null || m.index + 1 >= to || m.index + 1 >= t.length) break;
+      s = m.index + 1;
+    }
+    return { entries, ids };
   }
 
   private index() {
@@ -221,7 +228,7 @@ class PciIdsNames implements PciNames {
     const level = this.level(0, this.text.length + 1, 0, 4);
     const classes = new Map<number, number[]>();
     const generic = new Map<number, number[]>();
-    for (const at of level.others) {
+    for (const at of withId(level, -1)) {
       const l = this.line(at);
       const e = l === null ? { kind: 'unknown' as const } : l === 'nul' ? { kind: 'bad' as const, message: 'NUL byte in line' } : topLine(l.body);
       if (e.kind === 'bad') this.problem(at, e.message ?? '');
@@ -246,8 +253,8 @@ class PciIdsNames implements PciNames {
     let e = cache.get(id);
     if (e) return e;
     const top = this.index();
-    const lines = kind === 'vendor' ? top.level.byId.get(id) : top.classes.get(id);
-    if (!lines) return undefined;
+    const lines = kind === 'vendor' ? withId(top.level, id) : (top.classes.get(id) ?? []);
+    if (!lines.length) return undefined;
     e = { name: undefined, ranges: [] };
     for (const at of lines) {
       const l = this.line(at);
@@ -292,7 +299,7 @@ class PciIdsNames implements PciNames {
     levels.forEach((level, i) => {
       const end = top.ranges[2 * i + 1]!;
       if (kind === 'class' && sub === 0) e!.ranges.push(top.ranges[2 * i]!, level.entries[0] ?? end);
-      for (const at of level.byId.get(sub) ?? []) {
+      for (const at of withId(level, sub)) {
         const l = this.line(at);
         const n = l === null || l === 'nul' ? undefined : idLine(l.body, width);
         if (!n) {
@@ -367,13 +374,12 @@ class PciIdsNames implements PciNames {
           continue;
         }
         const [from, to] = this.under(at, this.index().level.entries, this.text.length + 1);
-        for (const [id, ats] of this.level(from, to, 1, 4).byId) {
-          for (const a of ats) {
-            const l = this.line(a);
-            const n = l === null || l === 'nul' ? undefined : idLine(l.body, 4);
-            if (n && !m.has(id)) m.set(id, n.name);
-          }
-        }
+        const level = this.level(from, to, 1, 4);
+        level.entries.forEach((a, i) => {
+          const l = this.line(a);
+          const n = level.ids[i]! < 0 || l === null || l === 'nul' ? undefined : idLine(l.body, 4);
+          if (n && !m!.has(n.id)) m!.set(n.id, n.name);
+        });
       }
       this.generics.set(sv, m);
     }
