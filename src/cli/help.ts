@@ -37,7 +37,7 @@ Exit status: 0 success (diagnostics about the data do not change it), 1 usage er
 2 input that cannot be read or parsed, 3 internal error, 4 output that cannot be written.
 Run 'pcicfg COMMAND --help' for the options of a command.`,
 
-  decode: `Usage: pcicfg decode [FILE|-] [-s SLOT] [--json] [--annotate] [--format F] [--info-pci FILE] [--queues N] [--force-ext-caps]
+  decode: `Usage: pcicfg decode [FILE|-] [-s SLOT] [-n | -nn] [--json] [--annotate] [--format F] [--info-pci FILE] [--queues N] [--force-ext-caps]
 
 Decode every function of a config dump: header, BARs, every capability and extended
 capability, then the virtio transport (its capabilities, the probe's diagnostics and each
@@ -49,6 +49,8 @@ Output:
   --json               {"devices":[…]} (docs/cli.md describes every field)
   --annotate           the hex dump with every byte range labelled structure.field
   --queues N           how many queues' notify addresses to list (default 4)
+  -n, -nn              vendor, device and class as numbers, or names and numbers, as lspci;
+                       names come from the system's pci.ids, or PCICFG_PCI_IDS=FILE
   --force-ext-caps     walk the extended capabilities past 0xff even where Linux gives the
                        function only 256 bytes (no PCI Express capability, or aliased)`,
 
