@@ -16,6 +16,7 @@ import { bitsText, bytesKnown, regionLines, shownBitNames } from '../layout/fiel
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';
+import { virtioCapRegisterNames } from '../virtio/caps.js';
 import { namesSubsystem, namesTitle, type CliNames } from './names.js';
 
 const h = (v: number, n: number) => hexDigits(v, n);
@@ -129,23 +130,14 @@ function namesOf(fields: readonly FieldInfo[]): ReadonlySet<string> {
 
 const CAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['cap_id', 'cap_next', 'cap_vndr']);
 const EXTCAP_HEADER_FIELDS: ReadonlySet<string> = new Set(['header']);
+let virtioListed: ReadonlySet<string> | undefined;
 /**
  * A virtio capability's fields that its line under "Virtio:" already gives (virtioLines): in
  * the capability list only the rest (pci_cfg_data, reserved bytes that are not zero) is shown.
  */
-const VIRTIO_LISTED_FIELDS: ReadonlySet<string> = new Set([
-  ...CAP_HEADER_FIELDS,
-  'cap_len',
-  'cfg_type',
-  'bar',
-  'id',
-  'offset',
-  'length',
-  'offset_hi',
-  'length_hi',
-  'notify_off_multiplier',
-  'vendor_id',
-]);
+function virtioListedFields(): ReadonlySet<string> {
+  return (virtioListed ??= new Set([...CAP_HEADER_FIELDS, ...virtioCapRegisterNames()]));
+}
 
 type BridgeField = keyof typeof pciHeaderType1.table & string;
 
@@ -334,7 +326,7 @@ function capabilityLines(dev: DecodedDevice, out: string[]): void {
       const r = regions[i];
       if (i > 0) out.push(`${T}${T}${r.label}:`);
       // The heading already says the ID and where the next capability is.
-      regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, listed && i === 0 ? VIRTIO_LISTED_FIELDS : CAP_HEADER_FIELDS, out);
+      regionLines(cs.bytes, cs.length, r, i > 0 ? T + T + T : T + T, input.known, listed && i === 0 ? virtioListedFields() : CAP_HEADER_FIELDS, out);
     }
     const info = infoText(c.info, shownNames(regions));
     if (info) out.push(`${T}${T}${info}`);

@@ -1,7 +1,7 @@
 // The virtio transport of a decoded function, as the CLI shows it (text and JSON): each
 // virtio capability, the structures the probe chose, and where each queue's kick lands.
 import type { Diagnostic } from '../bytes/diagnostic.js';
-import { virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
+import { virtioCapRegisterNames, virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
 import { notifyAddressForQueue, type NotifyAddress } from '../virtio/notify.js';
 import type { VirtioStructureLocation, VirtioTransport } from '../virtio/probe.js';
 import type { JsonBinder } from './binder.js';
@@ -96,10 +96,7 @@ export function virtioJson(dev: DecodedDevice, b: JsonBinder): Record<string, un
     const pciCap = dev.cs.capabilities.find((x) => x.pos === c.pos);
     if (pciCap && c.struct !== 'virtio_pci_cap64') {
       const records = [pciCap.fields, ...(pciCap.vendor ? [pciCap.vendor.fields] : [])];
-      for (const k of ['cap_len', 'cfg_type', 'bar', 'id', 'notify_off_multiplier', 'vendor_id']) {
-        if (k in j && typeof j[k] === 'number') b.alias(`virtio.capabilities[${i}].${k}`, k, records);
-      }
-      for (const k of ['offset', 'length']) if (k in j && j[k] !== null) b.alias(`virtio.capabilities[${i}].${k}`, k, records);
+      for (const k of virtioCapRegisterNames()) if (k in j && j[k] !== null) b.alias(`virtio.capabilities[${i}].${k}`, k, records);
     }
     return j;
   });

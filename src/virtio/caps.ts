@@ -106,6 +106,22 @@ export const virtioPciVndrData = struct('virtio_pci_vndr_data', {
 /** Just the 4-byte header: reserved cfg_types, and caps too short to tell their type. */
 export const virtioPciCapHeader = struct('virtio_pci_cap_hdr', capHeader, gen.virtio_pci_cap_hdr);
 
+let registerNames: ReadonlySet<string> | undefined;
+
+/**
+ * The registers of a virtio capability, every cfg_type's table together: what a summary of
+ * the capability gives (the pci_cfg window's data and reserved bytes aside).
+ */
+export function virtioCapRegisterNames(): ReadonlySet<string> {
+  registerNames ??= new Set(
+    [virtioPciCap, virtioPciNotifyCap, virtioPciCfgCap, virtioPciCap64, virtioPciVndrData]
+      .flatMap((s) => s.fields)
+      .filter((f) => f.access !== 'rsvd' && f.name !== 'pci_cfg_data')
+      .map((f) => f.name),
+  );
+  return registerNames;
+}
+
 /** The structure that a cfg_type calls for. */
 export function virtioCapStruct(cfgType: number): Struct<any> {
   switch (cfgType) {
