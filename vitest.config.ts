@@ -20,6 +20,7 @@ const TOOLS = [
   'test/vectors/*lspci*.test.ts',
   'test/cli/lspci-disagree.test.ts',
   'test/cli/bundle.test.ts',
+  'test/web/page.test.ts',
   'test/cli/host.test.ts',
   'test/cli/memory.test.ts',
   'test/trace/trace-memory.test.ts',

@@ -44,8 +44,8 @@ button{cursor:pointer;background:#eef2fb}
 .dim{color:var(--muted);background:#fff}.sw.dim{background:#fff}
 .unk{color:#4a4a4a;background:repeating-linear-gradient(135deg,#e4e4e4 0 3px,#f6f6f6 3px 6px)}
 .diagsw{background:#ffd0d0}
-.tip{position:absolute;left:0;right:0;top:0;z-index:2;background:#fffbe6;border:1px solid #6b6b6b;border-radius:4px;padding:.3rem .5rem;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;display:none;overflow-wrap:anywhere;box-shadow:0 2px 6px rgba(0,0,0,.2)}
-.tip.shown{display:block}.tip span{display:block}.tip-where{color:var(--muted)}
+.tip{position:sticky;top:0;z-index:2;height:7.2em;overflow-y:auto;margin:.3rem 0;background:#fffbe6;border:1px solid #6b6b6b;border-radius:4px;padding:.3rem .5rem;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;overflow-wrap:anywhere}
+.tip span{display:block}.tip-where{color:var(--muted)}
 .chain{list-style:none;padding:0;margin:.2rem 0;display:flex;flex-wrap:wrap;gap:.3rem .5rem;align-items:center;font-size:13px}
 .link{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center}
 .node{color:var(--fg);padding:.1rem .35rem;border-radius:3px;border:1px solid #6b6b6b}

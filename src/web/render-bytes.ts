@@ -59,8 +59,6 @@ export function renderByteMap(view: FunctionView, id: string): HTMLElement {
       h('span', { class: 'tip-where' }, `${hex(off, 3)}${run.region ? `  ${run.region.label}` : ''}`),
       h('span', { class: 'tip-label' }, run.label),
     );
-    tip.style.top = `${el.offsetTop + el.offsetHeight + 4}px`;
-    tip.classList.add('shown');
   };
   grid.addEventListener('mouseover', (e) => show(e.target as Element));
   grid.addEventListener('focusin', (e) => show(e.target as Element));
@@ -79,5 +77,7 @@ export function renderByteMap(view: FunctionView, id: string): HTMLElement {
     next.tabIndex = 0;
     next.focus();
   });
-  return h('div', { class: 'mapwrap' }, grid, tip);
+  // The field panel above the map, not over it: it never hides a byte, and it stays in view
+  // (sticky) while a 4 KiB map scrolls.
+  return h('div', { class: 'mapwrap' }, tip, grid);
 }
