@@ -314,8 +314,23 @@ class PciIdsNames implements PciNames {
     return e;
   }
 
-  /** The nest-2 lines of ranges, parsed by `parse`; nest 3 and deeper are malformed. */
-  private leaves(ranges: Ranges, parse: (body: string) => { key: number; name: string } | undefined, what: string): Map<number, string> {
+  /**
+   * A nest-2 name: a subsystem under a device (key: both ids) or a prog-if under a subclass;
+   * the lines under the entry are parsed at the first ask.
+   */
+  private leaf(kind: 'vendor' | 'class', id: number, sub: number, key: number): string | undefined {
+    const cache = kind === 'vendor' ? this.subsystems : this.progIfs;
+    let m = cache.get(pair(id, sub));
+    if (!m) {
+      const ranges = this.nestedEntry(kind, id, sub)?.ranges;
+      if (!ranges) return undefined;
+      cache.set(pair(id, sub), (m = this.leaves(ranges, kind)));
+    }
+    return m.get(key);
+  }
+
+  /** The nest-2 lines of ranges by key; nest 3 and deeper are malformed. */
+  private leaves(ranges: Ranges, kind: 'vendor' | 'class'): Map<number, string> {
     const out = new Map<number, string>();
     const t = this.text;
     for (let r = 0; r < ranges.length; r += 2) {
@@ -324,9 +339,12 @@ class PciIdsNames implements PciNames {
         const end = this.lineEnd(at);
         const l = readLine(t, at, end);
         if (l !== null) {
-          const e = l !== 'nul' && l.nest === 2 ? parse(l.body) : undefined;
-          if (!e) this.problem(at, l === 'nul' ? 'NUL byte in line' : l.nest > 2 ? 'line nested more than two deep' : `entry is not \`${what}\``);
-          else if (!out.has(e.key)) out.set(e.key, e.name);
+          const e = l === 'nul' || l.nest !== 2 ? undefined : kind === 'vendor' ? subsystemLine(l.body) : idLine(l.body, 2);
+          if (!e) this.problem(at, l === 'nul' ? 'NUL byte in line' : l.nest > 2 ? 'line nested more than two deep' : `entry is not \`${kind === 'vendor' ? 'ssss dddd name' : 'xx name'}\``);
+          else {
+            const key = 'sv' in e ? pair(e.sv, e.sd) : e.id;
+            if (!out.has(key)) out.set(key, e.name);
+          }
         }
         at = end + 1;
       }
@@ -343,22 +361,7 @@ class PciIdsNames implements PciNames {
   }
 
   subsystem(v: number, d: number, sv: number, sd: number): string | undefined {
-    const key = pair(v, d);
-    let m = this.subsystems.get(key);
-    if (!m) {
-      const ranges = this.nestedEntry('vendor', v, d)?.ranges;
-      if (!ranges) return undefined;
-      m = this.leaves(
-        ranges,
-        (body) => {
-          const e = subsystemLine(body);
-          return e && { key: pair(e.sv, e.sd), name: e.name };
-        },
-        'ssss dddd name',
-      );
-      this.subsystems.set(key, m);
-    }
-    return m.get(pair(sv, sd));
+    return this.leaf('vendor', v, d, pair(sv, sd));
   }
 
   genericSubsystem(sv: number, sd: number): string | undefined {
@@ -395,22 +398,7 @@ class PciIdsNames implements PciNames {
   }
 
   progIf(c: number, s: number, p: number): string | undefined {
-    const key = pair(c, s);
-    let m = this.progIfs.get(key);
-    if (!m) {
-      const ranges = this.nestedEntry('class', c, s)?.ranges;
-      if (!ranges) return undefined;
-      m = this.leaves(
-        ranges,
-        (body) => {
-          const e = idLine(body, 2);
-          return e && { key: e.id, name: e.name };
-        },
-        'xx name',
-      );
-      this.progIfs.set(key, m);
-    }
-    return m.get(p);
+    return this.leaf('class', c, s, p);
   }
 }
 
