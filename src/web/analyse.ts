@@ -10,6 +10,8 @@ import type { ConfigSpace } from '../pci/types.js';
 import { readDump } from '../dump/read.js';
 import { DumpParseError, type DumpFunction } from '../dump/types.js';
 import { findQemuPciFunction, parseQemuInfoPci, qemuBarSizes, type QemuPciFunction } from '../dump/qemu-info-pci.js';
+import type { PciNames } from '../pci/ids.js';
+import { pciFunctionTitle, pciSubsystemTitle } from '../pci/ids-text.js';
 import { decodeFunction, type DecodedFunction } from '../virtio/decode-function.js';
 
 /** A structure of the function: the header, one capability or one extended capability. */
@@ -29,6 +31,11 @@ export interface FunctionView {
   readonly fn: DumpFunction;
   readonly decoded: DecodedFunction;
   readonly barSizes: ReadonlyMap<number, bigint> | null;
+  /**
+   * With a pci.ids loaded, lspci -v's first line (`SCSI storage controller: Red Hat, Inc. Virtio
+   * block device`) and its Subsystem line; null without one, or when the dump lacks the ids.
+   */
+  readonly names: { readonly title: string; readonly subsystem: string | null } | null;
   readonly runs: readonly AnnotatedRun[];
   readonly groups: readonly StructureGroup[];
   /** The group of each region of `decoded.cs.regions` (same order). */
@@ -51,6 +58,8 @@ export interface AnalyseOptions {
   readonly infoPci?: string | null;
   /** BAR sizes by slot from an embedded dump. */
   readonly barSizes?: Readonly<Record<string, Readonly<Record<string, string>>>> | null;
+  /** Names from a pci.ids the user loaded (parsePciIds). */
+  readonly names?: PciNames | null;
 }
 
 function parseError(e: unknown): InputError | null {
@@ -78,7 +87,7 @@ export function analyse(input: string | Uint8Array, opts: AnalyseOptions): Analy
     if (err) return { ok: false, error: err };
     throw e;
   }
-  return { ok: true, functions: fns.map((fn) => view(fn, barSizesFor(fn, info, opts.barSizes ?? null))) };
+  return { ok: true, functions: fns.map((fn) => view(fn, barSizesFor(fn, info, opts.barSizes ?? null), opts.names ?? null)) };
 }
 
 function barSizesFor(
@@ -98,12 +107,23 @@ function barSizesFor(
   return m;
 }
 
-function view(fn: DumpFunction, barSizes: ReadonlyMap<number, bigint> | null): FunctionView {
+function view(fn: DumpFunction, barSizes: ReadonlyMap<number, bigint> | null, names: PciNames | null): FunctionView {
   const decoded = decodeFunction({ bytes: fn.bytes, known: fn.known, length: fn.length, diagnostics: fn.diagnostics, barSizes });
   const cs = decoded.cs;
   const runs = annotateRuns({ bytes: cs.bytes, known: fn.known, length: fn.length, regions: cs.regions });
   const { groups, regionGroup } = groupRegions(cs);
-  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, runs, groups, regionGroup };
+  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, names: namesOf(cs, names), runs, groups, regionGroup };
+}
+
+/** The function's names as lspci prints them, from the header's ids (all of them given by the dump). */
+function namesOf(cs: ConfigSpace, names: PciNames | null): FunctionView['names'] {
+  if (!names) return null;
+  const hd = cs.header as Record<string, unknown>;
+  const n = (k: string) => (typeof hd[k] === 'number' ? (hd[k] as number) : undefined);
+  const [vendorId, deviceId, revisionId] = [n('vendor_id'), n('device_id'), n('revision_id')];
+  if (vendorId === undefined || deviceId === undefined || revisionId === undefined || cs.classCode === null) return null;
+  const ids = { vendorId, deviceId, revisionId, classCode: cs.classCode, subsystemVendorId: n('subsystem_vendor_id'), subsystemId: n('subsystem_id') };
+  return { title: pciFunctionTitle(names, ids, 'names'), subsystem: pciSubsystemTitle(names, ids, 'names') };
 }
 
 /** Each region to the header, the capability or the extended capability whose bytes hold it. */

@@ -92,6 +92,9 @@ ${data}</head>
 <div id="dump-error" class="error" role="alert" hidden></div>
 <label for="file">Or open a file (text or a binary image)</label>
 <input type="file" id="file">
+<label for="pci-ids">Names: load a <code>pci.ids</code> file (optional, e.g. /usr/share/misc/pci.ids)</label>
+<input type="file" id="pci-ids">
+<div id="pci-ids-status" class="hint" role="status"></div>
 <details>
 <summary>QEMU <code>info pci</code> (optional: BAR sizes)</summary>
 <label for="info-pci">QEMU monitor <code>info pci</code> output for the same machine</label>

@@ -1,6 +1,7 @@
 // The page's entry (bundled as a classic script): read what is pasted, dropped or opened (or
 // the dump `pcicfg view` embedded), and lay out what the library computes for each function.
 import { looksBinary } from '../dump/binary.js';
+import { parsePciIds, type PciIdsProblem, type PciNames } from '../pci/ids.js';
 import { analyse, type InputError } from './analyse.js';
 import { EMBED_ID, readEmbedded, type EmbeddedDump } from './embed.js';
 import { h } from './dom.js';
@@ -16,6 +17,9 @@ function start(): void {
   const file = byId<HTMLInputElement>('file');
   const error = byId<HTMLDivElement>('dump-error');
   const out = byId<HTMLDivElement>('functions');
+  const idsFile = byId<HTMLInputElement>('pci-ids');
+  const idsStatus = byId<HTMLDivElement>('pci-ids-status');
+  let names: { file: string; names: PciNames; problems: PciIdsProblem[] } | null = null;
   // What is shown: pasted text, or a file's bytes (a binary image has no text to show).
   let current: { input: string | Uint8Array; name: string; barSizes: EmbeddedDump['barSizes'] | null } = { input: '', name: 'pasted', barSizes: null };
 
@@ -39,7 +43,7 @@ function start(): void {
       out.replaceChildren();
       return;
     }
-    const a = analyse(input, { name, infoPci: info.value, barSizes });
+    const a = analyse(input, { name, infoPci: info.value, barSizes, names: names?.names ?? null });
     if (!a.ok) {
       showError(a.error);
       out.replaceChildren();
@@ -48,6 +52,11 @@ function start(): void {
     showError(null);
     out.replaceChildren(...a.functions.map(renderFunction));
     if (!a.functions.length) out.append(h('p', { class: 'hint' }, 'No function in this dump.'));
+    // The reader is lazy: the lines this dump's lookups read are the ones it can complain of.
+    if (names) {
+      const p = names.problems;
+      idsStatus.replaceChildren(`Names from ${names.file}.`, ...p.slice(0, 3).map((x) => h('span', { class: 'err', style: 'display:block' }, `${names!.file}:${x.line}: ${x.message}`)));
+    }
   };
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -60,6 +69,15 @@ function start(): void {
     later();
   });
   info.addEventListener('input', later);
+
+  idsFile.addEventListener('change', async () => {
+    const f = idsFile.files?.[0];
+    if (!f) return;
+    const problems: PciIdsProblem[] = [];
+    names = { file: f.name, names: parsePciIds(await f.text(), { onProblem: (p) => problems.push(p) }), problems };
+    idsStatus.textContent = `Names from ${f.name}.`;
+    render();
+  });
 
   const open = async (f: File) => {
     const bytes = new Uint8Array(await f.arrayBuffer());

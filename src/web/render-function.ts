@@ -9,7 +9,8 @@ import { renderTree } from './render-tree.js';
 
 export function renderFunction(view: FunctionView, index: number): HTMLElement {
   const id = `fn${index}`;
-  const title = `${view.slot ?? '(no slot)'} ${view.description}`.trimEnd();
+  // With a pci.ids, lspci's names; else the dump's own description (as decode without one).
+  const title = `${view.slot ?? '(no slot)'} ${view.names?.title ?? view.description}`.trimEnd();
   const t = view.decoded.transport;
   const part = (key: string, heading: string, ...body: HTMLElement[]) =>
     h('section', { class: `part ${key}`, 'aria-labelledby': `${id}-${key}-h` }, h('h3', { id: `${id}-${key}-h` }, heading), ...body);

@@ -42,6 +42,10 @@ export function renderTree(view: FunctionView, id: string): HTMLElement {
   const hd = cs.header as Record<string, unknown>;
   const n = (k: string) => (typeof hd[k] === 'number' ? (hd[k] as number) : null);
   const facts: string[] = [];
+  if (view.names) {
+    facts.push(view.names.title);
+    if (view.names.subsystem !== null) facts.push(`Subsystem: ${view.names.subsystem}`);
+  }
   const v = n('vendor_id');
   const d = n('device_id');
   if (v !== null && d !== null) facts.push(`Vendor ${hex(v, 4)} Device ${hex(d, 4)}${n('revision_id') !== null ? ` Rev ${hex(n('revision_id')!, 2)}` : ''}`);
