@@ -19,5 +19,5 @@ export {
   type QemuTraceRecord,
   type QemuTraceVirtioEvent,
 } from './qemu-trace.js';
-export { parseQemuMtree, qemuMtreeRegionSpace, type QemuMtree, type QemuMtreeRange, type QemuMtreeView } from './qemu-mtree.js';
+export { parseQemuMtree, qemuMtreeRegionSpace, qemuMtreeRegionStart, type QemuMtree, type QemuMtreeRange, type QemuMtreeView } from './qemu-mtree.js';
 export { parseQemuInfoPci, qemuBarSizes, qemuBarAddresses, findQemuPciFunction, type QemuPciBar, type QemuPciBridgeInfo, type QemuPciFunction } from './qemu-info-pci.js';

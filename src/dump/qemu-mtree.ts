@@ -82,3 +82,13 @@ export function qemuMtreeRegionSpace(mtree: QemuMtree, name: string): 'io' | 'me
   }
   return space;
 }
+
+/** Where region `name` starts in the memory space (its first range's start less its `@offset`), or null. */
+export function qemuMtreeRegionStart(mtree: QemuMtree, name: string): bigint | null {
+  for (const v of mtree.views) {
+    if (v.root === 'io' || v.addressSpaces.includes('I/O')) continue;
+    const r = v.ranges.find((x) => x.name === name);
+    if (r) return r.start - r.offset;
+  }
+  return null;
+}

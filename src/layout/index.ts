@@ -1,2 +1,3 @@
 export * from './struct.js';
 export * from './annotate.js';
+export * from './access-parts.js';

@@ -8,6 +8,7 @@ export * from './class-codes.js';
 export { parsePciIds, type PciIdsOptions, type PciIdsProblem, type PciNames } from './ids.js';
 export { pciClassName, pciFunctionTitle, pciSubsystemName, pciSubsystemTitle, type PciFunctionIds, type PciNameStyle } from './ids-text.js';
 export * from './bars.js';
+export * from './config-access.js';
 export * from './capabilities.js';
 export * from './ext-capabilities.js';
 export * from './ext-config.js';

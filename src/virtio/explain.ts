@@ -2,7 +2,7 @@
 // functions: the reverse lookup names the function, BAR, structure and field; the field's table
 // reads the value (named bits, a doorbell's queue, an MSI-X entry); a doorbell gets both the
 // spec's view (which queue's doorbell a driver writes there) and the VMM's (vmm.ts).
-import type { FieldInfo, Struct } from '../layout/struct.js';
+import { accessParts, type AccessPart } from '../layout/access-parts.js';
 import { lookupAddress, type VirtioAddressHit, type VirtioLookupDevice } from './lookup.js';
 import { decodeSplitNotification, virtioNotificationData } from './notify.js';
 import { vmmDoorbell, type VirtioVmm, type VmmDoorbell } from './vmm.js';
@@ -18,27 +18,13 @@ export interface VirtioAccess {
   readonly space?: 'mem' | 'io';
 }
 
-/** The bytes of the access that fall in one field. */
-export interface VirtioAccessPart {
-  readonly field: string;
-  /** First and last byte of the field the access covers. */
-  readonly firstByte: number;
-  readonly lastByte: number;
-  /** Whether the access covers the whole field. */
-  readonly whole: boolean;
-  /** Those bytes' value (little-endian, from the field's first covered byte). */
-  readonly value: bigint;
-  /** `queue_select = 2`, `device_status = ACKNOWLEDGE|DRIVER`, `queue_desc[0..3] = 0x1000`. */
-  readonly text: string;
-}
-
 export interface VirtioAccessExplanation {
   readonly access: VirtioAccess;
   /** The structure a driver uses there first (lookupAddress's best hit). */
   readonly hit: VirtioAddressHit;
   readonly space: 'mem' | 'io';
   /** Fields the access covers, in order (empty where no table names the bytes). */
-  readonly parts: readonly VirtioAccessPart[];
+  readonly parts: readonly AccessPart[];
   /** A doorbell write: the queues whose doorbell the spec puts there (null for other accesses). */
   readonly specQueues: readonly number[] | null;
   /** A doorbell write: what the VMM does with it. */
@@ -55,40 +41,6 @@ export interface ExplainOptions {
 }
 
 const num = (v: bigint) => (v < 10n ? v.toString() : '0x' + v.toString(16));
-
-/** A field value read through its table: named bits (`ACKNOWLEDGE|DRIVER`), else the number. */
-export function fieldValueText(f: FieldInfo, value: bigint): string {
-  if (!f.bits?.length) return num(value);
-  const parts: string[] = [];
-  for (const b of f.bits) {
-    const x = Number((value >> BigInt(b.lo)) & ((1n << BigInt(b.width)) - 1n));
-    if (x === 0) continue;
-    const name = b.display?.names?.[x];
-    parts.push(b.width === 1 ? b.name : `${b.display?.label ?? b.name}=${name ?? num(BigInt(x))}`);
-  }
-  return parts.length ? parts.join('|') : '0';
-}
-
-function partsOf(table: Struct<any>, start: bigint, size: number, value: bigint): VirtioAccessPart[] {
-  const out: VirtioAccessPart[] = [];
-  let i = 0;
-  while (i < size) {
-    const rel = start + BigInt(i);
-    const f = rel >= 0n && rel < BigInt(table.size) ? table.fieldAt(Number(rel)) : undefined;
-    if (!f) {
-      i++;
-      continue;
-    }
-    const first = Number(rel) - f.offset;
-    const n = Math.min(size - i, f.size - first);
-    const v = (value >> BigInt(8 * i)) & ((1n << BigInt(8 * n)) - 1n);
-    const whole = first === 0 && n === f.size;
-    const text = whole ? `${f.name} = ${fieldValueText(f, v)}` : `${f.name}[${first}${n > 1 ? `..${first + n - 1}` : ''}] = ${num(v)}`;
-    out.push({ field: f.name, firstByte: first, lastByte: first + n - 1, whole, value: v, text });
-    i += n;
-  }
-  return out;
-}
 
 function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | null): string {
   const spec = h.multiplierUnknown
@@ -108,6 +60,11 @@ function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | n
     data = `; as ${virtioNotificationData.name}: ${bits[0].name}=${n.vqn} ${bits[1].name}=${n.next_idx & 0x7fff} ${bits[2].name}=${n.next_idx >> 15}`;
   }
   return `${head} [${spec}${v ? '; ' + v : ''}]${data}`;
+}
+
+function fieldIn(table: NonNullable<VirtioAddressHit['table']>, at: number) {
+  const f = at >= 0 ? table.fieldAt(at) : undefined;
+  return f && { field: f, byteInField: at - f.offset };
 }
 
 /**
@@ -147,7 +104,8 @@ export class VirtioAccessExplainer {
     if (!h) return null;
     // The MSI-X table and PBA repeat their entry: the offset in the entry names the field.
     const rel = h.table && (h.structure === 'msix_table' || h.structure === 'msix_pba') ? h.offsetInStructure % BigInt(h.table.size) : h.offsetInStructure;
-    const parts = h.table ? partsOf(h.table, rel, a.size, a.value) : [];
+    const table = h.table;
+    const parts = table ? accessParts((at) => fieldIn(table, at), Number(rel), a.size, a.value) : [];
     const doorbell = a.op === 'write' && (h.structure === 'notify' || (h.structure === 'legacy' && h.field === 'queue_notify'));
     if (doorbell) {
       const vmm = vmmDoorbell(this.vmm, h, a.value);

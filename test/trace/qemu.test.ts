@@ -147,3 +147,59 @@ describe.skipIf(!runQemu)('trace of QEMU virtio-blk devices driven through qtest
     ]);
   });
 });
+
+describe.skipIf(!runQemu)('trace of a q35 machine: configuration through ECAM, a device behind a root port', () => {
+  const work = mkdtempSync(join(tmpdir(), 'pcicfg-trace-q35-'));
+  const files = { trace: join(work, 'trace.log'), dump: join(work, 'dump.lspci'), info: join(work, 'info-pci.txt'), mtree: join(work, 'mtree.txt') };
+  let s: QtestSession | null = null;
+  let assigned: EnumeratedFunction | null = null;
+  afterAll(async () => {
+    await s?.qemu.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
+    const args = ['-D', files.trace, '-trace', 'memory_region_ops_read', '-trace', 'memory_region_ops_write', '-trace', 'virtio_queue_notify'];
+    args.push('-device', 'pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=4');
+    args.push('-blockdev', 'driver=null-co,node-name=d0,size=1048576,read-zeroes=on');
+    args.push('-device', 'virtio-blk-pci,drive=d0,bus=rp1,ioeventfd=off,num-queues=2');
+    s = await startQtestBus({ machine: 'q35', args });
+    const fns = await enumeratePci(s.bus);
+    assigned = fns.find((f) => f.vendorId === 0x1af4)!;
+    const drv = await openVirtioPci(s.bus, { pause: () => new Promise((r) => setTimeout(r, 2)), enumerate: fns, slot: assigned.address, transport: 'modern', queues: 2 });
+    for (const q of [0, 1]) expect((await virtioBlkRead(drv, BigInt(q), 1, q)).status).toBe(0);
+    const config = await readConfigImage(s.bus, assigned.address, 4096);
+    writeFileSync(files.dump, formatQemuDump([{ ...assigned, config, pcie: true }]));
+    writeFileSync(files.info, await s.qemu.hmp('info pci'));
+    writeFileSync(files.mtree, await s.qemu.hmp('info mtree -f'));
+    await drv.reset();
+    await s.qemu.close();
+    s = null;
+  }, 120_000);
+
+  it('names the BAR writes of the enumeration at the function\'s slot, with or without --mtree, and the doorbells QEMU reports', async () => {
+    const slot = `0000:${assigned!.address.bus.toString(16).padStart(2, '0')}:00.0`;
+    expect(assigned!.address.bus).toBeGreaterThan(0);
+    const bar4 = assigned!.bars.find((b) => b.index === 4)!;
+    const runs = [];
+    for (const mtree of [['--mtree', files.mtree], []]) {
+      const r = await runCli(['trace', files.trace, '--dump', files.dump, '--info-pci', files.info, ...mtree, '--json']);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      runs.push(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    const lines = runs[0];
+    const config = lines.filter((j) => j.structure === 'config');
+    expect(config.length).toBeGreaterThan(20);
+    expect(config.every((j) => j.slot === slot && j.region === 'pcie-mmcfg-mmio')).toBe(true);
+    // The address the enumeration programmed into BAR4 (64-bit: low dword at 0x20), named as such.
+    const low = Number(bar4.address & 0xffff_ffffn);
+    expect(config.some((j) => j.op === 'write' && j.field === 'bar4' && j.value === '0x' + low.toString(16) && j.offset === '0x20')).toBe(true);
+    expect(config.some((j) => j.op === 'write' && j.field === 'command' && /master/.test(j.text as string))).toBe(true);
+    const doorbells = lines.filter((j) => j.vmm !== null);
+    expect(doorbells.map((j) => [j.slot, j.queue, j.qemu_queue])).toEqual([
+      [slot, 0, 0],
+      [slot, 1, 1],
+    ]);
+  });
+});

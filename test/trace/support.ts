@@ -39,7 +39,7 @@ export const TRACE_JSON_KEYS: Record<string, (v: unknown) => boolean> = {
   region: (v) => v === null || typeof v === 'string',
   cpu: (v) => Number.isInteger(v),
   time: (v) => v === null || (typeof v === 'string' && /^\d+\.\d+$/.test(v)),
-  space: (v) => v === null || v === 'mem' || v === 'io',
+  space: (v) => v === null || v === 'mem' || v === 'io' || v === 'config',
   slot: (v) => v === null || typeof v === 'string',
   bar: (v) => v === null || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 5),
   offset_in_bar: (v) => v === null || (typeof v === 'string' && /^0x[0-9a-f]+$/.test(v)),

@@ -16,6 +16,7 @@ import {
 } from '../../src/dump/qemu-trace.js';
 import { parseQemuMtree, qemuMtreeRegionSpace } from '../../src/dump/qemu-mtree.js';
 import { explainAccess, VirtioAccessExplainer } from '../../src/virtio/explain.js';
+import { ecamTarget, explainConfigAccess, PciConfigMechanism1 } from '../../src/pci/config-access.js';
 import { lookupAddress } from '../../src/virtio/lookup.js';
 import { vmmDoorbell } from '../../src/virtio/vmm.js';
 import { runCli, scratch } from '../cli/run.js';
@@ -254,7 +255,8 @@ describe('pcicfg trace', () => {
   it('--mtree tells the legacy I/O region from memory', async () => {
     const r = await runCli(['trace', ...args, '--mtree', MTREE, '--json']);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').filter(Boolean).every((l) => JSON.parse(l).space === 'mem')).toBe(true);
+    const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines.every((j) => j.space === (j.structure === 'config' ? 'config' : 'mem'))).toBe(true);
   });
 
   it('exit codes: usage 1, unreadable input 2', async () => {
@@ -299,5 +301,47 @@ describe('pcicfg lookup: the spec\'s view and the VMM\'s, each labelled', () => 
 
   it('--vmm takes only the VMMs whose rule is described', async () => {
     expect(await runCli(['lookup', '0xfe00b002', '--vmm', 'xen'])).toMatchObject({ code: 1, stderr: "pcicfg lookup: --vmm must be one of qemu, kvmtool, cloud-hypervisor, firecracker, got 'xen' (see 'pcicfg lookup --help')\n" });
+  });
+});
+
+describe('configuration accesses', () => {
+  it('mechanism #1: CONFIG_ADDRESS names bus, device, function and dword; the data port adds the byte', () => {
+    const m = new PciConfigMechanism1();
+    expect(m.target(0xcfc)).toBeNull();
+    m.write(4, 0x8000_2004); // enable, bus 0, device 4, function 0, register 0x04
+    expect(m.target(0xcfc)).toEqual({ address: { domain: 0, bus: 0, device: 4, function: 0 }, offset: 4 });
+    expect(m.target(0xcfe)).toEqual({ address: { domain: 0, bus: 0, device: 4, function: 0 }, offset: 6 });
+    expect(m.target(0xcf8)).toBeNull();
+    m.write(1, 0x00); // a byte write does not select a register
+    expect(m.target(0xcfd)?.offset).toBe(5);
+    m.write(4, 0x0102_0b3c); // enable clear: not a configuration cycle
+    expect(m.target(0xcfc)).toBeNull();
+    m.write(4, 0x8102_0bfc);
+    expect(m.target(0xcff)).toEqual({ address: { domain: 0, bus: 2, device: 1, function: 3 }, offset: 0xff });
+  });
+
+  it('ECAM: bus << 20 | device << 15 | function << 12 | offset', () => {
+    expect(ecamTarget(0x0020_8abcn)).toEqual({ address: { domain: 0, bus: 2, device: 1, function: 0 }, offset: 0xabc });
+    expect(ecamTarget(0xff_f_ffffn)).toEqual({ address: { domain: 0, bus: 255, device: 31, function: 7 }, offset: 0xfff });
+    expect(ecamTarget(1n << 28n)).toBeNull();
+  });
+
+  it('names the field of the function the access reaches and reads the value through it', () => {
+    const devs = exampleDevices();
+    const at = { address: { domain: 0, bus: 0, device: 4, function: 0 }, offset: 4 };
+    expect(explainConfigAccess(devs, at, 2, 7n)).toMatchObject({ slot: '0000:00:04.0', struct: 'pci_header_type0', text: 'command = io|memory|master' });
+    expect(explainConfigAccess(devs, { ...at, offset: 0x70 }, 2, 0x6009n)!.text).toBe('cap_vndr = 9, cap_next = 0x60');
+    expect(explainConfigAccess(devs, { ...at, offset: 0x30 }, 4, 0xfffff800n)!.text).toBe('expansion_rom = address=0xfffff800');
+    expect(explainConfigAccess(devs, { ...at, offset: 0x98 }, 4, 0x28411n)!.text).toBe('cap_id = 0x11, cap_next = 0x84, message_control = table_size=2 (3 entries)');
+    expect(explainConfigAccess(devs, { ...at, address: { ...at.address, device: 5 } }, 4, 0n)).toBeNull();
+  });
+
+  it('pcicfg trace lists the configuration accesses to the dump\'s functions through 0xcf8/0xcfc', async () => {
+    const r = await runCli(['trace', TRACE, '--dump', DUMP, '--info-pci', INFO]);
+    const out = r.stdout.split('\n');
+    // Sizing BAR4 (16 KiB, 64-bit prefetchable), then the command register enabling decode.
+    expect(out).toContain('323: read 4 @ 0xcfc = 0xffffc00c  0000:00:04.0 config + 0x20 header (pci_header_type0): bar4 = 0xffffc00c');
+    expect(out).toContain('425: write 2 @ 0xcfc = 0x7  0000:00:04.0 config + 0x4 header (pci_header_type0): command = io|memory|master');
+    expect(out.filter((l) => / config \+ /.test(l)).every((l) => l.includes('0000:00:04.0'))).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
 // per-queue summary. The trace is streamed: its size does not change what is held.
 import { formatPciAddress } from '../../pci/bus.js';
 import { QemuTraceReader, type QemuTraceAccess, type QemuTraceItem } from '../../dump/qemu-trace.js';
-import { parseQemuMtree, qemuMtreeRegionSpace, type QemuMtree } from '../../dump/qemu-mtree.js';
+import { parseQemuMtree, qemuMtreeRegionSpace, qemuMtreeRegionStart, type QemuMtree } from '../../dump/qemu-mtree.js';
+import { ecamTarget, explainConfigAccess, PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PciConfigMechanism1, type PciConfigAccessExplanation, type PciConfigTarget } from '../../pci/config-access.js';
 import type { VirtioLookupDevice } from '../../virtio/lookup.js';
 import { VirtioAccessExplainer, type VirtioAccessExplanation } from '../../virtio/explain.js';
 import { VIRTIO_VMMS, type VirtioVmm } from '../../virtio/vmm.js';
@@ -47,6 +48,46 @@ interface DeviceTally {
 const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
 /** `1 line`, `2 lines`. */
 const count = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** QEMU's names of the regions of configuration mechanism #1 and of the q35 ECAM window. */
+const CONF_INDEX = 'pci-conf-idx';
+const CONF_DATA = 'pci-conf-data';
+const ECAM = 'pcie-mmcfg-mmio';
+/** QEMU's largest ECAM window (PCIE_MMCFG_SIZE_MAX, 256 buses): where the window starts when --mtree does not say. */
+const ECAM_WINDOW = 1n << 28n;
+
+function configJson(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanation): string {
+  return JSON.stringify({
+    line,
+    address: addr(a.addr),
+    op: a.op,
+    size: a.size,
+    value: addr(a.value),
+    region: a.name,
+    cpu: a.cpu,
+    time: a.time,
+    space: 'config',
+    slot: c.slot,
+    bar: null,
+    offset_in_bar: null,
+    structure: 'config',
+    offset: addr(c.offset),
+    struct: c.struct,
+    field: c.parts[0]?.field ?? null,
+    byte_in_field: c.parts[0]?.firstByte ?? null,
+    fields: c.parts.map((p) => ({ field: p.field, first_byte: p.firstByte, last_byte: p.lastByte, value: addr(p.value), text: p.text })),
+    entry: null,
+    text: c.text,
+    queue: null,
+    spec_queues: null,
+    vmm: null,
+    qemu_queue: null,
+  });
+}
+
+function configText(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanation): string {
+  return `${line}: ${a.op} ${a.size} @ ${hex0x(a.addr)} = ${hex0x(a.value)}  ${c.slot} config + ${hex0x(c.offset)}${c.label ? ' ' + c.label : ''}: ${c.text}`;
+}
 
 function accessJson(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
   const h = e?.hit ?? null;
@@ -123,6 +164,18 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   };
 
   const explainer = new VirtioAccessExplainer(devices, { vmm: vmmName as VirtioVmm });
+  // Configuration accesses: mechanism #1's CONFIG_ADDRESS as last written, the ECAM window's start.
+  const mechanism1 = new PciConfigMechanism1();
+  const ecamStart = mtree ? qemuMtreeRegionStart(mtree, ECAM) : null;
+  const configTarget = (r: QemuTraceAccess): PciConfigTarget | null => {
+    if (r.name === CONF_INDEX || (r.name === null && r.addr === BigInt(PCI_CONFIG_ADDRESS_PORT))) {
+      if (r.op === 'write') mechanism1.write(r.size, Number(r.value & 0xffffffffn));
+      return null;
+    }
+    if (r.name === CONF_DATA || (r.name === null && r.addr >= BigInt(PCI_CONFIG_DATA_PORT) && r.addr <= BigInt(PCI_CONFIG_DATA_PORT + 3))) return mechanism1.target(Number(r.addr));
+    if (r.name === ECAM) return ecamTarget(r.addr - (ecamStart ?? r.addr - (r.addr % ECAM_WINDOW)));
+    return null;
+  };
   const tallies = new Map<string, DeviceTally>();
   const tally = (slot: string) => {
     let t = tallies.get(slot);
@@ -178,6 +231,17 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     }
     if (held) await release(null);
     accesses++;
+    const target = configTarget(r);
+    const c = target ? explainConfigAccess(devices, target, r.size, r.value) : null;
+    if (c) {
+      const t = tally(c.slot);
+      t.accesses++;
+      if (r.op === 'write') t.writes++;
+      bump(t.structures, 'config');
+      printed++;
+      await ctx.out.line(json ? configJson(item.line, r, c) : configText(item.line, r, c));
+      return;
+    }
     const e = explainer.explain({ op: r.op, address: r.addr, size: r.size, value: r.value, space: regionSpace(r.name) });
     if (!e) {
       outside++;
