@@ -1,6 +1,7 @@
 // The virtio transport of a decoded function, as the CLI shows it (text and JSON): each
 // virtio capability, the structures the probe chose, and where each queue's kick lands.
 import type { Diagnostic } from '../bytes/diagnostic.js';
+import { pciHeaderType0 } from '../pci/header.js';
 import { virtioCapRegisterNames, virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
 import { notifyAddressForQueue, type NotifyAddress } from '../virtio/notify.js';
 import type { VirtioStructureLocation, VirtioTransport } from '../virtio/probe.js';
@@ -18,15 +19,19 @@ export interface VirtioView {
 
 export const DEFAULT_QUEUES_SHOWN = 4;
 
+/** Whether the dump gave the header register `name` (a hole's filler is not a value). */
+function headerGiven(dev: DecodedDevice, name: 'subsystem_id' | 'bar0'): boolean {
+  const { offset, size } = pciHeaderType0.field(name);
+  const k = dev.input.known;
+  return dev.input.length >= offset + size && (!k || k.subarray(offset, offset + size).every((x) => x === 1));
+}
+
 /**
- * A transitional function's device type comes from its subsystem ID (0x2e): when the dump did
- * not give those bytes the type is unknown, not the 0xffff that fills a hole.
+ * A transitional function's device type comes from its subsystem ID: when the dump did not
+ * give those bytes the type is unknown, not the 0xffff that fills a hole.
  */
 function identityKnown(dev: DecodedDevice): boolean {
-  const t = dev.virtio!.transport;
-  const k = dev.input.known;
-  if (!t.identity.transitionalId) return true;
-  return dev.input.length >= 0x30 && (!k || (k[0x2e] === 1 && k[0x2f] === 1));
+  return !dev.virtio!.transport.identity.transitionalId || headerGiven(dev, 'subsystem_id');
 }
 
 /** Whether the capability list runs past the known bytes (a 64-byte `lspci -x` dump). */
@@ -185,7 +190,7 @@ export function virtioLines(dev: DecodedDevice, indent: string, out: string[] = 
   if (t.legacy) {
     const b = t.legacy.bar;
     out.push(
-      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : dev.input.length < 0x14 || (dev.input.known && dev.input.known[0x10] !== 1) ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : !headerGiven(dev, 'bar0') ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
         (t.msix === null && cut ? '(MSI-X unknown: not in the dump; +24 if enabled)' : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }
