@@ -106,10 +106,11 @@ Editing a derived value (a name, a computed address) is an error: edit its regis
   trace: `Usage: pcicfg trace TRACE (--dump FILE | --sysfs) [--mtree FILE] [--vmm VMM] [--json] [--all]
 
 Explain each access of a QEMU trace log (-trace memory_region_ops_write/_read, the log
-backend; TRACE may be '-') to a function of the dump: slot, BAR, structure, field, the value
-read through the field (device_status = ACKNOWLEDGE|DRIVER), and for a doorbell the queue
-kicked, by the spec's and by the VMM's rule. Ends with a summary per device and queue.
-Accesses to other regions are counted; --all lists them too.
+backend; TRACE may be '-') to a function of the dump, in its BARs or its configuration space
+(through 0xcf8/0xcfc or ECAM): slot, BAR, structure, field, the value read through the field
+(device_status = ACKNOWLEDGE|DRIVER), and for a doorbell the queue kicked, by the spec's and
+by the VMM's rule. Ends with a summary per device and queue. Accesses to other regions are
+counted; --all lists them too.
 
   --dump FILE          the functions (any dump format; with -s, -F, --info-pci, --strict)
   --sysfs              the functions of this host
