@@ -163,7 +163,8 @@ interface Entry {
 }
 
 class PciIdsNames implements PciNames {
-  private top: { level: Level; classes: Map<number, number[]>; generic: Map<number, number[]> } | null = null;
+  private top: { level: Level; generic: Map<number, number[]> } | null = null;
+  private classLines: Map<number, number[]> | null = null;
   private readonly vendors = new Map<number, Entry>();
   private readonly vendorLevels = new Map<number, Level[]>();
   private readonly devices = new Map<number, Entry>();
@@ -225,21 +226,56 @@ class PciIdsNames implements PciNames {
 
   private index() {
     if (this.top) return this.top;
-    const level = this.level(0, this.text.length + 1, 0, 4);
-    const classes = new Map<number, number[]>();
+    const t = this.text;
+    const level = this.level(0, t.length + 1, 0, 4);
     const generic = new Map<number, number[]>();
     for (const at of withId(level, -1)) {
       const l = this.line(at);
       const e = l === null ? { kind: 'unknown' as const } : l === 'nul' ? { kind: 'bad' as const, message: 'NUL byte in line' } : topLine(l.body);
-      if (e.kind === 'bad') this.problem(at, e.message ?? '');
-      else if (e.kind === 'class' || e.kind === 'generic') {
-        const map = e.kind === 'class' ? classes : generic;
-        const list = map.get(e.id);
+      // `C ` lines are classIndex()'s, which reports the malformed ones.
+      if (e.kind === 'bad' && !t.startsWith('C ', at)) this.problem(at, e.message ?? '');
+      else if (e.kind === 'generic') {
+        const list = generic.get(e.id);
         if (list) list.push(at);
-        else map.set(e.id, [at]);
+        else generic.set(e.id, [at]);
       }
     }
-    return (this.top = { level, classes, generic });
+    return (this.top = { level, generic });
+  }
+
+  /**
+   * The class lines by id, found by their `C ` alone: class names (every function's, with -n
+   * too) need no index of the vendors.
+   */
+  private classIndex(): Map<number, number[]> {
+    if (this.classLines) return this.classLines;
+    const t = this.text;
+    const out = new Map<number, number[]>();
+    const re = /\nC /g;
+    for (let at = t.startsWith('C ') ? 0 : -1; ; ) {
+      if (at >= 0) {
+        const l = this.line(at);
+        const e = l === null || l === 'nul' ? undefined : topLine(l.body);
+        if (e?.kind === 'class') {
+          const list = out.get(e.id);
+          if (list) list.push(at);
+          else out.set(e.id, [at]);
+        } else this.problem(at, l === 'nul' ? 'NUL byte in line' : e?.kind === 'bad' ? (e.message ?? '') : 'class line is not `C xx name`');
+      }
+      const m = re.exec(t);
+      if (!m) break;
+      at = m.index + 1;
+    }
+    return (this.classLines = out);
+  }
+
+  /** The start of the first top-level line after the one at `at` that is not blank or a comment (or past the end). */
+  private nextTop(at: number): number {
+    const t = this.text;
+    const re = LINE_AT[0];
+    re.lastIndex = this.lineEnd(at);
+    for (let m = re.exec(t); m !== null && m.index + 1 < t.length; m = re.exec(t)) if (this.line(m.index + 1) !== null) return m.index + 1;
+    return t.length + 1;
   }
 
   /** The range of lines nested under the entry at `at`, whose level's entries are `entries`. */
@@ -252,8 +288,7 @@ class PciIdsNames implements PciNames {
     const cache = kind === 'vendor' ? this.vendors : this.classes;
     let e = cache.get(id);
     if (e) return e;
-    const top = this.index();
-    const lines = kind === 'vendor' ? withId(top.level, id) : (top.classes.get(id) ?? []);
+    const lines = kind === 'vendor' ? withId(this.index().level, id) : (this.classIndex().get(id) ?? []);
     if (!lines.length) return undefined;
     e = { name: undefined, ranges: [] };
     for (const at of lines) {
@@ -264,7 +299,7 @@ class PciIdsNames implements PciNames {
         continue;
       }
       e.name ??= t.name;
-      e.ranges.push(...this.under(at, top.level.entries, this.text.length + 1));
+      e.ranges.push(this.lineEnd(at) + 1, kind === 'vendor' ? nextAbove(this.index().level.entries, at, this.text.length + 1) : this.nextTop(at));
     }
     cache.set(id, e);
     return e;
