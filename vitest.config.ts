@@ -21,6 +21,7 @@ const TOOLS = [
   'test/cli/lspci-disagree.test.ts',
   'test/cli/bundle.test.ts',
   'test/web/page.test.ts',
+  'test/web/view.test.ts',
   'test/cli/host.test.ts',
   'test/cli/memory.test.ts',
   'test/trace/trace-memory.test.ts',
