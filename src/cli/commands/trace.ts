@@ -7,7 +7,8 @@ import { parseQemuMtree, qemuMtreeRegionSpace, qemuMtreeRegionStart, type QemuMt
 import { ecamTarget, explainConfigAccess, PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PciConfigMechanism1, type PciConfigAccessExplanation, type PciConfigTarget } from '../../pci/config-access.js';
 import type { VirtioLookupDevice } from '../../virtio/lookup.js';
 import { VirtioAccessExplainer, type VirtioAccessExplanation } from '../../virtio/explain.js';
-import { VIRTIO_VMMS, type VirtioVmm } from '../../virtio/vmm.js';
+import { VIRTIO_VMMS, type VirtioVmm, type VmmDoorbell } from '../../virtio/vmm.js';
+import type { AccessPart } from '../../layout/access-parts.js';
 import { flag, parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { decodeDevice } from '../device.js';
@@ -56,7 +57,48 @@ const ECAM = 'pcie-mmcfg-mmio';
 /** QEMU's largest ECAM window (PCIE_MMCFG_SIZE_MAX, 256 buses): where the window starts when --mtree does not say. */
 const ECAM_WINDOW = 1n << 28n;
 
-function configJson(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanation): string {
+/** Where an access landed, in the keys of a JSON line (docs/cli.md, trace --json). */
+interface Landing {
+  readonly space: 'mem' | 'io' | 'config';
+  readonly slot: string;
+  readonly bar: number | null;
+  readonly offsetInBar: bigint | null;
+  readonly structure: string;
+  readonly offset: bigint | number;
+  readonly struct: string | null;
+  readonly parts: readonly AccessPart[];
+  readonly entry: number | null;
+  readonly text: string;
+  readonly queue: number | null;
+  readonly specQueues: readonly number[] | null;
+  readonly vmm: VmmDoorbell | null;
+}
+
+function configLanding(c: PciConfigAccessExplanation): Landing {
+  const { slot, offset, struct, parts, text } = c;
+  return { space: 'config', slot, bar: null, offsetInBar: null, structure: 'config', offset, struct, parts, entry: null, text, queue: null, specQueues: null, vmm: null };
+}
+
+function barLanding(e: VirtioAccessExplanation): Landing {
+  const h = e.hit;
+  return {
+    space: e.space,
+    slot: h.slot,
+    bar: h.bar,
+    offsetInBar: h.offsetInBar,
+    structure: h.structure,
+    offset: h.offsetInStructure,
+    struct: h.struct,
+    parts: e.parts,
+    entry: h.entry ?? null,
+    text: e.text,
+    queue: e.queue,
+    specQueues: e.specQueues,
+    vmm: e.vmm,
+  };
+}
+
+function lineJson(line: number, a: QemuTraceAccess, w: Landing | null, qemuQueue: number | null): string {
   return JSON.stringify({
     line,
     address: addr(a.addr),
@@ -66,61 +108,33 @@ function configJson(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanat
     region: a.name,
     cpu: a.cpu,
     time: a.time,
-    space: 'config',
-    slot: c.slot,
-    bar: null,
-    offset_in_bar: null,
-    structure: 'config',
-    offset: addr(c.offset),
-    struct: c.struct,
-    field: c.parts[0]?.field ?? null,
-    byte_in_field: c.parts[0]?.firstByte ?? null,
-    fields: c.parts.map((p) => ({ field: p.field, first_byte: p.firstByte, last_byte: p.lastByte, value: addr(p.value), text: p.text })),
-    entry: null,
-    text: c.text,
-    queue: null,
-    spec_queues: null,
-    vmm: null,
-    qemu_queue: null,
-  });
-}
-
-function configText(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanation): string {
-  return `${line}: ${a.op} ${a.size} @ ${hex0x(a.addr)} = ${hex0x(a.value)}  ${c.slot} config + ${hex0x(c.offset)}${c.label ? ' ' + c.label : ''}: ${c.text}`;
-}
-
-function accessJson(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
-  const h = e?.hit ?? null;
-  return JSON.stringify({
-    line,
-    address: addr(a.addr),
-    op: a.op,
-    size: a.size,
-    value: addr(a.value),
-    region: a.name,
-    cpu: a.cpu,
-    time: a.time,
-    space: e?.space ?? null,
-    slot: h?.slot ?? null,
-    bar: h?.bar ?? null,
-    offset_in_bar: h ? addr(h.offsetInBar) : null,
-    structure: h?.structure ?? null,
-    offset: h ? addr(h.offsetInStructure) : null,
-    struct: h?.struct ?? null,
-    field: e?.parts[0]?.field ?? null,
-    byte_in_field: e?.parts[0]?.firstByte ?? null,
-    fields: e ? e.parts.map((p) => ({ field: p.field, first_byte: p.firstByte, last_byte: p.lastByte, value: addr(p.value), text: p.text })) : [],
-    entry: h?.entry ?? null,
-    text: e?.text ?? null,
-    queue: e?.queue ?? null,
-    spec_queues: e?.specQueues ? [...e.specQueues] : null,
-    vmm: e?.vmm ? { name: e.vmm.vmm, queue: e.vmm.queue, by_value: e.vmm.byValue, rule: e.vmm.rule } : null,
+    space: w?.space ?? null,
+    slot: w?.slot ?? null,
+    bar: w?.bar ?? null,
+    offset_in_bar: w && w.offsetInBar !== null ? addr(w.offsetInBar) : null,
+    structure: w?.structure ?? null,
+    offset: w ? addr(w.offset) : null,
+    struct: w?.struct ?? null,
+    field: w?.parts[0]?.field ?? null,
+    byte_in_field: w?.parts[0]?.firstByte ?? null,
+    fields: w ? w.parts.map((p) => ({ field: p.field, first_byte: p.firstByte, last_byte: p.lastByte, value: addr(p.value), text: p.text })) : [],
+    entry: w?.entry ?? null,
+    text: w?.text ?? null,
+    queue: w?.queue ?? null,
+    spec_queues: w?.specQueues ? [...w.specQueues] : null,
+    vmm: w?.vmm ? { name: w.vmm.vmm, queue: w.vmm.queue, by_value: w.vmm.byValue, rule: w.vmm.rule } : null,
     qemu_queue: qemuQueue,
   });
 }
 
+const accessHead = (line: number, a: QemuTraceAccess) => `${line}: ${a.op} ${a.size} @ ${hex0x(a.addr)} = ${hex0x(a.value)}`;
+
+function configText(line: number, a: QemuTraceAccess, c: PciConfigAccessExplanation): string {
+  return `${accessHead(line, a)}  ${c.slot} config + ${hex0x(c.offset)}${c.label ? ' ' + c.label : ''}: ${c.text}`;
+}
+
 function accessText(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null): string {
-  const head = `${line}: ${a.op} ${a.size} @ ${hex0x(a.addr)} = ${hex0x(a.value)}`;
+  const head = accessHead(line, a);
   if (!e) return `${head}  ${a.name === null ? '(no region name)' : shown(a.name)}: no function of the dump`;
   const h = e.hit;
   const where = `${h.slot} BAR${h.bar} + ${hex0x(h.offsetInBar)} ${h.structure}${h.offsetInStructure === h.offsetInBar ? '' : ` + ${hex0x(h.offsetInStructure)}`}`;
@@ -194,7 +208,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   let printed = 0;
   const print = async (line: number, a: QemuTraceAccess, e: VirtioAccessExplanation | null, qemuQueue: number | null) => {
     printed++;
-    await ctx.out.line(json ? accessJson(line, a, e, qemuQueue) : accessText(line, a, e, qemuQueue));
+    await ctx.out.line(json ? lineJson(line, a, e ? barLanding(e) : null, qemuQueue) : accessText(line, a, e, qemuQueue));
   };
   const release = async (qemuQueue: number | null) => {
     if (!held) return;
@@ -239,7 +253,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
       if (r.op === 'write') t.writes++;
       bump(t.structures, 'config');
       printed++;
-      await ctx.out.line(json ? configJson(item.line, r, c) : configText(item.line, r, c));
+      await ctx.out.line(json ? lineJson(item.line, r, configLanding(c), null) : configText(item.line, r, c));
       return;
     }
     const e = explainer.explain({ op: r.op, address: r.addr, size: r.size, value: r.value, space: regionSpace(r.name) });
