@@ -3,7 +3,8 @@
 // kicks with iowrite16(vq->index, vq->priv) (vp_notify; the legacy path writes the index to
 // VIRTIO_PCI_QUEUE_NOTIFY), so the value of every doorbell write is the queue the kernel meant:
 // the explanation must name that queue, by the spec's rule and by QEMU's, and every access must
-// land in a function of the guest's dump. Iterates over the machines present.
+// land in a function of the guest's dump, inside the range QEMU's `info mtree -f` gives its region.
+// Iterates over the machines present.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { iterateQemuTrace } from '../../src/dump/qemu-trace.js';
@@ -33,6 +34,10 @@ describe('traces of a Linux guest', () => {
         expect('warning' in item ? item.warning.message : null).toBeNull();
         if (!('record' in item) || item.record.kind !== 'access') continue;
         const r = item.record;
+        // The trace's addr is the region's absolute address: inside the range `info mtree -f`
+        // gives the region of that name (on x86 the bus address is the CPU's).
+        const inMtree = mtree.views.some((v) => v.ranges.some((x) => x.name === r.name && r.addr >= x.start && r.addr + BigInt(r.size) - 1n <= x.end));
+        expect(inMtree, `${m}:${item.line} ${r.name} 0x${r.addr.toString(16)}`).toBe(true);
         const e = explainer.explain({ op: r.op, address: r.addr, size: r.size, value: r.value, space: qemuMtreeRegionSpace(mtree, r.name ?? '') ?? undefined });
         expect(e, `${m}:${item.line} ${r.name}`).not.toBeNull();
         if (!e?.vmm) continue;
