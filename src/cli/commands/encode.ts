@@ -2,7 +2,6 @@
 // image; every decoded register whose JSON value differs from what `raw` decodes to is written
 // over it (edited fields win over raw). Derived values (names, addresses, sizes, diagnostics)
 // cannot be edited: changing one is an error that names the register to edit instead.
-import { open } from 'node:fs/promises';
 import { formatPciAddress, parseSlotFilter, type PciAddress } from '../../pci/bus.js';
 import { encodeConfigSpace } from '../../pci/config-space.js';
 import { writeBinary, writeLspciFunction } from '../../dump/write.js';
@@ -12,8 +11,9 @@ import { JsonBinder } from '../binder.js';
 import type { CommandContext } from '../context.js';
 import { decodeDevice } from '../device.js';
 import { deviceJson } from '../device-json.js';
-import { CliInputError, CliUsageError, outputError } from '../errors.js';
+import { CliInputError, CliUsageError } from '../errors.js';
 import { readAll } from '../io.js';
+import { writeOutput } from '../output-file.js';
 import { fileChunks, standardInput } from '../file-chunks.js';
 import { JSON_DEPTH_MAX, tooDeep } from '../json-depth.js';
 import { findJsonError } from '../json-error.js';
@@ -232,20 +232,7 @@ export async function encodeCommand(argv: string[], ctx: CommandContext): Promis
   }
   const outPath = stringValue(p, 'output');
   const data: string | Uint8Array = fmt === 'binary' ? binaryImage(encoded[0], fill, name) : encoded.map((e) => writeLspciFunction(e)).join('');
-  if (outPath === undefined) {
-    if (typeof data === 'string') await ctx.out.write(data);
-    else await ctx.out.bytes(data);
-    return 0;
-  }
-  let handle;
-  try {
-    handle = await open(outPath, 'w');
-    await handle.writeFile(data);
-  } catch (e) {
-    throw outputError(e, outPath);
-  } finally {
-    await handle?.close();
-  }
+  await writeOutput(ctx, outPath, data);
   return 0;
 }
 

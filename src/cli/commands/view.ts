@@ -2,14 +2,15 @@
 // dump embedded, to open in a browser or attach to a bug report. The functions are read as
 // `decode` reads them (so -s, --info-pci, --sysfs and the errors are the same) and embedded as
 // lspci text, with the BAR sizes known for each.
-import { open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { formatPciAddress } from '../../pci/bus.js';
 import { writeLspciFunction } from '../../dump/write.js';
 import { pageHtml } from '../../web/html.js';
 import { parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
-import { CliInputError, CliUsageError, outputError } from '../errors.js';
+import { CliInputError, CliUsageError } from '../errors.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs } from '../input.js';
+import { writeOutput } from '../output-file.js';
 import { PAGE_BUNDLE } from '../page-bundle.js';
 import { systemMessage } from '../system-message.js';
 
@@ -42,19 +43,6 @@ export async function viewCommand(argv: string[], ctx: CommandContext): Promise<
   // The bundled example by its name in the package, not this machine's path to it.
   const name = spec.file === null && !spec.sysfs ? 'examples/qemu-virtio-blk.lspci' : inputName(spec);
   const html = pageHtml({ script: { inline: script }, embedded: { name, dump, barSizes }, title: `pcicfg: ${name}` });
-  const outPath = stringValue(p, 'output');
-  if (outPath === undefined) {
-    await ctx.out.write(html);
-    return 0;
-  }
-  let handle;
-  try {
-    handle = await open(outPath, 'w');
-    await handle.writeFile(html);
-  } catch (e) {
-    throw outputError(e, outPath);
-  } finally {
-    await handle?.close();
-  }
+  await writeOutput(ctx, stringValue(p, 'output'), html);
   return 0;
 }
