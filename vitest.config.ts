@@ -27,7 +27,6 @@ const TOOLS = [
   'test/trace/trace-memory.test.ts',
   'test/cli/stdin-directory.test.ts',
   'test/cli/names*.test.ts',
-  'test/cli/names*.test.ts',
   'test/dump/hexdump-xxd.test.ts',
   'test/guest/live.test.ts',
   'test/guest/cpio.test.ts',
