@@ -18,7 +18,9 @@ export interface AccessPart {
   readonly text: string;
 }
 
-const num = (v: bigint) => (v < 10n ? v.toString() : '0x' + v.toString(16));
+/** A register value as the trace explanations print it: decimal below 10, else hex. */
+export const valueText = (v: bigint): string => (v < 10n ? v.toString() : '0x' + v.toString(16));
+const num = valueText;
 
 /**
  * A field value read through its table: named bits (`ACKNOWLEDGE|DRIVER`), ranges by what they

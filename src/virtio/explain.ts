@@ -2,9 +2,9 @@
 // functions: the reverse lookup names the function, BAR, structure and field; the field's table
 // reads the value (named bits, a doorbell's queue, an MSI-X entry); a doorbell gets both the
 // spec's view (which queue's doorbell a driver writes there) and the VMM's (vmm.ts).
-import { accessParts, type AccessPart } from '../layout/access-parts.js';
+import { accessParts, valueText as num, type AccessPart } from '../layout/access-parts.js';
 import { lookupAddress, type VirtioAddressHit, type VirtioLookupDevice } from './lookup.js';
-import { decodeSplitNotification, virtioNotificationData } from './notify.js';
+import { virtioNotificationData } from './notify.js';
 import { vmmDoorbell, type VirtioVmm, type VmmDoorbell } from './vmm.js';
 
 /** One access as the host saw it. */
@@ -40,8 +40,6 @@ export interface ExplainOptions {
   readonly vmm?: VirtioVmm;
 }
 
-const num = (v: bigint) => (v < 10n ? v.toString() : '0x' + v.toString(16));
-
 function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | null): string {
   const spec = h.multiplierUnknown
     ? 'spec: which queue is unknown (notify_off_multiplier not in the image)'
@@ -55,9 +53,8 @@ function doorbellText(h: VirtioAddressHit, a: VirtioAccess, vmm: VmmDoorbell | n
   // With VIRTIO_F_NOTIFICATION_DATA the driver writes 4 bytes: vqn and where the ring stands.
   let data = '';
   if (a.size === 4 && h.structure === 'notify') {
-    const n = decodeSplitNotification(Number(a.value & 0xffffffffn));
-    const bits = virtioNotificationData.fields[0].bits!;
-    data = `; as ${virtioNotificationData.name}: ${bits[0].name}=${n.vqn} ${bits[1].name}=${n.next_idx & 0x7fff} ${bits[2].name}=${n.next_idx >> 15}`;
+    const n = virtioNotificationData.bits('value', Number(a.value & 0xffffffffn));
+    data = `; as ${virtioNotificationData.name}: ${Object.entries(n).map(([k, v]) => `${k}=${Number(v)}`).join(' ')}`;
   }
   return `${head} [${spec}${v ? '; ' + v : ''}]${data}`;
 }
