@@ -142,6 +142,32 @@ function accessText(line: number, a: QemuTraceAccess, e: VirtioAccessExplanation
   return `${head}  ${where}: ${e.text}${qemu}`;
 }
 
+/** The summary after the accesses: the trace's counts, then per function its structures and queues. */
+function summaryLines(
+  name: string,
+  n: { lines: number; accesses: number; outside: number; virtioEvents: number; others: number; warnings: number },
+  tallies: ReadonlyMap<string, DeviceTally>,
+  all: boolean,
+  vmm: string,
+): string[] {
+  const out = [
+    `${name}: ${count(n.lines, 'line')}, ${count(n.accesses, 'access', 'accesses')}: ${n.accesses - n.outside} to functions of the dump, ${n.outside} to other regions` +
+      (all ? '' : ' (counted; --all lists them)') +
+      `; ${count(n.virtioEvents, 'virtio event')}, ${count(n.others, 'other event')}, ${count(n.warnings, 'malformed line')}`,
+  ];
+  for (const [slot, t] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
+    const structures = [...t.structures].map(([s, k]) => `${s} ${k}`).join(', ');
+    out.push(`${slot}: ${count(t.accesses, 'access', 'accesses')} (${count(t.writes, 'write')}, ${count(t.accesses - t.writes, 'read')}): ${structures}`);
+    for (const q of [...new Set([...t.kicks.keys(), ...t.qemuNotified.keys()])].sort((a, b) => a - b)) {
+      // QEMU's own count only when the trace has its virtio events to count.
+      const qemu = n.virtioEvents ? `, ${t.qemuNotified.get(q) ?? 0} virtio_queue_notify from QEMU` : '';
+      out.push(`  queue ${q}: ${count(t.kicks.get(q) ?? 0, 'kick')} (${vmm}'s rule)${qemu}`);
+    }
+    if (t.noKick) out.push(`  ${count(t.noKick, 'doorbell write')} that kick no queue (${vmm}'s rule)`);
+  }
+  return out;
+}
+
 export async function traceCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const p = parseCommandArgs('trace', argv, OPTIONS);
   if (p.positionals.length !== 1) throw new CliUsageError(p.positionals.length ? `expected one TRACE file, got ${p.positionals.length} arguments` : 'TRACE is required', 'trace');
@@ -280,23 +306,8 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
 
   if (!json) {
     if (printed) await ctx.out.line('');
-    await ctx.out.line(
-      `${shown(name)}: ${count(lines, 'line')}, ${count(accesses, 'access', 'accesses')}: ${accesses - outside} to functions of the dump, ${outside} to other regions` +
-        (all ? '' : ' (counted; --all lists them)') +
-        `; ${count(virtioEvents, 'virtio event')}, ${count(others, 'other event')}, ${count(warnings, 'malformed line')}`,
-    );
-    for (const [slot, t] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
-      const structures = [...t.structures].map(([s, n]) => `${s} ${n}`).join(', ');
-      await ctx.out.line(`${slot}: ${count(t.accesses, 'access', 'accesses')} (${count(t.writes, 'write')}, ${count(t.accesses - t.writes, 'read')}): ${structures}`);
-      const queues = [...new Set([...t.kicks.keys(), ...t.qemuNotified.keys()])].sort((a, b) => a - b);
-      for (const q of queues) {
-        const k = t.kicks.get(q) ?? 0;
-        const n = t.qemuNotified.get(q) ?? 0;
-        // QEMU's own count only when the trace has its virtio events to count.
-        await ctx.out.line(`  queue ${q}: ${count(k, 'kick')} (${vmmName}'s rule)` + (virtioEvents ? `, ${n} virtio_queue_notify from QEMU` : ''));
-      }
-      if (t.noKick) await ctx.out.line(`  ${count(t.noKick, 'doorbell write')} that kick no queue (${vmmName}'s rule)`);
-    }
+    const totals = { lines, accesses, outside, virtioEvents, others, warnings };
+    for (const l of summaryLines(shown(name), totals, tallies, all, vmmName)) await ctx.out.line(l);
   }
   return 0;
 }
