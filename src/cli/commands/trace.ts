@@ -204,6 +204,7 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
   };
 
   const explainer = new VirtioAccessExplainer(devices, { vmm: vmmName as VirtioVmm });
+  const bySlot = new Map(devices.map((d) => [d.slot, d]));
   // Configuration accesses: mechanism #1's CONFIG_ADDRESS as last written, the ECAM window's start.
   const mechanism1 = new PciConfigMechanism1();
   const ecamStart = mtree ? qemuMtreeRegionStart(mtree, ECAM) : null;
@@ -272,7 +273,8 @@ export async function traceCommand(argv: string[], ctx: CommandContext): Promise
     if (held) await release(null);
     accesses++;
     const target = configTarget(r);
-    const c = target ? explainConfigAccess(devices, target, r.size, r.value) : null;
+    const fn = target ? bySlot.get(formatPciAddress(target.address)) : undefined;
+    const c = fn ? explainConfigAccess([fn], target!, r.size, r.value) : null;
     if (c) {
       const t = tally(c.slot);
       t.accesses++;
