@@ -4,6 +4,7 @@
 // No DOM here: the layout is in the render-* files.
 import { hexDigits as hex } from '../bytes/hex.js';
 import type { Region } from '../layout/annotate.js';
+import { bytesKnown } from '../layout/fields-text.js';
 import { annotateRuns, type AnnotatedRun } from '../layout/annotate-text.js';
 import { formatPciAddress } from '../pci/bus.js';
 import type { ConfigSpace } from '../pci/types.js';
@@ -112,14 +113,24 @@ function view(fn: DumpFunction, barSizes: ReadonlyMap<number, bigint> | null, na
   const cs = decoded.cs;
   const runs = annotateRuns({ bytes: cs.bytes, known: fn.known, length: fn.length, regions: cs.regions });
   const { groups, regionGroup } = groupRegions(cs);
-  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, names: namesOf(cs, names), runs, groups, regionGroup };
+  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, names: namesOf(cs, fn.known, names), runs, groups, regionGroup };
+}
+
+/**
+ * A header register's value; undefined when the dump did not give all its bytes (the decoder
+ * reads the 0xff filling a hole; decode prints nothing from it either).
+ */
+export function headerValue(cs: ConfigSpace, known: Uint8Array | null, name: string): number | undefined {
+  const v = (cs.header as Record<string, unknown>)[name];
+  const r = cs.regions.find((x) => x.offset === 0);
+  const f = r?.fields.find((x) => x.name === name);
+  return typeof v === 'number' && f && bytesKnown(cs.length, known, f.offset, f.size) ? v : undefined;
 }
 
 /** The function's names as lspci prints them, from the header's ids (all of them given by the dump). */
-function namesOf(cs: ConfigSpace, names: PciNames | null): FunctionView['names'] {
+function namesOf(cs: ConfigSpace, known: Uint8Array, names: PciNames | null): FunctionView['names'] {
   if (!names) return null;
-  const hd = cs.header as Record<string, unknown>;
-  const n = (k: string) => (typeof hd[k] === 'number' ? (hd[k] as number) : undefined);
+  const n = (k: string) => headerValue(cs, known, k);
   const [vendorId, deviceId, revisionId] = [n('vendor_id'), n('device_id'), n('revision_id')];
   if (vendorId === undefined || deviceId === undefined || revisionId === undefined || cs.classCode === null) return null;
   const ids = { vendorId, deviceId, revisionId, classCode: cs.classCode, subsystemVendorId: n('subsystem_vendor_id'), subsystemId: n('subsystem_id') };
@@ -128,7 +139,8 @@ function namesOf(cs: ConfigSpace, names: PciNames | null): FunctionView['names']
 
 /** Each region to the header, the capability or the extended capability whose bytes hold it. */
 function groupRegions(cs: ConfigSpace): { groups: StructureGroup[]; regionGroup: Map<Region, StructureGroup> } {
-  const header: StructureGroup = { key: 'header', title: `Header (type ${cs.headerType ?? '?'})`, kind: 'header', pos: 0 };
+  const r0 = cs.regions.find((r) => r.offset === 0);
+  const header: StructureGroup = { key: 'header', title: `Header${r0 ? ` (${r0.struct})` : ''}`, kind: 'header', pos: 0 };
   const caps = cs.capabilities.map((c): [StructureGroup, number, number] => [
     { key: `cap-${hex(c.pos, 2)}`, title: `[${hex(c.pos, 2)}] ${c.name}${c.vendor ? `: ${c.vendor.name}` : ''}`, kind: 'cap', pos: c.pos },
     c.pos,

@@ -53,6 +53,7 @@ button{cursor:pointer;background:#eef2fb}
 .loop,.broken{color:var(--err);font-weight:600}.diag{display:block;width:100%;font-weight:400;color:var(--err);font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}
 details.sec{margin:.3rem 0}summary{cursor:pointer;font-weight:600;overflow-wrap:anywhere}
 .facts{margin:.2rem 0;padding-left:1.2rem}
+.info{margin:.1rem 0 .4rem;font:13px/1.45 ui-monospace,"DejaVu Sans Mono",monospace;color:var(--fg);overflow-wrap:anywhere}
 .diags{margin:.2rem 0;padding-left:1.2rem;font-family:ui-monospace,monospace;font-size:13px;overflow-wrap:anywhere}
 .diags .error{font-weight:400}
 .strip{position:relative;height:1.6rem;border:1px solid #6b6b6b;background:#f2f2f2;margin:.2rem 0;overflow:hidden}

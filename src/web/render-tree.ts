@@ -2,12 +2,12 @@
 // the header's registers, each capability's and extended capability's registers (the same
 // lines, from the same field tables and display metadata, as the CLI's text), unclaimed bytes
 // and the diagnostics.
-import { hex } from '../bytes/hex.js';
+import { hex, hexDigits } from '../bytes/hex.js';
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { regionLines } from '../layout/fields-text.js';
 import { pciClassDescription } from '../pci/class-codes.js';
 import type { Bar } from '../pci/types.js';
-import type { FunctionView, StructureGroup } from './analyse.js';
+import { headerValue, type FunctionView, type StructureGroup } from './analyse.js';
 import { groupClass } from './render-bytes.js';
 import { h } from './dom.js';
 
@@ -22,6 +22,17 @@ function barText(b: Bar): string {
   return `Region ${b.index}: Memory at ${hex(b.address)} (${width}, ${b.prefetchable ? 'prefetchable' : 'non-prefetchable'}) [${size}]`;
 }
 
+/** The values the decoder derived from a capability's registers (its `info`), as `name=value`. */
+function infoText(info: object): string {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v === 'boolean') out.push(`${k}${v ? '+' : '-'}`);
+    else if (typeof v === 'bigint') out.push(`${k}=${hex(v)}`);
+    else if (typeof v === 'number' || typeof v === 'string') out.push(`${k}=${v}`);
+  }
+  return out.join(' ');
+}
+
 function section(id: string, title: string, cls: string, ...body: HTMLElement[]): HTMLElement {
   return h('details', { open: true, id, class: 'sec' }, h('summary', {}, h('span', { class: `sw ${cls}`, 'aria-hidden': 'true' }), title), ...body);
 }
@@ -34,13 +45,14 @@ function groupSection(view: FunctionView, id: string, g: StructureGroup): HTMLEl
     if (regions.length > 1 || i > 0) lines.push(`${r.label}:`);
     regionLines(cs.bytes, cs.length, r, regions.length > 1 ? '  ' : '', view.fn.known, undefined, lines);
   });
-  return section(`${id}-${g.key}`, g.title, groupClass(view, g), h('pre', {}, lines.join('\n')));
+  const cap = g.kind === 'cap' ? cs.capabilities.find((c) => c.pos === g.pos) : g.kind === 'ecap' ? cs.extendedCapabilities.find((c) => c.pos === g.pos) : undefined;
+  const info = cap ? infoText(cap.info as object) : '';
+  return section(`${id}-${g.key}`, g.title, groupClass(view, g), h('pre', {}, lines.join('\n')), ...(info ? [h('p', { class: 'info' }, info)] : []));
 }
 
 export function renderTree(view: FunctionView, id: string): HTMLElement {
   const { cs, diagnostics } = view.decoded;
-  const hd = cs.header as Record<string, unknown>;
-  const n = (k: string) => (typeof hd[k] === 'number' ? (hd[k] as number) : null);
+  const n = (k: string) => headerValue(cs, view.fn.known, k) ?? null;
   const facts: string[] = [];
   if (view.names) {
     facts.push(view.names.title);
@@ -48,12 +60,13 @@ export function renderTree(view: FunctionView, id: string): HTMLElement {
   }
   const v = n('vendor_id');
   const d = n('device_id');
-  if (v !== null && d !== null) facts.push(`Vendor ${hex(v, 4)} Device ${hex(d, 4)}${n('revision_id') !== null ? ` Rev ${hex(n('revision_id')!, 2)}` : ''}`);
-  if (cs.classCode !== null) facts.push(pciClassDescription(cs.classCode));
-  facts.push(`header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`);
+  if (v !== null && d !== null) facts.push(`Vendor ${hexDigits(v, 4)} Device ${hexDigits(d, 4)}${n('revision_id') !== null ? ` Rev ${hexDigits(n('revision_id')!, 2)}` : ''}`);
+  const cls = [n('base_class'), n('subclass'), n('prog_if')];
+  if (cs.classCode !== null && !cls.includes(null)) facts.push(pciClassDescription(cs.classCode));
+  if (n('header_type') !== null) facts.push(`header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`);
   const sv = n('subsystem_vendor_id');
   const sd = n('subsystem_id');
-  if (sv !== null && sd !== null) facts.push(`Subsystem ${hex(sv, 4)}:${hex(sd, 4)}`);
+  if (sv !== null && sd !== null && !view.names) facts.push(`Subsystem: ${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`);
   const unknown = view.runs.filter((r) => r.kind === 'unknown').reduce((a, r) => a + r.to - r.from, 0);
   facts.push(`Known bytes: ${view.fn.length - unknown}${unknown ? ` of the first ${view.fn.length}` : ''}`);
   const out = h('div', { class: 'tree' }, h('ul', { class: 'facts' }, ...facts.map((f) => h('li', {}, f))));

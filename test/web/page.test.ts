@@ -18,12 +18,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-output/web');
 const EXAMPLE = join(ROOT, 'examples/qemu-virtio-blk.lspci');
 const EXAMPLE_INFO_PCI = join(ROOT, 'examples/qemu-virtio-blk.info-pci');
-/** Real dumps: QEMU's functions (pc and q35, legacy, modern, extended capabilities), and a looping capability list. */
+/** Real dumps: QEMU's functions (pc and q35, legacy, modern, extended capabilities), a looping capability list, holes. */
 const DUMPS = [
   'spec-vectors/qemu/pc/00_03_0-virtio-blk.lspci',
   'spec-vectors/qemu/pc/00_05_0-virtio-blk-legacy.lspci',
   'spec-vectors/qemu/q35/01_00_0-virtio-blk-aer-ats.lspci',
   'spec-vectors/malformed/cap-loop.lspci',
+  // Bytes the dump did not give, and a broken extended capability chain.
+  'examples/holes.lspci',
+  'examples/pciutils-broken-ecaps.lspci',
 ];
 
 /** Each byte's label in `decode --annotate` output, per function (in dump order). */
@@ -108,6 +111,16 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
     const decoded = cli('decode', join(ROOT, 'spec-vectors/malformed/cap-loop.lspci'));
     const loop = /error CAP_LOOP at 0x[0-9a-f]+: .*/.exec(decoded)![0];
     expect(await page.textContent('#fn0 .chain .loop')).toContain(loop);
+  });
+
+  it('says who the function is as decode does, and nothing from bytes the dump did not give', async () => {
+    for (const rel of ['examples/qemu-virtio-blk.lspci', 'examples/holes.lspci']) {
+      const file = join(ROOT, rel);
+      const second = cli('decode', file).split('\n')[1].trim();
+      await paste(readFileSync(file, 'utf8'));
+      // decode's `Vendor 1af4 Device 1001 Rev 00, Class …`: the ids (no Rev where the dump has a hole there).
+      expect(await page.textContent('#fn0 .facts li'), rel).toBe(second.split(',')[0]);
+    }
   });
 
   it('names functions from a pci.ids the user loads, as decode does with that file', async () => {
@@ -195,8 +208,8 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
         return `${e.tagName.toLowerCase()} ${(e.textContent ?? '').trim().slice(0, 24)}`;
       }));
     }
-    // The file input, the info pci disclosure, then the byte grid as one stop (its first byte), then the chain's links.
-    expect(order.slice(0, 3)).toEqual(['file', 'summary QEMU info pci (optional:', 'byte 0']);
+    // The file inputs (dump, pci.ids), the info pci disclosure, then the byte grid as one stop (its first byte), then the chain's links.
+    expect(order.slice(0, 5)).toEqual(['file', 'pci-ids', 'summary QEMU info pci (optional:', 'byte 0', 'a [98] MSI-X']);
     const outline = await page.evaluate(() => {
       const s = getComputedStyle(document.activeElement!);
       return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
