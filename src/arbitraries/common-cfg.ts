@@ -5,6 +5,7 @@
 // the 1.0, 1.2 or 1.3 layout; the facts are the state it was built from.
 import fc from 'fast-check';
 import { encodeCommonCfg, type CommonCfgLayout, type VirtioPciCommonCfg } from '../virtio/common-cfg.js';
+import { featuresFromBits, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { withFields } from './show.js';
 
 /** Status values the init sequence passes through (spec 3.1.1), optionally with FAILED or NEEDS_RESET. */
@@ -47,7 +48,7 @@ export function arbCommonCfg(knobs: CommonCfgKnobs = {}): fc.Arbitrary<Generated
     .record({
       layout: knobs.layout ? fc.constant(knobs.layout) : fc.constantFrom<CommonCfgLayout>('1.0', '1.2', '1.3'),
       big: fc.boolean(),
-      deviceFeatures: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((f) => f | (1n << 32n)),
+      deviceFeatures: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((f) => f | featuresFromBits([VIRTIO_F_VERSION_1])),
       driverMask: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
       deviceSel: fc.integer({ min: 0, max: 3 }),
       driverSel: fc.integer({ min: 0, max: 3 }),

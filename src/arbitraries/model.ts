@@ -12,10 +12,9 @@ import { VirtioPciDevice } from '../model/device.js';
 import { SparseGuestMemory } from '../model/memory.js';
 import type { PciAddress } from '../pci/bus.js';
 import { cloudHypervisorPreset, kvmtoolPreset, qemuVirtioPreset, type QemuPresetOptions } from '../model/presets.js';
+import { featuresFromBits, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { withFields } from './show.js';
 
-/** VIRTIO_F_NOTIFICATION_DATA as a feature mask. */
-export const NOTIFICATION_DATA_FEATURE = 1n << 38n;
 
 /**
  * Descriptions the model accepts: queues with arbitrary notify offsets, any multiplier, caps in
@@ -42,7 +41,7 @@ export const arbModelDescription: fc.Arbitrary<VirtioModelDescription> = fc
       name: 'random',
       deviceType: 2,
       queues: r.queues,
-      features: (1n << 32n) | (r.notificationData ? NOTIFICATION_DATA_FEATURE : 0n),
+      features: featuresFromBits(r.notificationData ? [VIRTIO_F_VERSION_1, VIRTIO_F_NOTIFICATION_DATA] : [VIRTIO_F_VERSION_1]),
       bars: [{ index: 1, kind: 'mem32', size: 0x1000n }, ...(r.pio ? [{ index: 2, kind: 'io' as const, size: 4n }] : []), { index: 4, kind: 'mem64', size: 0x4000n, prefetchable: true }],
       regions: {
         common: { bar: 4, offset: 0, length: 0x1000 },

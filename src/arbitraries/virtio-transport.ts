@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { PCI_CAP_ID } from '../pci/cap-ids.js';
 import { pciMsixCap } from '../pci/caps/msix.js';
 import { buildVirtioCap } from '../virtio/caps.js';
-import { VIRTIO_F_NOTIFICATION_DATA } from '../virtio/features.js';
+import { featuresFromBits, VIRTIO_F_NOTIFICATION_DATA, VIRTIO_F_VERSION_1 } from '../virtio/features.js';
 import { VIRTIO_PCI_MODERN_DEVICE_BASE, VIRTIO_TRANSITIONAL_DEVICE_IDS } from '../virtio/ids.js';
 import type { VirtioDiagnosticCode } from '../virtio/diagnostics.js';
 import { alignUp, barFields, placeCapChain, pow2AtLeast, writeType0Header, type ArbBar, type ArbBarKind, type ChainPlan } from './place.js';
@@ -408,7 +408,7 @@ export function arbTransport(knobs: TransportKnobs = {}): fc.Arbitrary<Generated
         msix: r.msix && t && pba ? { tableBar: t.bar, tableOffset: Number(t.offset), pbaBar: pba.bar, pbaOffset: Number(pba.offset), size: r.msix.size, enabled: r.msix.enabled } : null,
         msixAt: r.msixAt % (caps.length + 1),
         queueNotifyOffs: offs,
-        features: (1n << 32n) | (r.nd ? 1n << BigInt(VIRTIO_F_NOTIFICATION_DATA) : 0n),
+        features: featuresFromBits(r.nd ? [VIRTIO_F_VERSION_1, VIRTIO_F_NOTIFICATION_DATA] : [VIRTIO_F_VERSION_1]),
         sizesKnown: r.sizesKnown,
         transitional: r.transitional,
         capPlan: { placement, gaps: r.capGaps.slice(0, nBlobs) },

@@ -1,4 +1,5 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { test } from '@fast-check/vitest';
 import { checkModelBars, checkModelDescription, type VirtioModelDescription } from '../../src/model/index.js';
 import { notifyAddress } from '../../src/virtio/index.js';
@@ -61,5 +62,13 @@ describe('preset devices and BAR sets', () => {
       expect(b.size >= min && b.size <= max).toBe(true);
       if (b.kind === 'io') expect(b.prefetchable).toBe(false);
     }
+  });
+});
+
+describe('arbModelDescription features', () => {
+  it('offers VIRTIO_F_VERSION_1 (bit 32) always and VIRTIO_F_NOTIFICATION_DATA (bit 38) in some descriptions, nothing else', () => {
+    // Bit numbers from the virtio 1.2 spec, section 6 (Reserved Feature Bits).
+    const seen = new Set(fc.sample(arbModelDescription, { numRuns: 200, seed: 18 }).map((d) => d.features));
+    expect(seen).toEqual(new Set([1n << 32n, (1n << 32n) | (1n << 38n)]));
   });
 });
