@@ -13,6 +13,22 @@ const NAMES_MAX = 1000;
 /** How `decode` names functions; null: as without a pci.ids file (the dump's own description, numbers). */
 export type CliNames = { readonly names: PciNames | undefined; readonly style: PciNameStyle } | null;
 
+// Texts by the ids they are made of, per run: a dump repeats a few devices thousands of times.
+// Bounded: a dump of arbitrary bytes must not make the cache grow with its functions.
+const TEXTS = new WeakMap<object, Map<string, unknown>>();
+const TEXTS_MAX = 4096;
+
+function cached<T>(n: object, key: string, make: () => T): T {
+  let m = TEXTS.get(n);
+  if (!m) TEXTS.set(n, (m = new Map()));
+  let t = m.get(key) as T | undefined;
+  if (t === undefined) {
+    t = make();
+    if (m.size < TEXTS_MAX) m.set(key, t);
+  }
+  return t;
+}
+
 /** A header register's value, null when the dump does not give it. */
 type Reg = (name: string) => number | null;
 
@@ -27,7 +43,8 @@ function ids(reg: Reg, classCode: number | null): PciFunctionIds | null {
 /** The first line after the slot, as lspci -v prints it; null when the dump lacks an id (the caller prints as without names). */
 export function namesTitle(n: CliNames, reg: Reg, classCode: number | null): string | null {
   const f = n && ids(reg, classCode);
-  return f ? shown(pciFunctionTitle(n!.names, f, n!.style), NAMES_MAX) : null;
+  if (!n || !f) return null;
+  return cached(n, `t${f.vendorId},${f.deviceId},${f.classCode},${f.revisionId}`, () => shown(pciFunctionTitle(n.names, f, n.style), NAMES_MAX));
 }
 
 /**
@@ -58,8 +75,8 @@ export function namesSubsystem(n: CliNames, cs: ConfigSpace, reg: Reg, known: Ui
   const v = reg('vendor_id');
   const d = reg('device_id');
   if (!n || v === null || d === null || sv === 0 || sv === 0xffff) return `${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`;
-  const t = pciSubsystemTitle(n.names, { vendorId: v, deviceId: d, classCode: 0, revisionId: 0, subsystemVendorId: sv, subsystemId: sd }, n.style);
-  return shown(t ?? '', NAMES_MAX);
+  const f: PciFunctionIds = { vendorId: v, deviceId: d, classCode: 0, revisionId: 0, subsystemVendorId: sv, subsystemId: sd };
+  return cached(n, `s${v},${d},${sv},${sd}`, () => shown(pciSubsystemTitle(n.names, f, n.style) ?? '', NAMES_MAX));
 }
 
 /**
@@ -68,7 +85,12 @@ export function namesSubsystem(n: CliNames, cs: ConfigSpace, reg: Reg, known: Ui
  */
 export function namesJson(n: CliNames, reg: Reg, classCode: number | null, subsystem: [number, number] | null): Record<string, string> | null {
   if (!n || !n.names || n.style === 'numbers') return null;
-  const p = n.names;
+  const key = `j${reg('vendor_id')},${reg('device_id')},${classCode},${subsystem}`;
+  // One object per distinct function: JSON.stringify only reads it.
+  return cached(n, key, () => namesObject(n.names!, reg, classCode, subsystem));
+}
+
+function namesObject(p: PciNames, reg: Reg, classCode: number | null, subsystem: [number, number] | null): Record<string, string> | null {
   const out: Record<string, string> = {};
   const put = (k: string, v: string | undefined) => {
     if (v !== undefined) out[k] = v;

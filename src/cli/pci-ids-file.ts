@@ -39,7 +39,13 @@ function lazyNames(path: string, warn: (line: string) => void): PciNames {
       onProblem: (p) => once(`pcicfg: warning: ${shown(path, 1000)}:${p.line}:1: ${p.message}; line skipped (lspci refuses such a file)`),
     }));
   };
-  const utf8 = (name: string | undefined) => (name === undefined ? undefined : Buffer.from(name, 'latin1').toString('utf8'));
+  const decoded = new Map<string, string>();
+  const utf8 = (name: string | undefined) => {
+    if (name === undefined) return undefined;
+    let u = decoded.get(name);
+    if (u === undefined) decoded.set(name, (u = Buffer.from(name, 'latin1').toString('utf8')));
+    return u;
+  };
   return {
     vendor: (v) => utf8(load().vendor(v)),
     device: (v, d) => utf8(load().device(v, d)),
