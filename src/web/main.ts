@@ -7,6 +7,9 @@ import { EMBED_ID, readEmbedded, type EmbeddedDump } from './embed.js';
 import { h } from './dom.js';
 import { renderFunction } from './render-function.js';
 
+/** How many functions the page lays out. */
+const FUNCTIONS_SHOWN = 64;
+
 function byId<T extends HTMLElement>(id: string): T {
   return document.getElementById(id) as T;
 }
@@ -50,8 +53,12 @@ function start(): void {
       return;
     }
     showError(null);
-    out.replaceChildren(...a.functions.map(renderFunction));
+    // Every byte is an element: a host-sized dump would make a page too heavy to use.
+    out.replaceChildren(...a.functions.slice(0, FUNCTIONS_SHOWN).map(renderFunction));
     if (!a.functions.length) out.append(h('p', { class: 'hint' }, 'No function in this dump.'));
+    if (a.functions.length > FUNCTIONS_SHOWN) {
+      out.append(h('p', { class: 'hint' }, `The first ${FUNCTIONS_SHOWN} of ${a.functions.length} functions are shown: paste fewer, or pick them with pcicfg view -s SLOT.`));
+    }
     // The reader is lazy: the lines this dump's lookups read are the ones it can complain of.
     if (names) {
       const p = names.problems;

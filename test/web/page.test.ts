@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumGate, launchChromium, type Browser } from './chromium.js';
 import { pageFromSources, type PageFromSources } from './page-from-sources.js';
+import { exampleBytes } from '../cli/run.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-output/web');
@@ -103,6 +104,20 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
         }
       }
       await page.screenshot({ path: join(SHOTS, `${rel.replace(/[/.]/g, '_')}.png`), fullPage: true });
+    }
+  });
+
+  it('reads a binary image opened with the file input, as decode reads the same file', async () => {
+    const bin = join(scratch, 'config');
+    writeFileSync(bin, exampleBytes());
+    const want = annotateLabels(cli('decode', bin, '--annotate'));
+    await page.goto(pathToFileURL(built.index).href);
+    await page.setInputFiles('#file', bin);
+    await page.waitForSelector('article.fn');
+    expect(await page.locator('article.fn').count()).toBe(1);
+    for (const off of [0, 0x34, 0x70, 0x84, 0xa4]) {
+      await page.hover(`#fn0 [data-off="${off}"]`);
+      expect(await page.textContent('#fn0-tip .tip-label'), `byte ${off}`).toBe(want[0].get(off));
     }
   });
 
