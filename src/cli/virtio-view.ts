@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../bytes/diagnostic.js';
 import { pciHeaderType0 } from '../pci/header.js';
 import { virtioCapRegisterNames, virtioCfgTypeName, virtioCfgTypeTitle, VIRTIO_PCI_CAP_NOTIFY_CFG, type VirtioCap } from '../virtio/caps.js';
+import { legacyDeviceConfigOffset } from '../virtio/legacy.js';
 import { notifyAddressForQueue, type NotifyAddress } from '../virtio/notify.js';
 import type { VirtioStructureLocation, VirtioTransport } from '../virtio/probe.js';
 import type { JsonBinder } from './binder.js';
@@ -191,7 +192,7 @@ export function virtioLines(dev: DecodedDevice, indent: string, out: string[] = 
     const b = t.legacy.bar;
     out.push(
       `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : !headerGiven(dev, 'bar0') ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
-        (t.msix === null && cut ? '(MSI-X unknown: not in the dump; +24 if enabled)' : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
+        (t.msix === null && cut ? `(MSI-X unknown: not in the dump; +${legacyDeviceConfigOffset(true)} if enabled)` : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }
   if (t.notify) {

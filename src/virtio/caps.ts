@@ -225,8 +225,8 @@ export function decodeVirtioCap(bytes: Uint8Array, pos: number, known: number = 
     const hiL = num(f.length_hi);
     offset = offset === null || hiO === null ? null : offset | (BigInt(hiO) << 32n);
     length = length === null || hiL === null ? null : length | (BigInt(hiL) << 32n);
-    if (capLen !== null && capLen !== 24) {
-      diagnostics.push(vdiag('VIRTIO_SHM_CAP_LEN', pos + VIRTIO_PCI_CAP_LEN, `shared-memory cap at ${hex(pos, 2)} has cap_len ${capLen}, not 24 (Linux skips it)`));
+    if (capLen !== null && capLen !== virtioPciCap64.size) {
+      diagnostics.push(vdiag('VIRTIO_SHM_CAP_LEN', pos + VIRTIO_PCI_CAP_LEN, `shared-memory cap at ${hex(pos, 2)} has cap_len ${capLen}, not ${virtioPciCap64.size} (Linux skips it)`));
     }
   }
   if (s === virtioPciVndrData) {

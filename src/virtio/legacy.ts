@@ -31,7 +31,7 @@ export const virtioLegacyHeaderMsix = struct('virtio_legacy_header_msix', {
 
 export type VirtioLegacyHeader = ValueOf<typeof virtioLegacyHeaderMsix>;
 
-export const VIRTIO_PCI_LEGACY_QUEUE_NOTIFY = 16;
+export const VIRTIO_PCI_LEGACY_QUEUE_NOTIFY = virtioLegacyHeader.field('queue_notify').offset;
 export const VIRTIO_PCI_QUEUE_ADDR_SHIFT = 12;
 export const VIRTIO_PCI_LEGACY_VRING_ALIGN = 4096;
 export const VIRTIO_MSI_NO_VECTOR = 0xffff;
@@ -40,9 +40,9 @@ export function legacyHeaderStruct(msixEnabled: boolean) {
   return msixEnabled ? virtioLegacyHeaderMsix : virtioLegacyHeader;
 }
 
-/** Offset of the device-specific configuration in BAR0: 24 with MSI-X enabled, else 20. */
+/** Offset of the device-specific configuration in BAR0: after the header, 24 with MSI-X enabled, else 20. */
 export function legacyDeviceConfigOffset(msixEnabled: boolean): number {
-  return msixEnabled ? 24 : 20;
+  return legacyHeaderStruct(msixEnabled).size;
 }
 
 /** Guest-physical address of a legacy queue from its PFN. */
