@@ -36,6 +36,17 @@ describe('device_status values', () => {
   });
 });
 
+describe('ISR status bits', () => {
+  // virtio 1.2 section 4.1.4.5: bit 0 queue interrupt, bit 1 device configuration interrupt
+  // (Linux include/uapi/linux/virtio_pci.h: VIRTIO_PCI_ISR_CONFIG 0x2).
+  it('are exported under their Linux names with the spec values, and no model copy remains', () => {
+    expect(api.VIRTIO_PCI_ISR_QUEUE).toBe(0x1);
+    expect(api.VIRTIO_PCI_ISR_CONFIG).toBe(0x2);
+    expect(api.encodeIsr({ queue_interrupt: true, device_config_interrupt: false, reserved: 0 })).toBe(0x1);
+    expect(Object.keys(api).filter((k) => /ISR_(QUEUE|CONFIG)/.test(k)).sort()).toEqual(['VIRTIO_PCI_ISR_CONFIG', 'VIRTIO_PCI_ISR_QUEUE']);
+  });
+});
+
 describe('PCI capability IDs', () => {
   it('the one table has the pci_regs.h values', () => {
     for (const [name, value] of Object.entries(CAP_IDS)) expect(api.PCI_CAP_ID[name as keyof typeof api.PCI_CAP_ID], name).toBe(value);
