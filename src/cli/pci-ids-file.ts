@@ -1,5 +1,6 @@
 // The system's pci.ids for the CLI (Node only): `PCICFG_PCI_IDS=FILE`, else the first of the
-// places distributions install it (pciutils' default and Debian's, hwdata's, the old one).
+// places it is installed: IDSDIR=/usr/share/misc (Debian, Gentoo), /usr/share/hwdata (Fedora,
+// hwdata), the old /usr/share, and pciutils' own default for a build from source without zlib.
 // Only its existence is checked up front; it is read at the first name looked up.
 import { existsSync, readFileSync } from 'node:fs';
 import { parsePciIds, type PciNames } from '../pci/ids.js';
@@ -8,7 +9,7 @@ import type { CliNames } from './names.js';
 import { shown } from './shown.js';
 import { systemMessage } from './system-message.js';
 
-export const PCI_IDS_PATHS = ['/usr/share/misc/pci.ids', '/usr/share/hwdata/pci.ids', '/usr/share/pci.ids'] as const;
+export const PCI_IDS_PATHS = ['/usr/share/misc/pci.ids', '/usr/share/hwdata/pci.ids', '/usr/share/pci.ids', '/usr/local/share/pci.ids'] as const;
 
 /** The pci.ids to read: PCICFG_PCI_IDS when set (empty: none), else the first installed one. */
 export function pciIdsPath(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
