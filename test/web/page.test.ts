@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumGate, launchChromium, type Browser } from './chromium.js';
 import { pageFromSources, type PageFromSources } from './page-from-sources.js';
 import { exampleBytes } from '../cli/run.js';
+import { writeHexdumpC, writeXxd } from '../../src/dump/write.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'test-output/web');
@@ -78,8 +79,12 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
   }
 
   it('hovering a byte shows what decode --annotate prints for it', async () => {
-    for (const rel of DUMPS) {
-      const file = join(ROOT, rel);
+    // The example's bytes as hexdump -C and xxd print them too (pciutils' own writers' formats).
+    const bytes = exampleBytes();
+    writeFileSync(join(scratch, 'example.hexdump'), writeHexdumpC({ bytes, length: bytes.length }));
+    writeFileSync(join(scratch, 'example.xxd'), writeXxd({ bytes, length: bytes.length }));
+    for (const rel of [...DUMPS, join(scratch, 'example.hexdump'), join(scratch, 'example.xxd')]) {
+      const file = rel.startsWith('/') ? rel : join(ROOT, rel);
       const want = annotateLabels(cli('decode', file, '--annotate'));
       await paste(readFileSync(file, 'utf8'));
       expect(await page.locator('article.fn').count()).toBe(want.length);
@@ -103,7 +108,7 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
           expect({ rel, off, label: await page.textContent(`#fn${f}-tip .tip-label`) }).toEqual({ rel, off, label: want[f].get(off) });
         }
       }
-      await page.screenshot({ path: join(SHOTS, `${rel.replace(/[/.]/g, '_')}.png`), fullPage: true });
+      await page.screenshot({ path: join(SHOTS, `${rel.replace(scratch, '').replace(/^[/]/, '').replace(/[/.]/g, '_')}.png`), fullPage: true });
     }
   });
 
@@ -119,6 +124,19 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
       await page.hover(`#fn0 [data-off="${off}"]`);
       expect(await page.textContent('#fn0-tip .tip-label'), `byte ${off}`).toBe(want[0].get(off));
     }
+  });
+
+  it('reads a file dropped on the page', async () => {
+    await page.goto(pathToFileURL(built.index).href);
+    const text = readFileSync(join(ROOT, 'spec-vectors/qemu/pc/00_03_0-virtio-blk.lspci'), 'utf8');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.lspci', { type: 'text/plain' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await page.waitForSelector('article.fn');
+    expect(await page.inputValue('#dump')).toBe(text);
+    expect(await page.textContent('#fn0-h')).toBe(text.split('\n')[0].replace(/^00:/, '0000:00:'));
   });
 
   it('draws a looping capability list as a loop, with its diagnostic', async () => {
