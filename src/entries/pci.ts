@@ -11,7 +11,7 @@ export { msixCapDecoder, msixInfo, msixRegisters, PCI_MSIX_FLAGS_ENABLE, PCI_MSI
 export { PCI_EXP_TYPE_NAMES, pcieCapDecoder, pciExpCapSize, pciExpTypeName } from '../pci/caps/pcie.js';
 export { pmCapDecoder } from '../pci/caps/pm.js';
 export { pciVendorCapStruct, vendorCapDecoder } from '../pci/caps/vendor.js';
-export { PCI_CLASS_NAMES, pciClassDescription, type PciClassName } from '../pci/class-codes.js';
+export { PCI_CLASS_NAMES, pciClassDescription, pciClassName, type PciClassName } from '../pci/class-codes.js';
 export { acsEgressVectorBytes, acsExtCapDecoder, PCI_ACS_CAP_BITS } from '../pci/ecaps/acs.js';
 export { aerExtCapDecoder, PCI_ERR_COR_BITS, PCI_ERR_UNC_BITS } from '../pci/ecaps/aer.js';
 export { ariExtCapDecoder } from '../pci/ecaps/ari.js';

@@ -1,12 +1,12 @@
 // Class code names (base class, subclass, programming interface) for the common classes, in
 // the PCI Code and ID Assignment spec's words (the same names pci.ids uses).
 
-interface SubclassEntry {
+export interface SubclassEntry {
   readonly name: string;
   readonly progIf?: Readonly<Record<number, string>>;
 }
 
-interface BaseClassEntry {
+export interface BaseClassEntry {
   readonly name: string;
   readonly sub: Readonly<Record<number, SubclassEntry>>;
 }

@@ -35,7 +35,7 @@ function both(v: string | undefined, d: string | undefined, ids: string, style: 
 }
 
 /** The class as lspci names it: its subclass, else its base class with the full number. */
-export function pciClassName(names: PciNames | undefined, classCode: number, style: PciNameStyle): string {
+export function pciClassTitle(names: PciNames | undefined, classCode: number, style: PciNameStyle): string {
   const base = (classCode >> 16) & 0xff;
   const sub = (classCode >> 8) & 0xff;
   const num = h((classCode >> 8) & 0xffff, 4);
@@ -83,7 +83,7 @@ export function pciFunctionTitle(names: PciNames | undefined, ids: PciFunctionId
     style,
   );
   const rev = ids.revisionId ? ` (rev ${h(ids.revisionId, 2)})` : '';
-  return `${pciClassName(names, ids.classCode, style)}: ${pair}${rev}${progIfText(names, ids.classCode)}`;
+  return `${pciClassTitle(names, ids.classCode, style)}: ${pair}${rev}${progIfText(names, ids.classCode)}`;
 }
 
 /**

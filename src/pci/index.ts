@@ -6,7 +6,7 @@ export * from './diagnostics.js';
 export * from './cap-ids.js';
 export * from './class-codes.js';
 export { parsePciIds, type PciIdsOptions, type PciIdsProblem, type PciNames } from './ids.js';
-export { pciClassName, pciFunctionTitle, pciSubsystemName, pciSubsystemTitle, type PciFunctionIds, type PciNameStyle } from './ids-text.js';
+export { pciClassTitle, pciFunctionTitle, pciSubsystemName, pciSubsystemTitle, type PciFunctionIds, type PciNameStyle } from './ids-text.js';
 export * from './bars.js';
 export * from './config-access.js';
 export * from './capabilities.js';
