@@ -26,7 +26,7 @@ export { type PciMsixCap, pciMsixCap, type PciMsixInfo, type PciMsixTableEntry, 
 export { type PciExpCap, pciExpCap, type PciExpInfo, type PciExpInfoRegister } from './pci/caps/pcie.js';
 export { type PciPmCap, pciPmCap, type PciPmInfo } from './pci/caps/pm.js';
 export { type PciVendorCapFields, pciVendorCapHeader } from './pci/caps/vendor.js';
-export { ecamTarget, explainConfigAccess, PCI_CONFIG_ADDRESS_BITS, PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, type PciConfigAccessExplanation, PciConfigMechanism1, type PciConfigTarget } from './pci/config-access.js';
+export { ecamOffset, ecamTarget, explainConfigAccess, mechanism1Access, PCI_CONFIG_ADDRESS_BITS, PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_DATA_PORT, PCI_ECAM_OFFSET_BITS, type PciConfigAccessExplanation, PciConfigMechanism1, type PciConfigTarget } from './pci/config-access.js';
 export { decodeConfigSpace, encodeConfigSpace } from './pci/config-space.js';
 export { PCI_DIAGNOSTICS, type PciDiagnosticCode } from './pci/diagnostics.js';
 export { type PciAcsCap, pciAcsCap, type PciAcsFields, type PciAcsInfo } from './pci/ecaps/acs.js';

@@ -21,6 +21,14 @@ export const PCI_CONFIG_ADDRESS_BITS: readonly BitSpec[] = [
   bit('enable', 31, undefined, 'Accesses to CONFIG_DATA are configuration cycles only while set'),
 ];
 
+/** The offset into an ECAM window of a function's register (bus 0 at the window's start). */
+export const PCI_ECAM_OFFSET_BITS: readonly BitSpec[] = [
+  bits('offset', 0, 12, undefined, 'Byte of the 4096-byte configuration space'),
+  bits('function', 12, 3),
+  bits('device', 15, 5),
+  bits('bus', 20, 8),
+];
+
 /** A configuration register of one function: what a config access reaches. */
 export interface PciConfigTarget {
   readonly address: PciAddress;
@@ -54,9 +62,48 @@ export class PciConfigMechanism1 {
 
 /** The register an access at `offset` into an ECAM window reaches (bus 0 at the window's start). */
 export function ecamTarget(offset: bigint, domain = 0): PciConfigTarget | null {
-  if (offset < 0n || offset >= 1n << 28n) return null;
-  const o = Number(offset);
-  return { address: { domain, bus: o >>> 20, device: (o >>> 15) & 0x1f, function: (o >>> 12) & 7 }, offset: o & 0xfff };
+  if (offset < 0n || offset >= ecamWindowSize()) return null;
+  const o = decodeBits(Number(offset), PCI_ECAM_OFFSET_BITS);
+  return { address: { domain, bus: o.bus as number, device: o.device as number, function: o.function as number }, offset: o.offset as number };
+}
+
+/** The offset into an ECAM window that reaches `target` (ecamTarget's inverse; the domain picks the window). */
+export function ecamOffset(target: PciConfigTarget): bigint {
+  checkTarget(target, PCI_ECAM_OFFSET_BITS, ecamOffsets());
+  return BigInt(placeBits(PCI_ECAM_OFFSET_BITS, { ...target.address, offset: target.offset }));
+}
+
+/**
+ * How mechanism #1 reaches `target`: the dword written to CONFIG_ADDRESS (enable set) and the
+ * CONFIG_DATA port whose byte lane is the offset's low two bits (PciConfigMechanism1's inverse).
+ */
+export function mechanism1Access(target: PciConfigTarget): { readonly configAddress: number; readonly dataPort: number } {
+  checkTarget(target, PCI_CONFIG_ADDRESS_BITS, mechanism1Offsets());
+  const dword = Math.floor(target.offset / 4);
+  return {
+    configAddress: placeBits(PCI_CONFIG_ADDRESS_BITS, { ...target.address, register: dword, enable: 1 }),
+    dataPort: PCI_CONFIG_DATA_PORT + (target.offset - dword * 4),
+  };
+}
+
+const width = (specs: readonly BitSpec[], name: string) => specs.find((b) => b.name === name)!.width;
+/** Mechanism #1 selects a dword; its byte lane is the data port, so it reaches 4 bytes per register. */
+const mechanism1Offsets = () => 4 * 2 ** width(PCI_CONFIG_ADDRESS_BITS, 'register');
+const ecamOffsets = () => 2 ** width(PCI_ECAM_OFFSET_BITS, 'offset');
+const ecamWindowSize = () => 2n ** BigInt(Math.max(...PCI_ECAM_OFFSET_BITS.map((b) => b.lo + b.width)));
+
+/** `fields` placed in their bit ranges (fields not named are zero); callers check the ranges. */
+function placeBits(specs: readonly BitSpec[], fields: Record<string, number>): number {
+  return specs.reduce((v, b) => v + (fields[b.name] ?? 0) * 2 ** b.lo, 0) >>> 0;
+}
+
+/** Bus, device and function must fit the fields the layout gives them, the offset below `offsets`. */
+function checkTarget(target: PciConfigTarget, specs: readonly BitSpec[], offsets: number): void {
+  const fits = (x: number, limit: number) => Number.isInteger(x) && x >= 0 && x < limit;
+  const a = target.address;
+  if (!fits(a.bus, 2 ** width(specs, 'bus')) || !fits(a.device, 2 ** width(specs, 'device')) || !fits(a.function, 2 ** width(specs, 'function')) || !fits(target.offset, offsets)) {
+    throw new RangeError(`${formatPciAddress(a)} offset 0x${target.offset.toString(16)} is not reachable this way (offsets below 0x${offsets.toString(16)})`);
+  }
 }
 
 /** One configuration access read against a decoded function. */

@@ -4,11 +4,10 @@
 // through in*/out*.
 import type { AccessWidth, Bus, PciAddress } from '../pci/bus.js';
 import { formatPciAddress } from '../pci/bus.js';
+import { ecamOffset, mechanism1Access, PCI_CONFIG_ADDRESS_PORT } from '../pci/config-access.js';
 import { QemuError } from './errors.js';
 import { QemuProcess, type QemuOptions } from './process.js';
 
-const CONFIG_ADDRESS = 0xcf8;
-const CONFIG_DATA = 0xcfc;
 /** q35 MCH (Intel 82G33 family, 8086:29c0): PCI Express base address register, 64 bits at 0x60. */
 const Q35_MCH_ID = 0x29c08086;
 const MCH_PCIEXBAR = 0x60;
@@ -146,18 +145,20 @@ export class QtestBus implements Bus {
 
   // QEMU's harness would honour the low two bits of 0xCF8 as a byte lane (real hardware
   // ignores them), so the address written is always dword-aligned and the lane is chosen
-  // by the data port, 0xCFC + (offset & 3), which both agree on.
+  // by the data port, 0xCFC + (offset & 3), which both agree on: mechanism1Access does both.
   private cf8Read(fn: PciAddress, offset: number, width: AccessWidth): Promise<number> {
+    const { configAddress, dataPort } = mechanism1Access({ address: fn, offset });
     return this.cf8Exclusive(async () => {
-      await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
-      return this.ioRead(CONFIG_DATA + (offset & 3), width);
+      await this.ioWrite(PCI_CONFIG_ADDRESS_PORT, 4, configAddress);
+      return this.ioRead(dataPort, width);
     });
   }
 
   private cf8Write(fn: PciAddress, offset: number, width: AccessWidth, value: number): Promise<void> {
+    const { configAddress, dataPort } = mechanism1Access({ address: fn, offset });
     return this.cf8Exclusive(async () => {
-      await this.ioWrite(CONFIG_ADDRESS, 4, this.cf8Value(fn, offset));
-      await this.ioWrite(CONFIG_DATA + (offset & 3), width, value);
+      await this.ioWrite(PCI_CONFIG_ADDRESS_PORT, 4, configAddress);
+      await this.ioWrite(dataPort, width, value);
     });
   }
 
@@ -167,12 +168,8 @@ export class QtestBus implements Bus {
     return p;
   }
 
-  private cf8Value(fn: PciAddress, offset: number): number {
-    return (0x80000000 | (fn.bus << 16) | (fn.device << 11) | (fn.function << 8) | (offset & 0xfc)) >>> 0;
-  }
-
   private ecamAddress(fn: PciAddress, offset: number): bigint {
-    return this.ecam! + BigInt((fn.bus << 20) | (fn.device << 15) | (fn.function << 12) | offset);
+    return this.ecam! + ecamOffset({ address: fn, offset });
   }
 
   private checkConfig(fn: PciAddress, offset: number, width: AccessWidth): void {
