@@ -62,7 +62,7 @@ details.sec{margin:.3rem 0}summary{cursor:pointer;font-weight:600;overflow-wrap:
 table.regions{border-collapse:collapse;font-size:13px;width:100%}
 .regions th,.regions td{border-bottom:1px solid #c4c4c4;padding:.15rem .3rem;text-align:left;overflow-wrap:anywhere}
 .calc{border:1px solid #c4c4c4;border-radius:4px;padding:.2rem .6rem .6rem;margin:.6rem 0}
-output{display:block;margin-top:.4rem;font-size:13px;overflow-wrap:anywhere}output span{display:block}
+output{display:block;margin-top:.4rem;font-size:13px;overflow-wrap:anywhere}output span{display:block}output .view{padding-left:1.5em}
 .err{color:var(--err)}.note{color:var(--muted)}
 .drop{outline:3px dashed var(--focus)}
 `;

@@ -1,11 +1,14 @@
 // A virtio function's transport: its capabilities, the BAR regions the driver uses, a notify
 // calculator (notifyAddress: queue, optional queue_notify_off -> doorbell, with the formula
-// filled in from its inputs) and a lookup box (lookupAddress: address -> what it hits).
+// filled in from its inputs) and a lookup box (lookupAddress: address -> what it hits; at a
+// doorbell the spec's view and the chosen VMM's, as `pcicfg lookup --vmm`).
 import { hex } from '../bytes/hex.js';
 import { virtioCfgTypeName, virtioCfgTypeTitle } from '../virtio/caps.js';
+import { doorbellViews } from '../virtio/doorbell-views.js';
 import { lookupAddress, type VirtioAddressHit } from '../virtio/lookup.js';
 import { notifyAddress } from '../virtio/notify.js';
 import type { VirtioStructureLocation, VirtioTransport } from '../virtio/probe.js';
+import { VIRTIO_VMMS, type VirtioVmm } from '../virtio/vmm.js';
 import type { FunctionView } from './analyse.js';
 import { h } from './dom.js';
 import { diagnosticText } from './render-tree.js';
@@ -84,15 +87,27 @@ function notifyCalculator(t: VirtioTransport, id: string): HTMLElement {
   return form(h('h4', {}, 'Notify calculator'), h('div', { class: 'inputs' }, field('queue', queue), field('queue_notify_off (optional)', off)), out);
 }
 
-function hitText(h0: VirtioAddressHit): string {
+/** The names the VMM selector shows, in VIRTIO_VMMS' order (QEMU first: the default, as for `lookup --vmm`). */
+const VMM_LABELS: Record<VirtioVmm, string> = { qemu: 'QEMU', kvmtool: 'kvmtool', 'cloud-hypervisor': 'Cloud Hypervisor', firecracker: 'Firecracker' };
+
+/** Where a hit is, then for a doorbell the spec's view and the VMM's, each labelled, as `pcicfg lookup` prints them. */
+function hitLines(h0: VirtioAddressHit, vmm: VirtioVmm): HTMLElement {
   const fieldName = h0.field ? ` ${h0.struct ? h0.struct + '.' : ''}${h0.field}${h0.byteInField ? ` (byte ${h0.byteInField})` : ''}` : '';
-  const queues = h0.allQueues ? '; kicks every queue' : h0.queues?.length ? `; kicks queue${h0.queues.length > 1 ? 's' : ''} ${h0.queues.join(', ')}${h0.assumedNotifyOff ? ' (queue_notify_off = queue index assumed)' : ''}` : '';
-  return `${h0.slot} BAR${h0.bar} ${hex(h0.barAddress)} + ${hex(h0.offsetInBar)}: ${h0.structure}${h0.capOffset !== null ? ` (cap [${h0.capOffset.toString(16)}])` : ''} + ${hex(h0.offsetInStructure)}${fieldName}${queues}`;
+  const where = `${h0.slot} BAR${h0.bar} ${hex(h0.barAddress)} + ${hex(h0.offsetInBar)}: ${h0.structure}${h0.capOffset !== null ? ` (cap [${h0.capOffset.toString(16)}])` : ''} + ${hex(h0.offsetInStructure)}${fieldName}`;
+  const views = doorbellViews(h0, vmm);
+  return h(
+    'span',
+    { class: 'hit' },
+    h('span', {}, where),
+    ...(views.spec === null ? [] : [h('span', { class: 'view view-spec' }, views.spec)]),
+    ...(views.vmm === null ? [] : [h('span', { class: 'view view-vmm' }, views.vmm)]),
+  );
 }
 
 function lookupBox(view: FunctionView, t: VirtioTransport, id: string): HTMLElement {
   const addr = h('input', { type: 'text', id: `${id}-lookup`, class: 'lookup-address', placeholder: '0xfe00b004', spellcheck: 'false', autocomplete: 'off' });
   const space = h('select', { class: 'lookup-space' }, h('option', { value: 'mem' }, 'memory'), h('option', { value: 'io' }, 'I/O port'));
+  const vmm = h('select', { id: `${id}-vmm`, class: 'lookup-vmm' }, ...VIRTIO_VMMS.map((v) => h('option', { value: v }, VMM_LABELS[v])));
   const out = h('output', { class: 'lookup-result', for: `${id}-lookup`, 'aria-live': 'polite' });
   const update = () => {
     const text = addr.value.trim();
@@ -101,11 +116,12 @@ function lookupBox(view: FunctionView, t: VirtioTransport, id: string): HTMLElem
     const a = BigInt(text);
     if (a > 0xffff_ffff_ffff_ffffn) return out.replaceChildren(h('span', { class: 'err' }, 'the address does not fit in 64 bits'));
     const hits = lookupAddress([{ slot: view.slot ?? '(no slot)', config: view.decoded.cs, transport: t, probeOptions: { barSizes: view.barSizes ?? undefined } }], a, space.value as 'mem' | 'io');
-    out.replaceChildren(...(hits.length ? hits.map((x) => h('span', { class: 'hit' }, hitText(x))) : [h('span', {}, `${hex(a)}: no BAR of this function contains it`)]));
+    out.replaceChildren(...(hits.length ? hits.map((x) => hitLines(x, vmm.value as VirtioVmm)) : [h('span', {}, `${hex(a)}: no BAR of this function contains it`)]));
   };
   addr.addEventListener('input', update);
   space.addEventListener('change', update);
-  return form(h('h4', {}, 'Lookup'), h('div', { class: 'inputs' }, field('address', addr), field('space', space)), out);
+  vmm.addEventListener('change', update);
+  return form(h('h4', {}, 'Lookup'), h('div', { class: 'inputs' }, field('address', addr), field('space', space), field('VMM (what a doorbell write does there)', vmm)), out);
 }
 
 export function renderTransport(view: FunctionView, t: VirtioTransport, id: string): HTMLElement {

@@ -215,6 +215,40 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
     }
   });
 
+  it("the lookup box shows the spec's view and the chosen VMM's of a doorbell write, as lookup --json --vmm", async () => {
+    type Want = { queues: number[] | null; vmm: { name: string; queue: number | null; by_value: boolean | null; rule: string | null } };
+    // Between the example's doorbells (spec: no queue; QEMU: offset / 4 = queue 0), and +0x2002
+    // into a page-per-vq notify region (QEMU: 0x2002 / 4096 = queue 2).
+    const cases = [
+      { file: EXAMPLE, address: '0xfe00b002' },
+      { file: join(ROOT, 'spec-vectors/qemu/pc/00_06_0-virtio-blk-page-per-vq.lspci'), address: '0xc0005002' },
+    ];
+    const qemuQueues: Array<number | null> = [];
+    for (const c of cases) {
+      await paste(readFileSync(c.file, 'utf8'));
+      await page.fill('#fn0-lookup', c.address);
+      // QEMU is chosen before anything is touched, as lookup without --vmm.
+      expect(await page.inputValue('#fn0-vmm')).toBe('qemu');
+      for (const vmm of ['qemu', 'kvmtool', 'cloud-hypervisor', 'firecracker']) {
+        await page.selectOption('#fn0-vmm', vmm);
+        const want = JSON.parse(cli('lookup', c.file, c.address, '--json', '--vmm', vmm)) as Want;
+        const spec = (await page.textContent('#fn0 .lookup-result .hit .view-spec'))!;
+        const seen = (await page.textContent('#fn0 .lookup-result .hit .view-vmm'))!;
+        const where = `${c.address} --vmm ${vmm}`;
+        expect(spec, where).toMatch(/^spec: /);
+        if (want.queues?.length) expect(spec, where).toContain(`kicks queue ${want.queues.join(', ')}`);
+        else expect(spec, where).toMatch(/no queue/);
+        expect(seen.startsWith(`${want.vmm.name}: `), where).toBe(true);
+        expect(seen, where).toContain(want.vmm.by_value ? 'the queue named by the value written' : want.vmm.queue === null ? 'kicks no queue' : `kicks queue ${want.vmm.queue} `);
+        expect(seen, where).toContain(`(${want.vmm.rule})`);
+        if (vmm === 'qemu') qemuQueues.push(want.vmm.queue);
+      }
+    }
+    expect(qemuQueues).toEqual([0, 2]);
+    await page.selectOption('#fn0-vmm', 'qemu');
+    await page.screenshot({ path: join(SHOTS, 'lookup-vmm.png'), fullPage: true });
+  });
+
   it('shows an input error as FILE:LINE:COL next to the text, as the CLI does', async () => {
     const bad = '00:04.0 Some device\n00: f4 1a 01 10 07 05 10 00 00 00 00 01 00 00 00 00\n10: 01 c0 zz 00 00 10 bf fe 00 00 00 00 00 00 00 00\n';
     writeFileSync(join(scratch, 'pasted'), bad);

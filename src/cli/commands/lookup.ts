@@ -13,6 +13,7 @@ import { addr } from '../json-values.js';
 import { diagnosticJson } from '../diagnostics.js';
 import { vdiag } from '../../virtio/diag.js';
 import type { Diagnostic } from '../../bytes/diagnostic.js';
+import { doorbellViews, isDoorbell } from '../../virtio/doorbell-views.js';
 import { VIRTIO_VMMS, vmmDoorbell, type VirtioVmm } from '../../virtio/vmm.js';
 
 const OPTIONS = {
@@ -57,16 +58,6 @@ function hitJson(h: VirtioAddressHit, vmm: VirtioVmm): Record<string, unknown> {
   return o;
 }
 
-const isDoorbell = (h: VirtioAddressHit) => h.structure === 'notify' || (h.structure === 'legacy' && h.field === 'queue_notify');
-
-/** The VMM's view of a doorbell, labelled with its name. */
-function vmmText(h: VirtioAddressHit, vmm: VirtioVmm): string {
-  const v = vmmDoorbell(vmm, h);
-  if (!v) return `${vmm}: its handling of this register is not described here`;
-  if (v.byValue) return `${vmm}: kicks the queue named by the value written (${v.rule})`;
-  return `${vmm}: ${v.queue === null ? 'kicks no queue' : `kicks queue ${v.queue}`} (${v.rule})`;
-}
-
 function hitText(h: VirtioAddressHit, vmm: VirtioVmm): string[] {
   const out: string[] = [];
   const field = h.field ? ` ${h.struct ? h.struct + '.' : ''}${h.field}${h.byteInField ? ` (byte ${h.byteInField})` : ''}` : '';
@@ -79,19 +70,9 @@ function hitText(h: VirtioAddressHit, vmm: VirtioVmm): string[] {
           : '  [not the capability a driver uses for this structure]'),
   );
   if (h.entry !== undefined) out.push(`  ${h.structure === 'msix_table' ? 'MSI-X vector' : 'first pending bit'} ${h.entry}`);
-  if (h.structure === 'notify' || h.structure === 'legacy') {
-    // The spec's view (which doorbell a driver writes here), then the VMM's (what a write here does).
-    if (h.multiplierUnknown) out.push('  spec: which queue: unknown (notify_off_multiplier is not in the image)');
-    else if (h.allQueues) out.push('  spec: kicks every queue (the value written selects the queue)');
-    else if (h.queues && h.queues.length) {
-      out.push(
-        `  spec: kicks queue${h.queues.length > 1 ? 's' : ''} ${h.queues.join(', ')}` +
-          (h.queueNotifyOff !== null && h.queueNotifyOff !== undefined ? ` (queue_notify_off ${h.queueNotifyOff})` : '') +
-          (h.assumedNotifyOff ? '; queue_notify_off = queue index assumed' : ''),
-      );
-    } else if (h.structure === 'notify') out.push("  spec: between doorbells: no queue's doorbell, a driver writes none here");
-  }
-  if (isDoorbell(h)) out.push('  ' + vmmText(h, vmm));
+  // The spec's view (which doorbell a driver writes here), then the VMM's (what a write here does).
+  const views = doorbellViews(h, vmm);
+  for (const v of [views.spec, views.vmm]) if (v !== null) out.push('  ' + v);
   return out;
 }
 
