@@ -119,7 +119,7 @@ counted; --all lists them too.
   --json               JSON Lines, one access per line, no summary
   --all                list accesses to regions of no function of the dump too`,
 
-  qemu: `Usage: pcicfg qemu dump [--machine pc|q35] [--json] -- DEVICE-ARGS…
+  qemu: `Usage: pcicfg qemu dump [--machine pc|q35] [--decode | --json] [-n | -nn] -- DEVICE-ARGS…
 
 Start qemu-system-x86_64 (no guest code runs), plug the device given by DEVICE-ARGS
 (e.g. -device virtio-net-pci), assign its BARs as firmware would, and print its configuration
@@ -127,9 +127,10 @@ space as lspci -xxxx text (or decoded with --json / --decode).
 
   --machine M          pc (default) or q35
   --decode             decode the dump instead of printing hex
-  --json               decode as JSON`,
+  --json               decode as JSON
+  -n, -nn              with --decode or --json: names as decode -n / -nn (numbers, or both)`,
 
-  view: `Usage: pcicfg view [FILE|-] [-o OUT] [-s SLOT] [--format F] [--info-pci FILE]
+  view: `Usage: pcicfg view [FILE|-] [-o OUT] [-s SLOT] [-n | -nn] [--format F] [--info-pci FILE]
 
 Write one self-contained HTML file: the dump embedded in the page that shows it (the bytes
 coloured by structure, each byte's field on hover or focus, the capability chain, the decoded
@@ -137,6 +138,9 @@ registers, a virtio function's BAR regions, notify calculator and address lookup
 from disk in any browser, with no server and nothing fetched. Without FILE, the bundled example.
 
   -o, --output OUT     write to OUT (default: standard output)
+  -n, -nn              the page names functions as decode does, from the system's pci.ids
+                       (only the entries they use go in the file); -n: numbers only, no names
+                       embedded; -nn: names and numbers
 
 ${INPUT}`,
 };

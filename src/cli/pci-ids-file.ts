@@ -58,6 +58,14 @@ function lazyNames(path: string, warn: (line: string) => void): PciNames {
   };
 }
 
+/** `-n`/`-nn` (lspci's options), for the commands that print names: decode, qemu dump, view. */
+export const NAMES_OPTIONS = { numeric: { type: 'boolean', short: 'n', multiple: true } } as const;
+
+/** cliNames for a command's parsed NAMES_OPTIONS; `warnings` collects the lines to print after the output. */
+export function cliNamesOption(values: { readonly numeric?: unknown }, warnings: string[]): CliNames {
+  return cliNames(Array.isArray(values.numeric) ? values.numeric.length : 0, (w) => warnings.push(w));
+}
+
 /**
  * How decode names functions for `-n` given `numeric` times (0, 1, 2+ as lspci): without -n
  * and without a pci.ids, null (output as without names support).

@@ -12,7 +12,7 @@ import { readDump } from '../dump/read.js';
 import { DumpParseError, type DumpFunction } from '../dump/types.js';
 import { findQemuPciFunction, parseQemuInfoPci, qemuBarSizes, type QemuPciFunction } from '../dump/qemu-info-pci.js';
 import type { PciNames } from '../pci/ids.js';
-import { pciFunctionTitle, pciSubsystemTitle } from '../pci/ids-text.js';
+import { pciFunctionTitle, pciSubsystemTitle, type PciNameStyle } from '../pci/ids-text.js';
 import { decodeFunction, type DecodedFunction } from '../virtio/decode-function.js';
 
 /** A structure of the function: the header, one capability or one extended capability. */
@@ -59,8 +59,10 @@ export interface AnalyseOptions {
   readonly infoPci?: string | null;
   /** BAR sizes by slot from an embedded dump. */
   readonly barSizes?: Readonly<Record<string, Readonly<Record<string, string>>>> | null;
-  /** Names from a pci.ids the user loaded (parsePciIds). */
+  /** Names from a pci.ids the user loaded or `pcicfg view` embedded (parsePciIds). */
   readonly names?: PciNames | null;
+  /** Names alone (default), numbers alone (`pcicfg view -n`, without names) or both (`-nn`). */
+  readonly nameStyle?: PciNameStyle;
 }
 
 function parseError(e: unknown): InputError | null {
@@ -88,7 +90,7 @@ export function analyse(input: string | Uint8Array, opts: AnalyseOptions): Analy
     if (err) return { ok: false, error: err };
     throw e;
   }
-  return { ok: true, functions: fns.map((fn) => view(fn, barSizesFor(fn, info, opts.barSizes ?? null), opts.names ?? null)) };
+  return { ok: true, functions: fns.map((fn) => view(fn, barSizesFor(fn, info, opts.barSizes ?? null), opts.names ?? null, opts.nameStyle ?? 'names')) };
 }
 
 function barSizesFor(
@@ -108,12 +110,12 @@ function barSizesFor(
   return m;
 }
 
-function view(fn: DumpFunction, barSizes: ReadonlyMap<number, bigint> | null, names: PciNames | null): FunctionView {
+function view(fn: DumpFunction, barSizes: ReadonlyMap<number, bigint> | null, names: PciNames | null, style: PciNameStyle): FunctionView {
   const decoded = decodeFunction({ bytes: fn.bytes, known: fn.known, length: fn.length, diagnostics: fn.diagnostics, barSizes });
   const cs = decoded.cs;
   const runs = annotateRuns({ bytes: cs.bytes, known: fn.known, length: fn.length, regions: cs.regions });
   const { groups, regionGroup } = groupRegions(cs);
-  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, names: namesOf(cs, fn.known, names), runs, groups, regionGroup };
+  return { slot: fn.slot ? formatPciAddress(fn.slot) : null, description: fn.description, fn, decoded, barSizes, names: namesOf(cs, fn.known, names, style), runs, groups, regionGroup };
 }
 
 /**
@@ -128,13 +130,13 @@ export function headerValue(cs: ConfigSpace, known: Uint8Array | null, name: str
 }
 
 /** The function's names as lspci prints them, from the header's ids (all of them given by the dump). */
-function namesOf(cs: ConfigSpace, known: Uint8Array, names: PciNames | null): FunctionView['names'] {
-  if (!names) return null;
+function namesOf(cs: ConfigSpace, known: Uint8Array, names: PciNames | null, style: PciNameStyle): FunctionView['names'] {
+  if (!names && style !== 'numbers') return null;
   const n = (k: string) => headerValue(cs, known, k);
   const [vendorId, deviceId, revisionId] = [n('vendor_id'), n('device_id'), n('revision_id')];
   if (vendorId === undefined || deviceId === undefined || revisionId === undefined || cs.classCode === null) return null;
   const ids = { vendorId, deviceId, revisionId, classCode: cs.classCode, subsystemVendorId: n('subsystem_vendor_id'), subsystemId: n('subsystem_id') };
-  return { title: pciFunctionTitle(names, ids, 'names'), subsystem: pciSubsystemTitle(names, ids, 'names') };
+  return { title: pciFunctionTitle(names ?? undefined, ids, style), subsystem: pciSubsystemTitle(names ?? undefined, ids, style) };
 }
 
 /** Each region to the header, the capability or the extended capability whose bytes hold it. */

@@ -11,6 +11,18 @@ export interface EmbeddedDump {
   readonly dump: string;
   /** BAR sizes by slot (`0000:00:04.0`), then by BAR index, as hex (`0x4000`). */
   readonly barSizes: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** How `pcicfg view` named the functions (absent without a pci.ids: the dump's descriptions). */
+  readonly names?: EmbeddedNames;
+}
+
+/** How the page names the embedded functions, as `decode` named them (lspci's -n / -nn). */
+export interface EmbeddedNames {
+  /** Names alone, numbers alone (`view -n`: no names embedded), or both (`-nn`). */
+  readonly style: 'names' | 'numbers' | 'both';
+  /** The pci.ids the names were taken from; null with -n. */
+  readonly source: string | null;
+  /** The entries of it the functions use, in pci.ids' format ('' with -n). */
+  readonly pciIds: string;
 }
 
 /**
@@ -27,6 +39,8 @@ export function readEmbedded(text: string | null): EmbeddedDump | null {
   try {
     const v = JSON.parse(text) as Partial<EmbeddedDump>;
     if (typeof v.name !== 'string' || typeof v.dump !== 'string' || typeof v.barSizes !== 'object' || v.barSizes === null) return null;
+    const n = v.names as Partial<EmbeddedNames> | undefined;
+    if (n !== undefined && (typeof n !== 'object' || n === null || (typeof n.source !== 'string' && n.source !== null) || typeof n.pciIds !== 'string' || (n.style !== 'names' && n.style !== 'numbers' && n.style !== 'both'))) return null;
     return v as EmbeddedDump;
   } catch {
     return null;

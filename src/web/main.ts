@@ -2,6 +2,7 @@
 // the dump `pcicfg view` embedded), and lay out what the library computes for each function.
 import { looksBinary } from '../dump/binary.js';
 import { parsePciIds, type PciIdsProblem, type PciNames } from '../pci/ids.js';
+import type { PciNameStyle } from '../pci/ids-text.js';
 import { analyse, type InputError } from './analyse.js';
 import { EMBED_ID, readEmbedded, type EmbeddedDump } from './embed.js';
 import { h } from './dom.js';
@@ -23,6 +24,8 @@ function start(): void {
   const idsFile = byId<HTMLInputElement>('pci-ids');
   const idsStatus = byId<HTMLDivElement>('pci-ids-status');
   let names: { file: string; names: PciNames; problems: PciIdsProblem[] } | null = null;
+  // As `pcicfg view -n` / `-nn` made the page: numbers alone, or names with numbers.
+  let nameStyle: PciNameStyle = 'names';
   // What is shown: pasted text, or a file's bytes (a binary image has no text to show).
   let current: { input: string | Uint8Array; name: string; barSizes: EmbeddedDump['barSizes'] | null } = { input: '', name: 'pasted', barSizes: null };
 
@@ -46,7 +49,7 @@ function start(): void {
       out.replaceChildren();
       return;
     }
-    const a = analyse(input, { name, infoPci: info.value, barSizes, names: names?.names ?? null });
+    const a = analyse(input, { name, infoPci: info.value, barSizes, names: names?.names ?? null, nameStyle });
     if (!a.ok) {
       showError(a.error);
       out.replaceChildren();
@@ -82,6 +85,8 @@ function start(): void {
     if (!f) return;
     const problems: PciIdsProblem[] = [];
     names = { file: f.name, names: parsePciIds(await f.text(), { onProblem: (p) => problems.push(p) }), problems };
+    // A pci.ids loaded on a page `view -n` made: the user asks for names.
+    if (nameStyle === 'numbers') nameStyle = 'names';
     idsStatus.textContent = `Names from ${f.name}.`;
     render();
   });
@@ -116,6 +121,12 @@ function start(): void {
   const embedded = readEmbedded(document.getElementById(EMBED_ID)?.textContent ?? null);
   if (embedded) {
     text.value = embedded.dump;
+    const n = embedded.names;
+    if (n) nameStyle = n.style;
+    if (n?.source) {
+      const problems: PciIdsProblem[] = [];
+      names = { file: `${n.source} (the entries pcicfg view embedded)`, names: parsePciIds(n.pciIds, { onProblem: (p) => problems.push(p) }), problems };
+    }
     current = { input: embedded.dump, name: embedded.name, barSizes: embedded.barSizes };
     render();
   }

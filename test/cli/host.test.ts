@@ -92,6 +92,24 @@ describe.skipIf(!QEMU && !REQUIRE_QEMU)('pcicfg qemu dump', () => {
     expect(r.stdout).toContain('BAR sizes from probing the BARs in QEMU');
   }, 60_000);
 
+  it('--decode and --json name the functions as decode does with -n / -nn (test/fixtures/pci.ids)', async () => {
+    const hex = await runCli(['qemu', 'dump', '--', ...device]);
+    expect(hex.code).toBe(0);
+    // Each function's first line and Subsystem line: what names change.
+    const named = (text: string) => text.split('\n').filter((l) => /^\S/.test(l) || /^\tSubsystem: /.test(l));
+    for (const n of [[], ['-n'], ['-nn']]) {
+      const live = await runCli(['qemu', 'dump', '--decode', ...n, '--', ...device]);
+      const fromText = await runCli(['decode', '-', ...n], hex.stdout);
+      expect(live.code).toBe(0);
+      expect(named(live.stdout), n.join(' ')).toEqual(named(fromText.stdout));
+      expect(named(live.stdout).length).toBeGreaterThan(1);
+    }
+    expect(named((await runCli(['qemu', 'dump', '--decode', '--', ...device])).stdout)).toContain('0000:00:05.0 Ethernet controller: Red Hat, Inc. Virtio network device');
+    const json = await runCli(['qemu', 'dump', '--json', '-nn', '--', ...device]);
+    const net = (JSON.parse(json.stdout).devices as Array<{ slot: string; names?: Record<string, string> | null }>).find((d) => d.slot === '0000:00:05.0')!;
+    expect(net.names).toMatchObject({ vendor: 'Red Hat, Inc.', device: 'Virtio network device' });
+  }, 120_000);
+
   it('a device QEMU refuses is exit 2 with one line', async () => {
     const r = await runCli(['qemu', 'dump', '--', '-device', 'no-such-device-model']);
     expect(r.code).toBe(2);
@@ -100,7 +118,7 @@ describe.skipIf(!QEMU && !REQUIRE_QEMU)('pcicfg qemu dump', () => {
   }, 60_000);
 
   it('usage errors never start QEMU', async () => {
-    for (const argv of [['qemu'], ['qemu', 'dump'], ['qemu', 'run', '--', '-device', 'x'], ['qemu', 'dump', '--machine', 'virt', '--', '-device', 'x']]) {
+    for (const argv of [['qemu'], ['qemu', 'dump'], ['qemu', 'run', '--', '-device', 'x'], ['qemu', 'dump', '--machine', 'virt', '--', '-device', 'x'], ['qemu', 'dump', '-nn', '--', '-device', 'x']]) {
       const r = await runCli(argv);
       expect(r.code, argv.join(' ')).toBe(1);
     }

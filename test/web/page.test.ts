@@ -341,13 +341,32 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
     }
   });
 
+  it('a pcicfg view file names its functions as decode does, with -n and -nn too, offline', async () => {
+    const q35 = 'spec-vectors/qemu/q35/00_00_0-chipset-8086-29c0.lspci';
+    for (const n of [[], ['-n'], ['-nn']]) {
+      for (const file of [EXAMPLE, join(ROOT, q35)]) {
+        const out = join(scratch, `names${n.join('')}.html`);
+        cli('view', file, ...n, '-o', out);
+        const want = cli('decode', file, ...n).split('\n');
+        await page.goto(pathToFileURL(out).href);
+        await page.waitForSelector('article.fn');
+        const where = `${file} ${n.join(' ')}`;
+        expect(await page.textContent('#fn0-h'), where).toBe(want[0]);
+        const subsystem = want.find((l) => l.startsWith('\tSubsystem: '))!.trim();
+        expect(await page.textContent('#fn0 .part.decoded'), where).toContain(subsystem);
+      }
+    }
+    expect(await page.textContent('#pci-ids-status')).toMatch(/^Names from .*pci\.ids \(the entries pcicfg view embedded\)\.$/);
+  });
+
   it('pcicfg view writes one file that opens from file:// and shows the dump, a hostile description as text', async () => {
     const hostile = '</script><script>alert(1)</script><!--';
     const dump = readFileSync(EXAMPLE, 'utf8').replace(/^(\S+) .*$/m, `$1 ${hostile}`);
     const input = join(scratch, 'hostile.lspci');
     writeFileSync(input, dump);
     const out = join(scratch, 'view.html');
-    cli('view', input, '-o', out, '--info-pci', EXAMPLE_INFO_PCI);
+    // Without a pci.ids the page heads the function with the dump's description, the hostile text.
+    execFileSync(process.execPath, [built.bin, 'view', input, '-o', out, '--info-pci', EXAMPLE_INFO_PCI], { env: { ...process.env, PCICFG_PCI_IDS: '' } });
     const html = readFileSync(out, 'utf8');
     expect(html.includes('<script>alert(1)'), 'the description closed the script element').toBe(false);
     expect(html.match(/<script/g)).toHaveLength(2); // the embedded dump and the inline bundle

@@ -8,10 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEmbedded } from '../../src/web/embed.js';
 import { pageFromSources, type PageFromSources } from './page-from-sources.js';
 
+const ROOT = join(__dirname, '../..');
+
 describe('pcicfg view', () => {
   let built: PageFromSources;
   let dir: string;
   const run = (...args: string[]) => spawnSync(process.execPath, [built.bin, ...args], { encoding: 'utf8' });
+  const runWith = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [built.bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const embedded = (html: string) => readEmbedded(/<script type="application\/json" id="pcicfg-dump">(.*?)<\/script>/s.exec(html)![1])!;
 
   beforeAll(async () => {
     built = await pageFromSources();
@@ -35,6 +39,45 @@ describe('pcicfg view', () => {
     expect(r.stdout).toContain(bundle.slice(0, 200));
     // Nothing in the bundle that could end its script element or open a comment inside it.
     expect(bundle).not.toMatch(/<\/script|<!--/i);
+  });
+
+  it('embeds the names decode gives: only the pci.ids entries the functions use, which name them as the whole file does', () => {
+    // QEMU's pc and q35 machines: Intel's chipset functions (q35's with a named subsystem, QEMU
+    // Virtual Machine), virtio functions (subsystems without a name).
+    const vectors = ['pc/00_00_0-chipset-8086-1237', 'pc/00_01_0-chipset-8086-7000', 'pc/00_01_1-chipset-8086-7010', 'pc/00_03_0-virtio-blk', 'pc/00_09_0-virtio-net', 'pc/00_0c_0-virtio-scsi', 'q35/00_00_0-chipset-8086-29c0', 'q35/00_1f_0-chipset-8086-2918'];
+    const several = join(dir, 'several.lspci');
+    writeFileSync(several, vectors.map((v) => readFileSync(join(ROOT, `spec-vectors/qemu/${v}.lspci`), 'utf8').trimEnd()).join('\n\n') + '\n');
+    const fixture = process.env.PCICFG_PCI_IDS!;
+    const fixtureLines = new Set(readFileSync(fixture, 'utf8').split('\n'));
+    for (const [n, style] of [[[], 'names'], [['-nn'], 'both']] as const) {
+      const r = run('view', several, ...n);
+      expect(r.status).toBe(0);
+      const names = embedded(r.stdout).names!;
+      expect(names).toMatchObject({ style, source: fixture });
+      const lines = names.pciIds.trimEnd().split('\n');
+      // An excerpt: lines of the file, a few of them.
+      for (const l of lines) expect(fixtureLines.has(l), l).toBe(true);
+      expect(lines.length).toBeLessThan(30);
+      expect(lines).toContain('1af4  Red Hat, Inc.');
+      expect(lines).not.toContain('1002  Advanced Micro Devices, Inc. [AMD/ATI]');
+      // decode reading only the excerpt prints what it prints reading the whole file.
+      const excerpt = join(dir, 'excerpt.ids');
+      writeFileSync(excerpt, names.pciIds);
+      const whole = run('decode', several, ...n);
+      expect(whole.stdout).toContain('Red Hat, Inc.');
+      expect(whole.stdout).toContain('QEMU Virtual Machine');
+      expect(runWith({ PCICFG_PCI_IDS: excerpt }, 'decode', several, ...n).stdout).toBe(whole.stdout);
+    }
+    // -n: numbers, no names; without a pci.ids: nothing (the page shows the dump's descriptions).
+    expect(embedded(run('view', several, '-n').stdout).names).toEqual({ style: 'numbers', source: null, pciIds: '' });
+    expect(embedded(runWith({ PCICFG_PCI_IDS: '' }, 'view', several).stdout).names).toBeUndefined();
+  });
+
+  it('a pci.ids it cannot read is one warning line, the page written without names (exit 0)', () => {
+    const r = runWith({ PCICFG_PCI_IDS: join(dir, 'no-such.ids') }, 'view');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^pcicfg: warning: cannot read .*no-such\.ids: .*; no names shown\n$/);
+    expect(embedded(r.stdout).names).toBeUndefined();
   });
 
   it('reports a dump error as decode does (FILE:LINE:COL, exit 2) and an unwritable -o as exit 4', () => {

@@ -8,7 +8,7 @@ import { shown } from '../shown.js';
 import { INPUT_OPTIONS, inputName, inputSpec, readInputs, type DeviceInput, type InputSpec } from '../input.js';
 import type { DecodeMode } from '../render.js';
 import type { CliNames } from '../names.js';
-import { cliNames } from '../pci-ids-file.js';
+import { cliNamesOption, NAMES_OPTIONS } from '../pci-ids-file.js';
 import { DEFAULT_QUEUES_SHOWN } from '../virtio-view.js';
 
 const OPTIONS = {
@@ -17,7 +17,7 @@ const OPTIONS = {
   annotate: { type: 'boolean' },
   queues: { type: 'string' },
   'force-ext-caps': { type: 'boolean' },
-  numeric: { type: 'boolean', short: 'n', multiple: true },
+  ...NAMES_OPTIONS,
 } as const;
 
 export type { DecodeMode } from '../render.js';
@@ -70,8 +70,7 @@ export async function decodeCommand(argv: string[], ctx: CommandContext): Promis
   const spec: InputSpec = inputSpec('decode', p, p.positionals[0] ?? null);
   // -n, -nn as lspci's; a pci.ids problem is one warning line, after the output.
   const warnings: string[] = [];
-  const numeric = p.values.numeric;
-  const names = cliNames(Array.isArray(numeric) ? numeric.length : 0, (w) => warnings.push(w));
+  const names = cliNamesOption(p.values, warnings);
   const count = await printDevices(readInputs(spec, ctx), json ? 'json' : annotate ? 'annotate' : 'text', ctx, queuesShown, flag(p, 'force-ext-caps'), names);
   for (const w of warnings) await ctx.err.line(w);
   if (count === 0 && spec.slotText !== null) {

@@ -6,6 +6,7 @@ import { flag, parseCommandArgs, stringValue } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliInputError, CliUsageError } from '../errors.js';
 import type { DeviceInput } from '../input.js';
+import { cliNamesOption, NAMES_OPTIONS } from '../pci-ids-file.js';
 import { printDevices } from './decode.js';
 
 const OPTIONS = {
@@ -13,6 +14,7 @@ const OPTIONS = {
   decode: { type: 'boolean' },
   json: { type: 'boolean' },
   timeout: { type: 'string' },
+  ...NAMES_OPTIONS,
 } as const;
 
 export async function qemuCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -26,6 +28,7 @@ export async function qemuCommand(argv: string[], ctx: CommandContext): Promise<
   const machine = stringValue(p, 'machine') ?? 'pc';
   if (machine !== 'pc' && machine !== 'q35') throw new CliUsageError(`--machine must be pc or q35, got '${machine}'`, 'qemu');
   if (deviceArgs.length === 0) throw new CliUsageError('give the device after --, e.g. pcicfg qemu dump -- -device virtio-net-pci', 'qemu');
+  if (p.values.numeric && !flag(p, 'decode') && !flag(p, 'json')) throw new CliUsageError('-n and -nn go with --decode or --json (the hex dump has numbers only)', 'qemu');
   const t = stringValue(p, 'timeout');
   const timeoutMs = t === undefined ? undefined : Number(t) * 1000;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new CliUsageError(`--timeout must be a positive number of seconds, got '${t}'`, 'qemu');
@@ -57,6 +60,9 @@ export async function qemuCommand(argv: string[], ctx: CommandContext): Promise<
     barSizes: new Map(f.bars.map((b) => [b.index, b.size])),
     barSizesFrom: 'probing the BARs in QEMU',
   }));
-  await printDevices(inputs, json ? 'json' : 'text', ctx);
+  // -n, -nn as decode's; a pci.ids problem is one warning line, after the output.
+  const warnings: string[] = [];
+  await printDevices(inputs, json ? 'json' : 'text', ctx, undefined, false, cliNamesOption(p.values, warnings));
+  for (const w of warnings) await ctx.err.line(w);
   return 0;
 }
