@@ -4,7 +4,6 @@
 // (a few lines, not the 1.4 MB file). Internal: not exported from the package.
 import { hexDigits } from '../bytes/hex.js';
 import type { PciNames } from './ids.js';
-import { pciSubsystemName } from './ids-text.js';
 
 /** `names`, recording every lookup made through it; `excerpt()` writes what they found. */
 export interface RecordingPciNames {
@@ -25,7 +24,7 @@ export function recordingPciNames(from: PciNames): RecordingPciNames {
     vendor: (v) => (vendors.add(v), from.vendor(v)),
     device: (v, d) => (devices.add(key(v, d)), from.device(v, d)),
     subsystem: (v, d, sv, sd) => (subsystems.add(key(v, d, sv, sd)), from.subsystem(v, d, sv, sd)),
-    // Written as the subsystem under each device asked about (what lspci finds first), so no `S` block is needed.
+    // Written as the subsystem under each device asked about (what lspci looks at first), so no `S` block is needed.
     genericSubsystem: (sv, sd) => from.genericSubsystem?.(sv, sd),
     baseClass: (c) => (classes.add(key(c)), from.baseClass(c)),
     subclass: (c, s) => (classes.add(key(c, s)), from.subclass(c, s)),
@@ -43,7 +42,9 @@ export function recordingPciNames(from: PciNames): RecordingPciNames {
     }
     for (const k of subsystems) {
       const [v, d, sv, sd] = ids(k) as [number, number, number, number];
-      const name = pciSubsystemName(from, v, d, sv, sd);
+      // Its own entry, or the generic one (lspci's second choice); the third, the device's own
+      // name, needs no line: the page finds it as lspci does.
+      const name = from.subsystem(v, d, sv, sd) ?? from.genericSubsystem?.(sv, sd);
       const under = tree.get(v)?.get(d);
       if (name !== undefined && under) under.set(`${hexDigits(sv, 4)} ${hexDigits(sd, 4)}`, name);
     }

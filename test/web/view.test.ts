@@ -46,7 +46,11 @@ describe('pcicfg view', () => {
     // Virtual Machine), virtio functions (subsystems without a name).
     const vectors = ['pc/00_00_0-chipset-8086-1237', 'pc/00_01_0-chipset-8086-7000', 'pc/00_01_1-chipset-8086-7010', 'pc/00_03_0-virtio-blk', 'pc/00_09_0-virtio-net', 'pc/00_0c_0-virtio-scsi', 'q35/00_00_0-chipset-8086-29c0', 'q35/00_1f_0-chipset-8086-2918'];
     const several = join(dir, 'several.lspci');
-    writeFileSync(several, vectors.map((v) => readFileSync(join(ROOT, `spec-vectors/qemu/${v}.lspci`), 'utf8').trimEnd()).join('\n\n') + '\n');
+    // And the example with its subsystem ids set to the device's (1af4:1001): lspci names such a
+    // subsystem after the device, with no entry of its own.
+    const own = readFileSync(join(ROOT, 'examples/qemu-virtio-blk.lspci'), 'utf8').replace(/^00:04\.0 /, '00:0f.0 ').replace(/^(20: .*) f4 1a 02 00$/m, '$1 f4 1a 01 10');
+    expect(own).toContain(' f4 1a 01 10\n');
+    writeFileSync(several, [...vectors.map((v) => readFileSync(join(ROOT, `spec-vectors/qemu/${v}.lspci`), 'utf8')), own].map((t) => t.trimEnd()).join('\n\n') + '\n');
     const fixture = process.env.PCICFG_PCI_IDS!;
     const fixtureLines = new Set(readFileSync(fixture, 'utf8').split('\n'));
     for (const [n, style] of [[[], 'names'], [['-nn'], 'both']] as const) {
@@ -66,6 +70,7 @@ describe('pcicfg view', () => {
       const whole = run('decode', several, ...n);
       expect(whole.stdout).toContain('Red Hat, Inc.');
       expect(whole.stdout).toContain('QEMU Virtual Machine');
+      expect(whole.stdout).toMatch(/Subsystem: Red Hat, Inc\. Virtio block device( \[1af4:1001\])?\n/);
       expect(runWith({ PCICFG_PCI_IDS: excerpt }, 'decode', several, ...n).stdout).toBe(whole.stdout);
     }
     // -n: numbers, no names; without a pci.ids: nothing (the page shows the dump's descriptions).
