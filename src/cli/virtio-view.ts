@@ -40,6 +40,12 @@ function capsCut(t: VirtioTransport): boolean {
   return t.diagnostics.some((d) => d.code === 'VIRTIO_CAPS_NOT_IN_IMAGE');
 }
 
+/** Why the list is cut: past the dump's length, or its start is a hole. */
+function capsCutWhy(t: VirtioTransport, length: number): string {
+  const d = t.diagnostics.find((x) => x.code === 'VIRTIO_CAPS_NOT_IN_IMAGE');
+  return d && / is not known/.test(d.message) ? 'is not known: its start is not given by the dump' : `is past the ${length} known bytes`;
+}
+
 /**
  * The transport, or null when it cannot be told: a transitional ID whose capability list is
  * not in the dump may have modern capabilities nobody saw, so it is not called legacy; a
@@ -165,7 +171,7 @@ export function virtioLines(dev: DecodedDevice, indent: string, out: string[] = 
     `${indent}Virtio: ` +
       (idKnown ? `${id.typeName ?? 'unknown'} device (type ${id.deviceType ?? '?'}), ` : 'device type unknown (its subsystem ID is not in the dump), ') +
       (tn ? `${tn} transport` : 'transport unknown') +
-      (cut ? ` (the capability list is past the ${dev.cs.length} known bytes)` : ''),
+      (cut ? ` (the capability list ${capsCutWhy(t, dev.cs.length)})` : ''),
   );
   for (const c of t.caps) {
     const name = c.cfg_type === null ? 'cap (cfg_type unknown)' : `${virtioCfgTypeName(c.cfg_type)} (cfg_type ${c.cfg_type}: ${virtioCfgTypeTitle(c.cfg_type)})`;
@@ -191,7 +197,7 @@ export function virtioLines(dev: DecodedDevice, indent: string, out: string[] = 
   if (t.legacy) {
     const b = t.legacy.bar;
     out.push(
-      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : !headerGiven(dev, 'bar0') ? 'BAR0 not in the dump' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
+      `${i2}Legacy interface: ${b ? `BAR${b.index} at ${hex0x(b.address)}${b.space === 'io' ? ' (I/O ports)' : ''}` : !headerGiven(dev, 'bar0') ? 'BAR0 not in the dump' : dev.cs.headerType === null ? 'BAR0 unknown (header type not given by the dump)' : 'no usable BAR0'}; device config at +${t.legacy.deviceConfigOffset} ` +
         (t.msix === null && cut ? `(MSI-X unknown: not in the dump; +${legacyDeviceConfigOffset(true)} if enabled)` : `(MSI-X ${t.legacy.msixEnabled ? 'enabled' : 'disabled'})`),
     );
   }

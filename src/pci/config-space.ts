@@ -47,16 +47,22 @@ export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): Con
     st.report('IMAGE_TOO_SHORT', length, `only ${length} bytes known; the standard header needs 64`);
   }
 
-  const typeByte = length > 0x0e ? img[0x0e] : null;
-  const layout = typeByte === null ? 0 : typeByte & PCI_HEADER_TYPE_MASK;
-  if (layout > 2) {
+  // A byte is known when it is below `length` and not a hole in `opts.known`.
+  const k = opts.known;
+  const known = (i: number) => i < length && (!k || k[i] === 1);
+  const typeByte = known(0x0e) ? img[0x0e] : null;
+  if (typeByte === null && length > 0x0e) {
+    st.report('HEADER_TYPE_NOT_KNOWN', 0x0e, opts.assumeHeaderType === undefined ? 'header type byte 0x0e is not known; only the common header is decoded' : `header type byte 0x0e is not known; decoded as type ${opts.assumeHeaderType}, as the caller assumes`);
+  }
+  const layout = typeByte === null ? (opts.assumeHeaderType ?? null) : typeByte & PCI_HEADER_TYPE_MASK;
+  if (layout !== null && layout > 2) {
     st.report('HEADER_TYPE_UNKNOWN', 0x0e, `header type ${hex(layout, 2)} is not 0, 1 or 2; only the common header is decoded`);
   }
   const hs = headerStructFor(layout);
   const header = st.place(hs, 0, hs.size, length, `header (${hs.name})`).value as PciHeaderFields;
   if (hs.size > length) st.truncated(`the ${hs.name} header`);
 
-  const classCode = length >= 0x0c ? (img[0x0b] << 16) | (img[0x0a] << 8) | img[0x09] : null;
+  const classCode = known(0x09) && known(0x0a) && known(0x0b) ? (img[0x0b] << 16) | (img[0x0a] << 8) | img[0x09] : null;
   const bars = decodeBarRegisters(img, 0x10, barCountFor(layout), { length, sizes: opts.barSizes, diagnostics: st.diagnostics });
   const romOff = romOffsetFor(layout);
   const rom = romOff === null ? null : decodeExpansionRom(img, romOff, length);
@@ -64,14 +70,17 @@ export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): Con
   let capabilities: Capability[] = [];
   const ptrOff = capPointerOffsetFor(layout);
   if (ptrOff !== null && ptrOff < length && length >= 0x08) {
-    const status = img[0x06] | (img[0x07] << 8);
-    if (status & PCI_STATUS_CAP_LIST) {
+    // Status not known: the (known) pointer alone says whether there is a list, never the filler.
+    // A pointer in a hole is not followed: the list is unknown (nothing is read from filler).
+    const listed = known(ptrOff) && (known(0x06) ? ((img[0x06] | (img[0x07] << 8)) & PCI_STATUS_CAP_LIST) !== 0 : img[ptrOff] !== 0);
+    if (listed) {
       capabilities = walkCapabilities(st, ptrOff, {
-        vendorCaps: opts.vendorCaps,
+        // Vendor hooks go by the IDs: with an ID byte unknown no vendor's layout is known to apply.
+        vendorCaps: [0, 1, 2, 3].every(known) ? opts.vendorCaps : undefined,
         vendorId: img[0] | (img[1] << 8),
         deviceId: img[2] | (img[3] << 8),
       });
-    } else if (img[ptrOff] !== 0) {
+    } else if (known(ptrOff) && known(0x06) && img[ptrOff] !== 0) {
       st.report('CAPS_WITHOUT_STATUS_BIT', ptrOff, `capability pointer is ${hex(img[ptrOff], 2)} but Status bit 4 is clear; list not walked`);
     }
   }
@@ -88,8 +97,9 @@ export function decodeOwnedImage(img: Uint8Array, opts: DecodeOptions = {}): Con
   return {
     bytes: img,
     length,
+    known: opts.known ?? null,
     headerType: layout,
-    multiFunction: typeByte !== null && (typeByte & PCI_HEADER_TYPE_MFD) !== 0,
+    multiFunction: typeByte === null ? null : (typeByte & PCI_HEADER_TYPE_MFD) !== 0,
     header,
     classCode,
     bars,

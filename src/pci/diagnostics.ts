@@ -15,6 +15,11 @@ export const PCI_DIAGNOSTICS = defineDiagnostics({
     severity: 'error',
     meaning: 'Header type bits 0-6 are not 0 (normal), 1 (PCI-PCI bridge) or 2 (CardBus); only the common 16 bytes are decoded.',
   },
+  HEADER_TYPE_NOT_KNOWN: {
+    severity: 'warning',
+    meaning:
+      'Byte 0x0e (header type) is not known (a hole in a dump), so the header layout is unknown: only the common 16 bytes are decoded, with no BARs, expansion ROM or capability list, and no multi-function bit. The library decodes a layout the caller names (`assumeHeaderType`).',
+  },
   BAR64_LAST_SLOT: {
     severity: 'error',
     meaning:

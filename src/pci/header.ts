@@ -205,8 +205,8 @@ export type PciHeaderType0 = ValueOf<typeof pciHeaderType0>;
 export type PciHeaderType1 = ValueOf<typeof pciHeaderType1>;
 export type PciHeaderCardbus = ValueOf<typeof pciHeaderCardbus>;
 
-/** The header struct for a header layout (bits 0-6 of 0x0e); unknown layouts get the common 16 bytes. */
-export function headerStructFor(layout: number) {
+/** The header struct for a header layout (bits 0-6 of 0x0e); unknown layouts (and null, not known) get the common 16 bytes. */
+export function headerStructFor(layout: number | null) {
   switch (layout) {
     case 0:
       return pciHeaderType0;
@@ -220,16 +220,16 @@ export function headerStructFor(layout: number) {
 }
 
 /** BAR registers per layout (pciutils: 6, 2, 1). */
-export function barCountFor(layout: number): number {
+export function barCountFor(layout: number | null): number {
   return layout === 0 ? 6 : layout === 1 ? 2 : layout === 2 ? 1 : 0;
 }
 
 /** Offset of the capability-list pointer (0x34, CardBus 0x14); null for unknown layouts. */
-export function capPointerOffsetFor(layout: number): number | null {
+export function capPointerOffsetFor(layout: number | null): number | null {
   return layout === 0 || layout === 1 ? 0x34 : layout === 2 ? 0x14 : null;
 }
 
 /** Offset of the expansion ROM register (type 0 0x30, type 1 0x38); CardBus has none. */
-export function romOffsetFor(layout: number): number | null {
+export function romOffsetFor(layout: number | null): number | null {
   return layout === 0 ? 0x30 : layout === 1 ? 0x38 : null;
 }

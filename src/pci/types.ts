@@ -200,6 +200,19 @@ export interface DecodeOptions {
    * would say if they were config space. Default false: reported as EXT_CFG_NOT_CONFIG_SPACE.
    */
   readonly forceExtendedCapabilities?: boolean | undefined;
+  /**
+   * 1 where a byte below `length` is known (a dump with holes); default every one. Facts drawn
+   * from the header type byte (0x0e), the class code (0x09-0x0b) and the Status register are not
+   * read from a hole: they are null, or not decoded (see `headerType`). Other fields over holes
+   * read whatever `bytes` holds there.
+   */
+  readonly known?: Uint8Array | null | undefined;
+  /**
+   * The header layout to decode when byte 0x0e is not known (a hole, or an image shorter than
+   * 15 bytes): the caller's word, e.g. 0 for a virtio function. Default: none, so only the
+   * common 16 bytes are decoded and `headerType` is null.
+   */
+  readonly assumeHeaderType?: 0 | 1 | 2 | undefined;
 }
 
 /**
@@ -218,17 +231,23 @@ export interface PciPlacedStruct {
 /** Header fields: a type 0, type 1 or CardBus header (fields beyond the known length absent). */
 export type PciHeaderFields = Partial<pci_header_type0> | Partial<pci_header_type1> | Partial<pci_header_cardbus> | Partial<pci_common_header>;
 
-interface ConfigSpaceOf<Layout extends number, H> {
+interface ConfigSpaceOf<Layout extends number | null, H> {
   /** The image (copied; 256 or 4096 bytes, or the input length). */
   readonly bytes: Uint8Array;
   /** Bytes that are known. Fields beyond it are "not available". */
   readonly length: number;
-  /** 0 normal, 1 bridge, 2 CardBus (bits 0–6 of 0x0e; 0 when that byte is not known). */
+  /** 1 where a byte below `length` is known, as given in `DecodeOptions.known`; null when every one is. */
+  readonly known: Uint8Array | null;
+  /**
+   * 0 normal, 1 bridge, 2 CardBus (bits 0–6 of 0x0e); null when that byte is not known and no
+   * `assumeHeaderType` was given (only the common 16 bytes are decoded then).
+   */
   readonly headerType: Layout;
-  readonly multiFunction: boolean;
+  /** Bit 7 of 0x0e; null when that byte is not known. */
+  readonly multiFunction: boolean | null;
   /** Header fields by spec name for `headerType`; fields beyond `length` absent. Editable. */
   readonly header: H;
-  /** 24-bit class code (base_class << 16 | subclass << 8 | prog_if); null when not available. */
+  /** 24-bit class code (base_class << 16 | subclass << 8 | prog_if); null unless all three bytes are known. */
   readonly classCode: number | null;
   readonly bars: readonly Bar[];
   readonly rom: ExpansionRom | null;
@@ -248,6 +267,8 @@ export type ConfigSpaceType1 = ConfigSpaceOf<1, Partial<pci_header_type1>>;
 export type ConfigSpaceCardbus = ConfigSpaceOf<2, Partial<pci_header_cardbus>>;
 /** A header layout the spec does not define (3..127): only the common 16 bytes are decoded. */
 export type ConfigSpaceOtherLayout = ConfigSpaceOf<Exclude<Below<128>, 0 | 1 | 2>, Partial<pci_common_header>>;
+/** Byte 0x0e not known and no layout assumed: only the common 16 bytes are decoded. */
+export type ConfigSpaceUnknownLayout = ConfigSpaceOf<null, Partial<pci_common_header>>;
 
 /** A decoded configuration space; `headerType` tells which header `header` holds. */
-export type ConfigSpace = ConfigSpaceType0 | ConfigSpaceType1 | ConfigSpaceCardbus | ConfigSpaceOtherLayout;
+export type ConfigSpace = ConfigSpaceType0 | ConfigSpaceType1 | ConfigSpaceCardbus | ConfigSpaceOtherLayout | ConfigSpaceUnknownLayout;

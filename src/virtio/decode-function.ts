@@ -8,6 +8,8 @@ import { isVirtioPciId } from './ids.js';
 import { probeVirtio, type VirtioTransport } from './probe.js';
 import { virtioVendorCapDecoder } from './vendor-hook.js';
 
+const ABOUT_HOLES = new Set(['HEADER_TYPE_NOT_KNOWN', 'VIRTIO_CAPS_NOT_IN_IMAGE']);
+
 /** What a dump gave for one function, and the BAR sizes known from elsewhere. */
 export interface FunctionImage {
   /** Handed over: the result's `cs.bytes` is this array, so it must not change afterwards. */
@@ -37,6 +39,7 @@ export function decodeFunction(input: FunctionImage, forceExtendedCapabilities =
     vendorCaps: [virtioVendorCapDecoder],
     barSizes: input.barSizes ?? undefined,
     forceExtendedCapabilities,
+    known: input.known,
   });
   const transport = probeFunction(cs, input.barSizes);
   const decoded: Diagnostic[] = [...cs.diagnostics];
@@ -45,15 +48,18 @@ export function decodeFunction(input: FunctionImage, forceExtendedCapabilities =
   // about the filler, not the device (the dump reader's DUMP_HOLES already names the holes).
   // Past the known length the same holds, except for the diagnostics that say the image is short.
   const k = input.known;
+  // The diagnostics that say what the holes leave unknown stay.
   const inHole = (d: Diagnostic) =>
     d.offset !== null &&
+    !ABOUT_HOLES.has(d.code) &&
     (d.offset < input.length ? k !== null && k[d.offset] !== 1 : !/TRUNCATED|NOT_IN_IMAGE|TOO_SHORT|OUT_OF_RANGE|PAST|SHORT/.test(d.code));
   return { cs, transport, diagnostics: dedupe([...input.diagnostics, ...decoded.filter((d) => !inHole(d))]) };
 }
 
 /** The transport of a decoded function; null when it is not a virtio function. */
 function probeFunction(cs: ConfigSpace, barSizes: ReadonlyMap<number, bigint> | null): VirtioTransport | null {
-  if (cs.length < 4) return null;
+  // An ID byte in a hole: the function is not known to be virtio.
+  if (cs.length < 4 || (cs.known && !cs.known.subarray(0, 4).every((k) => k === 1))) return null;
   const vendor = cs.bytes[0] | (cs.bytes[1] << 8);
   const device = cs.bytes[2] | (cs.bytes[3] << 8);
   if (!isVirtioPciId(vendor, device)) return null;

@@ -118,7 +118,8 @@ export const VIRTIO_DIAGNOSTICS = defineDiagnostics({
   },
   VIRTIO_CAPS_NOT_IN_IMAGE: {
     severity: 'warning',
-    meaning: 'The capability list continues past the known bytes of the image (e.g. an lspci -x dump): capabilities not seen are not reported missing.',
+    meaning:
+      'The capability list continues past the known bytes of the image (e.g. an lspci -x dump), or where it starts is not known (the header type or the capability pointer is a hole in the dump): capabilities not seen are not reported missing.',
   },
   VIRTIO_LEGACY_ONLY: {
     severity: 'info',

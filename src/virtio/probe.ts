@@ -337,11 +337,21 @@ function readMsix(cs: ConfigSpace, opts: ProbeOptions): VirtioMsix | null {
   };
 }
 
-/** True when the capability list goes on past the known bytes (a short dump). */
+function byteKnown(cs: ConfigSpace, i: number): boolean {
+  return i < cs.length && (cs.known === null || cs.known[i] === 1);
+}
+
+/** True when the header type and the capability pointer are both known. */
+function listStartKnown(cs: ConfigSpace): boolean {
+  return cs.headerType !== null && byteKnown(cs, PCI_CAPABILITY_LIST);
+}
+
+/** True when the capability list goes on past the known bytes (a short dump), or its start is not known (holes). */
 function capListCut(cs: ConfigSpace): boolean {
   if (cs.length < PCI_STATUS + 2) return true;
-  if (!(readU16(cs.bytes, PCI_STATUS) & PCI_STATUS_CAP_LIST)) return false;
-  if (PCI_CAPABILITY_LIST >= cs.length) return true;
+  if (byteKnown(cs, PCI_STATUS) && !(readU16(cs.bytes, PCI_STATUS) & PCI_STATUS_CAP_LIST)) return false;
+  // Without the header type (or the pointer) where the list starts is not known.
+  if (!listStartKnown(cs)) return true;
   const last = cs.capabilities[cs.capabilities.length - 1];
   const next = (last ? last.next : cs.bytes[PCI_CAPABILITY_LIST]) & 0xfc;
   return next >= pciHeaderType0.size && next >= cs.length;
@@ -470,7 +480,11 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
   // Classification and the legacy interface.
   const hasModern = common !== null;
   const cut = capListCut(cs);
-  if (cut) diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', PCI_CAPABILITY_LIST, `the capability list continues past the ${cs.length} known bytes`));
+  if (cut) {
+    const unknownStart = PCI_CAPABILITY_LIST < cs.length && !listStartKnown(cs);
+    const why = unknownStart ? `is not known: ${cs.headerType === null ? 'the header type byte 0x0e' : 'the capability pointer'} is not known` : `continues past the ${cs.length} known bytes`;
+    diagnostics.push(vdiag('VIRTIO_CAPS_NOT_IN_IMAGE', PCI_CAPABILITY_LIST, `the capability list ${why}`));
+  }
   let kind: VirtioPciKind;
   // Linux's vp_modern_probe: no common is -ENODEV (legacy driver next), no ISR or notify -EINVAL.
   if (!identity.transitionalId) kind = hasModern && isr !== null && notify !== null ? 'modern' : 'modern-incomplete';
@@ -498,7 +512,8 @@ export function probeVirtio(cs: ConfigSpace, opts: ProbeOptions = {}): VirtioTra
     if (r.ok) {
       bar = r.bar;
       if (bar.space !== 'io') diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_NOT_IO', PCI_BASE_ADDRESS_0, 'legacy BAR0 is a memory BAR'));
-    } else if (kind === 'legacy-only') {
+    } else if (kind === 'legacy-only' && cs.headerType !== null) {
+      // With the header layout not known there are no BARs to look in: nothing is missing.
       diagnostics.push(vdiag('VIRTIO_LEGACY_BAR_MISSING', PCI_BASE_ADDRESS_0, 'legacy interface without a usable BAR0'));
     }
     legacy = { bar, msixEnabled, deviceConfigOffset: legacyDeviceConfigOffset(msixEnabled) };

@@ -1,6 +1,8 @@
 // The rows of "Where lspci and pcicfg disagree" in docs/cli.md, each run through
 // `lspci -F FILE` and `pcicfg decode` on an image generated here. Skips (with a printed
 // reason) without lspci, unless PCICFG_REQUIRE_LSPCI=1 makes that a failure.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { writeLspciFunction } from '../../src/dump/index.js';
 import { lspciGate, lspciVerbose, parseLspciVerbose, requireLspci, runLspci } from '../support/lspci.js';
@@ -57,6 +59,17 @@ describe.skipIf(gate.skip)('where lspci and pcicfg disagree (docs/cli.md)', () =
     expect(json.raw.slice(32, 96)).toBe('--'.repeat(32));
     expect(json.header.bar0).toBeNull();
     expect(pcicfg).not.toContain('ffff');
+  });
+
+  it('header type and class code in a hole: lspci names them from 0xff, pcicfg says they are unknown', async () => {
+    const dump = readFileSync(fileURLToPath(new URL('../../examples/holes.lspci', import.meta.url)), 'utf8');
+    const { lspci, pcicfg, json } = await both(dump);
+    expect(lspci).toContain('Unassigned class [ffff]');
+    expect(lspci).toContain('!!! Unknown header type 7f');
+    expect(pcicfg).toContain('Class <not given by the dump>, header type <not given by the dump>');
+    expect(pcicfg).not.toMatch(/ffff|Unassigned|127/);
+    expect(json.header).toMatchObject({ class_code: null, header_type: null, multi_function: null });
+    expect(json.diagnostics.map((d: { code: string }) => d.code)).toContain('HEADER_TYPE_NOT_KNOWN');
   });
 
   it('an lspci -x dump: lspci says <access denied>, pcicfg says the capabilities are not in the dump', async () => {
