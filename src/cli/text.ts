@@ -7,12 +7,13 @@ import { displayedAddress } from '../layout/display.js';
 import { bitValue, type BitSpec, type FieldInfo } from '../layout/struct.js';
 import { pciHeaderType1 } from '../pci/header.js';
 import { formatPciAddress } from '../pci/bus.js';
-import { pciClassDescription, pciClassName } from '../pci/class-codes.js';
+import { pciClassDescription } from '../pci/class-codes.js';
+import { partialClassText } from '../pci/class-text.js';
 import type { Bar, ConfigSpace } from '../pci/types.js';
 import type { DecodedDevice } from './device.js';
 import { diagnosticLine } from './diagnostics.js';
 import { DESCRIPTION_MAX, shown } from './shown.js';
-import { bitsText, bytesKnown, regionLines, shownBitNames } from '../layout/fields-text.js';
+import { bitsText, bytesKnown, regionLines, shownBitNames, unknownText } from '../layout/fields-text.js';
 import { humanSize } from './format.js';
 import { knownParts, rangesText, runs } from './ranges.js';
 import { virtioLines } from './virtio-view.js';
@@ -238,25 +239,6 @@ function classText(code: number): string {
   return t;
 }
 
-/** What the text says for a header byte it does not have: past the dump's length, or a hole in it. */
-function unknownText(cs: ConfigSpace, offset: number): string {
-  return offset >= cs.length ? '<not available>' : '<not given by the dump>';
-}
-
-/**
- * The class when some of its bytes are unknown: the known leading part (base class, or base
- * class and subclass) named, the rest said to be unknown; nothing named without the base class.
- */
-function partialClassText(cs: ConfigSpace): string {
-  const base = num(cs, 'base_class');
-  if (base === null) return `Class ${unknownText(cs, 0x0b)}`;
-  const sub = num(cs, 'subclass');
-  const n = pciClassName((base << 16) | ((sub ?? 0) << 8));
-  if (sub === null) return `Class ${n.baseClass ?? 'Class'} [${h(base, 2)}], subclass ${unknownText(cs, 0x0a)}`;
-  const names = n.baseClass === null ? 'Class' : n.subclass === null ? n.baseClass : `${n.baseClass} / ${n.subclass}`;
-  return `Class ${names} [${h(base, 2)}${h(sub, 2)}], prog-if ${unknownText(cs, 0x09)}`;
-}
-
 /** The text of one decoded function. */
 export function deviceText(dev: DecodedDevice, names: CliNames = null): string[] {
   const { cs, input } = dev;
@@ -272,8 +254,8 @@ export function deviceText(dev: DecodedDevice, names: CliNames = null): string[]
     const rev = num(cs, 'revision_id');
     out.push(
       `${T}Vendor ${h(vendor, 4)} Device ${h(device, 4)}${rev !== null ? ` Rev ${h(rev, 2)}` : ''}` +
-        `, ${cs.classCode !== null ? classText(cs.classCode) : partialClassText(cs)}` +
-        `, header type ${num(cs, 'header_type') === null ? unknownText(cs, 0x0e) : `${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`}`,
+        `, ${cs.classCode !== null ? classText(cs.classCode) : `Class ${partialClassText(cs.bytes, cs.length, cs.known)}`}` +
+        `, header type ${num(cs, 'header_type') === null ? unknownText(0x0e, cs.length) : `${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`}`,
     );
   }
   const sub = namesSubsystem(names, cs, (n) => num(cs, n), input.known);

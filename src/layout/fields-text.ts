@@ -228,7 +228,7 @@ export function regionLines(
         : null
       : fieldText(bytes, known, r.offset, f, mask);
     if (text === null) {
-      into.push(prefixes[i] + (r.offset + f.offset + f.size > known ? '<not available>' : '<not given by the dump>'));
+      into.push(prefixes[i] + unknownText(r.offset + f.offset + f.size - 1, known));
       continue;
     }
     // Reserved fields only when not all zero (a long one's text is never all zeros).
@@ -238,4 +238,9 @@ export function regionLines(
     into.push(bits ? prefixes[i] + text + '  ' + bits : prefixes[i] + text);
   }
   return into;
+}
+
+/** What is shown for a byte that is not known: past the known `length`, or a hole in a dump. */
+export function unknownText(offset: number, length: number): string {
+  return offset >= length ? '<not available>' : '<not given by the dump>';
 }

@@ -4,8 +4,9 @@
 // and the diagnostics.
 import { hex, hexDigits } from '../bytes/hex.js';
 import type { Diagnostic } from '../bytes/diagnostic.js';
-import { regionLines } from '../layout/fields-text.js';
+import { regionLines, unknownText } from '../layout/fields-text.js';
 import { pciClassDescription } from '../pci/class-codes.js';
+import { partialClassText } from '../pci/class-text.js';
 import type { Bar } from '../pci/types.js';
 import { headerValue, type FunctionView, type StructureGroup } from './analyse.js';
 import { groupClass } from './render-bytes.js';
@@ -62,8 +63,11 @@ export function renderTree(view: FunctionView, id: string): HTMLElement {
   const d = n('device_id');
   if (v !== null && d !== null) facts.push(`Vendor ${hexDigits(v, 4)} Device ${hexDigits(d, 4)}${n('revision_id') !== null ? ` Rev ${hexDigits(n('revision_id')!, 2)}` : ''}`);
   const cls = [n('base_class'), n('subclass'), n('prog_if')];
+  // Unknown class and header type bytes are said to be unknown, as decode's text says.
   if (cs.classCode !== null && !cls.includes(null)) facts.push(pciClassDescription(cs.classCode));
+  else if (view.fn.length > 0x09) facts.push(`Class ${partialClassText(cs.bytes, cs.length, view.fn.known)}`);
   if (n('header_type') !== null) facts.push(`header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`);
+  else if (view.fn.length > 0x0e) facts.push(`header type ${unknownText(0x0e, view.fn.length)}`);
   const sv = n('subsystem_vendor_id');
   const sd = n('subsystem_id');
   if (sv !== null && sd !== null && !view.names) facts.push(`Subsystem: ${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`);

@@ -153,6 +153,11 @@ describe.skipIf(chromiumGate().skip)('the page in chromium', () => {
       await paste(readFileSync(file, 'utf8'));
       // decode's `Vendor 1af4 Device 1001 Rev 00, Class …`: the ids (no Rev where the dump has a hole there).
       expect(await page.textContent('#fn0 .facts li'), rel).toBe(second.split(',')[0]);
+      // The header type (and, over holes, the class) as decode says them: unknown, not the filler's.
+      const facts = await page.$$eval('#fn0 .facts li', (l) => l.map((e) => e.textContent));
+      const [, cls, type] = second.split(', ');
+      expect(facts, rel).toContain(type);
+      if (rel.includes('holes')) expect(facts, rel).toEqual(expect.arrayContaining(['Class <not given by the dump>', 'header type <not given by the dump>', cls]));
     }
   });
 
