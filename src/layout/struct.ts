@@ -279,6 +279,8 @@ export class Struct<F extends AnyFields> {
     const written: FieldInfo[] = [];
     for (const f of this.fields) if (given[f.name] !== undefined && at + f.offset >= 0 && at + f.offset + f.size <= limit) written.push(f);
     if (written.length === 0) return b;
+    // The usual case, a whole structure with every field given: encode's fast path, no scratch.
+    if (written.length === this.fields.length && at >= 0 && at + this.size <= limit) return this.encode(v as Value<F>, b, at);
     if (this.codec) {
       // The generated encoder writes a whole structure: the given fields over what the bytes
       // hold now, in a scratch, and only the given fields' bytes go back.
