@@ -6,6 +6,7 @@ import type { Region } from '../layout/annotate.js';
 import { displayedAddress } from '../layout/display.js';
 import { bitValue, type BitSpec, type FieldInfo } from '../layout/struct.js';
 import { pciHeaderType1 } from '../pci/header.js';
+import { PCI_HEADER_TYPE } from '../pci/header-regs.js';
 import { formatPciAddress } from '../pci/bus.js';
 import { pciClassDescription } from '../pci/class-codes.js';
 import { partialClassText } from '../pci/class-text.js';
@@ -255,7 +256,7 @@ export function deviceText(dev: DecodedDevice, names: CliNames = null): string[]
     out.push(
       `${T}Vendor ${h(vendor, 4)} Device ${h(device, 4)}${rev !== null ? ` Rev ${h(rev, 2)}` : ''}` +
         `, ${cs.classCode !== null ? classText(cs.classCode) : `Class ${partialClassText(cs.bytes, cs.length, cs.known)}`}` +
-        `, header type ${num(cs, 'header_type') === null ? unknownText(0x0e, cs.length) : `${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`}`,
+        `, header type ${num(cs, 'header_type') === null ? unknownText(PCI_HEADER_TYPE, cs.length) : `${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`}`,
     );
   }
   const sub = namesSubsystem(names, cs, (n) => num(cs, n), input.known);

@@ -15,6 +15,7 @@ export const PCI_VENDOR_ID = pciCommonHeader.field('vendor_id').offset;
 export const PCI_COMMAND = pciCommonHeader.field('command').offset;
 export const PCI_STATUS = pciCommonHeader.field('status').offset;
 export const PCI_REVISION_ID = pciCommonHeader.field('revision_id').offset;
+export const PCI_CLASS_PROG = pciCommonHeader.field('prog_if').offset;
 export const PCI_HEADER_TYPE = pciCommonHeader.field('header_type').offset;
 export const PCI_BIST = pciCommonHeader.field('bist').offset;
 export const PCI_BASE_ADDRESS_0 = pciHeaderType0.field('bar0').offset;

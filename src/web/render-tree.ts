@@ -7,6 +7,7 @@ import type { Diagnostic } from '../bytes/diagnostic.js';
 import { regionLines, unknownText } from '../layout/fields-text.js';
 import { pciClassDescription } from '../pci/class-codes.js';
 import { partialClassText } from '../pci/class-text.js';
+import { PCI_CLASS_PROG, PCI_HEADER_TYPE } from '../pci/header-regs.js';
 import type { Bar } from '../pci/types.js';
 import { headerValue, type FunctionView, type StructureGroup } from './analyse.js';
 import { groupClass } from './render-bytes.js';
@@ -62,12 +63,12 @@ export function renderTree(view: FunctionView, id: string): HTMLElement {
   const v = n('vendor_id');
   const d = n('device_id');
   if (v !== null && d !== null) facts.push(`Vendor ${hexDigits(v, 4)} Device ${hexDigits(d, 4)}${n('revision_id') !== null ? ` Rev ${hexDigits(n('revision_id')!, 2)}` : ''}`);
-  const cls = [n('base_class'), n('subclass'), n('prog_if')];
-  // Unknown class and header type bytes are said to be unknown, as decode's text says.
-  if (cs.classCode !== null && !cls.includes(null)) facts.push(pciClassDescription(cs.classCode));
-  else if (view.fn.length > 0x09) facts.push(`Class ${partialClassText(cs.bytes, cs.length, view.fn.known)}`);
+  // Unknown class and header type bytes are said to be unknown, as decode's text says (the
+  // decoder's classCode is null unless all three class bytes are known).
+  if (cs.classCode !== null) facts.push(pciClassDescription(cs.classCode));
+  else if (cs.length > PCI_CLASS_PROG) facts.push(`Class ${partialClassText(cs.bytes, cs.length, cs.known)}`);
   if (n('header_type') !== null) facts.push(`header type ${cs.headerType}${cs.multiFunction ? ' (multi-function)' : ''}`);
-  else if (view.fn.length > 0x0e) facts.push(`header type ${unknownText(0x0e, view.fn.length)}`);
+  else if (cs.length > PCI_HEADER_TYPE) facts.push(`header type ${unknownText(PCI_HEADER_TYPE, cs.length)}`);
   const sv = n('subsystem_vendor_id');
   const sd = n('subsystem_id');
   if (sv !== null && sd !== null && !view.names) facts.push(`Subsystem: ${hexDigits(sv, 4)}:${hexDigits(sd, 4)}`);

@@ -8,6 +8,7 @@ const PCI_REGS_H: Record<string, number> = {
   PCI_COMMAND: 0x04,
   PCI_STATUS: 0x06,
   PCI_REVISION_ID: 0x08,
+  PCI_CLASS_PROG: 0x09,
   PCI_HEADER_TYPE: 0x0e,
   PCI_BIST: 0x0f,
   PCI_BASE_ADDRESS_0: 0x10,
