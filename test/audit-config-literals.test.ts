@@ -1,7 +1,7 @@
 // Config-space offsets and masks come from the structure tables (src/pci/header.ts and the
 // capability tables: `pciHeaderType0.field('capabilities_pointer').offset`), never as numbers
 // written again in the code that reads or writes config space. This audit reads the modules
-// that do (driver, model, probe, lookup, enumeration, the CLI and the text renderers) and fails
+// that do (driver, model, probe, lookup, enumeration, the CLI, the web page and the text renderers) and fails
 // on a header offset or mask spelled as a literal. Each exception below says why it stays.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
