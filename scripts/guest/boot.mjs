@@ -35,7 +35,6 @@ export function guestArgs(m, kernel, dir, append = '') {
     ...TRACE_EVENTS.flatMap((e) => ['-trace', e]),
     '-D', join(dir, 'trace.log'),
     '-drive', `file=${join(dir, 'disk.img')},format=raw,if=none,id=disk0`,
-    '-netdev', 'hubport,id=net0,hubid=0',
     ...m.devices.flatMap((d) => ['-device', d]),
   ];
 }

@@ -1,11 +1,12 @@
 // The machines the test guest boots (spec-vectors/linux-guest/<name>/). Every virtio device has
 // ioeventfd=off: with an ioeventfd QEMU 7.2 takes a notify write before its traced dispatch
 // path, so the doorbell would never reach the trace. virtio-net gets romfile= (no iPXE ROM to
-// load: ipxe-qemu is only a recommendation of qemu-system-x86) and a hub port as its backend,
-// which needs no host network.
+// load: ipxe-qemu is only a recommendation of qemu-system-x86) and no backend: QEMU drops what
+// a NIC without a peer sends and completes it at once. (A hub port with no other port never
+// takes a packet, so the guest's transmit ring stalled and its virtio_net xmit path could spin.)
 
 const blk = (extra = '') => `virtio-blk-pci,drive=disk0,ioeventfd=off${extra}`;
-const net = (extra = '') => `virtio-net-pci,netdev=net0,ioeventfd=off,romfile=,mac=52:54:00:12:34:56${extra}`;
+const net = (extra = '') => `virtio-net-pci,ioeventfd=off,romfile=,mac=52:54:00:12:34:56${extra}`;
 /** The disk at 00:04.0 and the NIC at 00:05.0, both with `extra` properties. */
 const onBus0 = (extra = '') => [blk(`,addr=0x4${extra}`), net(`,addr=0x5${extra}`)];
 
